@@ -1,0 +1,31 @@
+import { tf } from '../../engine/tf.ts';
+import { initBackend } from '../../engine/backend.ts';
+import { UserError } from '../../util/errors.ts';
+import { printJson, requireString, type Command } from '../command.ts';
+import { readInputFile } from '../inputs.ts';
+import { loadModelForCli } from '../loadModel.ts';
+
+export const command: Command = {
+  name: 'logits',
+  summary: 'forward pass: print logits for input ids',
+  usage: 'peft-lab logits --model DIR [--adapter DIR] --input FILE.json   (prints {"logits": [B][T][V]})',
+  options: { model: { type: 'string' }, adapter: { type: 'string' }, input: { type: 'string' } },
+  async run(values) {
+    await initBackend();
+    const model = await loadModelForCli(requireString(values, 'model', 'logits'), values.adapter as string | undefined);
+    const inp = readInputFile(requireString(values, 'input', 'logits'), model.vocabSize);
+    if (model.isEncoderDecoder && !inp.decoder_input_ids)
+      throw new UserError(`${model.modelType} is an encoder-decoder: the input file needs "decoder_input_ids"`);
+    const logits = tf.tidy(() => {
+      const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
+      return model.forward({
+        inputIds: t2(inp.input_ids),
+        attentionMask: inp.attention_mask ? t2(inp.attention_mask) : undefined,
+        positionIds: inp.position_ids ? t2(inp.position_ids) : undefined,
+        decoderInputIds: inp.decoder_input_ids ? t2(inp.decoder_input_ids) : undefined,
+      }).logits;
+    });
+    printJson({ logits: logits.arraySync() });
+    logits.dispose();
+  },
+};

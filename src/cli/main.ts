@@ -1,0 +1,61 @@
+import { UserError } from '../util/errors.ts';
+import { parseCommandArgs, type Command } from './command.ts';
+
+/**
+ * Sub-commands are loaded lazily so that `peft-lab score` does not pay for starting the tensor
+ * engine, and each command lives in its own file under commands/.
+ */
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+  logits: { summary: 'forward pass: print logits for input ids', load: () => import('./commands/logits.ts') },
+  generate: { summary: 'decode with greedy, beam search or sampling', load: () => import('./commands/generate.ts') },
+  params: { summary: 'trainable/all parameter counts as peft prints them', load: () => import('./commands/params.ts') },
+  score: { summary: 'BLEU, chrF, chrF++, TER and ROUGE exactly as sacrebleu / rouge-score', load: () => import('./commands/score.ts') },
+  doctor: { summary: 'which compute backends and native kernels are available here', load: () => import('./commands/doctor.ts') },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(width)}  ${v.summary}`);
+  return [
+    'peft-lab — parameter-efficient fine-tuning experiments on GPT-2 and T5',
+    '',
+    'usage: peft-lab <command> [options]     (peft-lab <command> --help for its options)',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    'environment: PEFT_BACKEND=wasm|cpu|tensorflow|... forces a compute backend',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help() + '\n');
+    return;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) throw new UserError(`unknown command '${name}'; valid commands: ${Object.keys(COMMANDS).join(', ')}`);
+  const { command } = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
+    return;
+  }
+  const { values, positionals } = parseCommandArgs(command, rest);
+  await command.run(values, positionals);
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(process.exitCode ?? 0),
+  (e: unknown) => {
+    if (e instanceof UserError) {
+      process.stderr.write(`peft-lab: ${e.message}\n`);
+      process.exit(2);
+    }
+    // An internal failure: still one line by default; PEFT_DEBUG=1 shows the stack for bug reports.
+    const err = e as Error;
+    process.stderr.write(`peft-lab: internal error: ${err?.message ?? String(e)}\n`);
+    if (process.env.PEFT_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
+    process.exit(1);
+  },
+);

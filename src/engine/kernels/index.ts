@@ -1,0 +1,30 @@
+import { tf } from '../tf.ts';
+import { unsortedSegmentSumWasm } from './unsortedSegmentSum.ts';
+import { makeBatchMatMulTransposeFirst } from './batchMatMulTransposeFirst.ts';
+
+/**
+ * All kernel overrides live here, keyed by backend, so that a native path (a later issue) can slot in
+ * by registering its own kernels in the same place. Returns the names of what was registered.
+ */
+const done = new Set<string>();
+
+function replaceKernel(name: string, backend: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(name, backend)) tf.unregisterKernel(name, backend);
+  tf.registerKernel({ kernelName: name, backendName: backend, kernelFunc });
+}
+
+export function registerKernelOverrides(backend: string): string[] {
+  const names: string[] = [];
+  if (backend === 'wasm') {
+    if (!done.has('wasm')) {
+      if (!tf.getKernel('UnsortedSegmentSum', 'wasm'))
+        replaceKernel('UnsortedSegmentSum', 'wasm', unsortedSegmentSumWasm as unknown as tf.KernelFunc);
+      const mm = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
+      const tr = tf.getKernel('Transpose', 'wasm')!.kernelFunc;
+      replaceKernel('BatchMatMul', 'wasm', makeBatchMatMulTransposeFirst(mm, tr) as unknown as tf.KernelFunc);
+      done.add('wasm');
+    }
+    names.push('wasm:UnsortedSegmentSum', 'wasm:BatchMatMul(transpose-first)');
+  }
+  return names;
+}

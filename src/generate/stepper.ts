@@ -1,0 +1,26 @@
+/**
+ * What a decoding loop needs from a model, whatever its architecture: the next-token logits for a
+ * set of hypothesis rows, with the model's cache kept inside. Decoder-only and encoder-decoder models
+ * each provide one (see decoderOnlyStepper.ts, and T5's).
+ */
+export interface Stepper {
+  /** Number of hypothesis rows. */
+  readonly rows: number;
+  readonly vocabSize: number;
+  /** Runs the prompt (or decoder start) and returns last-position logits, rows × vocab. */
+  prefill(): Float32Array;
+  /** Appends one token per row and returns the next logits, rows × vocab. */
+  step(tokens: Int32Array): Float32Array;
+  /** Keeps rows `indices` (in that order, repeats allowed): beam search's cache reordering. */
+  reorder(indices: number[]): void;
+  dispose(): void;
+}
+
+/** Prompt rows as given by the caller, before expansion for beams / returned sequences. */
+export interface PromptBatch {
+  inputIds: number[][];
+  attentionMask?: number[][];
+}
+
+/** Builds a stepper whose row r is prompt row floor(r / expand) (HF's repeat_interleave). */
+export type StepperFactory = (prompts: PromptBatch, expand: number) => Stepper;
