@@ -1,0 +1,13 @@
+import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { LORA_DEFAULT_TARGETS, parseLoraConfig, type LoraConfig } from './config.ts';
+import { attachLora } from './model.ts';
+
+/** LoRA (Hu et al., 2021) with rsLoRA scaling (Kalajdzievski, 2023), as peft 0.10. */
+export const loraPlugin: PeftPlugin<LoraConfig> = {
+  name: 'lora',
+  peftType: 'LORA',
+  description: 'low-rank update B·A added to the targeted linear layers',
+  defaultTargetModules: LORA_DEFAULT_TARGETS,
+  parseConfig: parseLoraConfig,
+  attach: attachLora,
+};

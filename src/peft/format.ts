@@ -1,0 +1,74 @@
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import '../../plugins/index.ts';
+import { tf, type Tensor } from '../engine/tf.ts';
+import { readJsonFile } from '../models/hf/modelDir.ts';
+import type { LanguageModel } from '../models/registry.ts';
+import { readSafetensors, toFloat32, writeSafetensors, type Tensor as StTensor } from '../models/safetensors.ts';
+import { UserError } from '../util/errors.ts';
+import { getPlugin, pluginForPeftType } from './plugin.ts';
+import { PeftModel } from './peftModel.ts';
+
+export const ADAPTER_CONFIG = 'adapter_config.json';
+export const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+function toSt(tensors: Map<string, Tensor>): Map<string, StTensor> {
+  const out = new Map<string, StTensor>();
+  for (const [k, t] of tensors) {
+    out.set(k, { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(t.dataSync()) });
+    t.dispose();
+  }
+  return out;
+}
+
+/**
+ * save_pretrained: adapter_config.json + adapter_model.safetensors with peft's key names, so that
+ * Python's PeftModel.from_pretrained loads it. Full fine-tuning writes a whole HF model instead
+ * (config.json + model.safetensors).
+ */
+export function savePeftModel(model: PeftModel, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const cfg = { ...model.adapter.config, inference_mode: true } as Record<string, unknown>;
+  if (!model.plugin.peftType) {
+    writeAtomic(path.join(dir, 'config.json'), JSON.stringify({ ...model.base.config }, null, 2) + '\n');
+    writeSafetensors(path.join(dir, 'model.safetensors'), toSt(model.adapter.stateDict()), { format: 'pt' });
+    writeAtomic(path.join(dir, 'peft_lab_method.json'), JSON.stringify(cfg, null, 2) + '\n');
+    return;
+  }
+  writeSafetensors(path.join(dir, ADAPTER_WEIGHTS), toSt(model.adapter.stateDict()), { format: 'pt' });
+  writeAtomic(path.join(dir, ADAPTER_CONFIG), JSON.stringify(cfg, null, 2) + '\n');
+}
+
+/** PeftModel.from_pretrained(base, dir): attaches the saved method and loads its weights. */
+export function loadPeftModel(base: LanguageModel, dir: string, opts: { isTrainable?: boolean } = {}): PeftModel {
+  const cfgPath = path.join(dir, ADAPTER_CONFIG);
+  if (!existsSync(cfgPath)) {
+    if (existsSync(path.join(dir, 'peft_lab_method.json')))
+      throw new UserError(`${dir} holds a fully fine-tuned model, not an adapter: pass it as --model instead`);
+    throw new UserError(`${dir} is not an adapter directory: ${ADAPTER_CONFIG} is missing`);
+  }
+  const raw = readJsonFile(cfgPath, ADAPTER_CONFIG);
+  const plugin = raw.peft_type ? pluginForPeftType(raw.peft_type, cfgPath) : getPlugin(String(raw.method));
+  const cfg = plugin.parseConfig(raw, base, cfgPath);
+  cfg.inference_mode = !opts.isTrainable;
+  const adapter = plugin.attach(base, cfg, { seed: 0 });
+  const weightsPath = path.join(dir, ADAPTER_WEIGHTS);
+  if (!existsSync(weightsPath)) throw new UserError(`${dir}: ${ADAPTER_WEIGHTS} is missing`);
+  const st = readSafetensors(weightsPath);
+  const tensors = new Map<string, Tensor>();
+  for (const [k, t] of st.tensors) tensors.set(k, tf.tensor(toFloat32(t), t.shape, 'float32'));
+  try {
+    adapter.loadStateDict(tensors, weightsPath);
+  } finally {
+    tf.dispose([...tensors.values()]);
+  }
+  const model = new PeftModel(base, plugin, adapter);
+  if (!opts.isTrainable) for (const [, p] of model.namedParameters()) p.trainable = false;
+  return model;
+}
