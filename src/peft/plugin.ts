@@ -43,8 +43,11 @@ export interface AdapterInstance<C extends PeftConfigBase = PeftConfigBase> {
   forward?(base: LanguageModel, input: ModelInput): ModelOutput;
   /** Added to the training loss (AdaLoRA's orthogonality penalty). */
   extraLoss?(): Tensor | undefined;
-  /** Called by the trainer after every optimizer step (AdaLoRA's update_and_allocate). */
-  afterOptimizerStep?(step: number): void;
+  /**
+   * Called by the trainer after every optimizer step, while this step's gradients (keyed by the
+   * names of trainableParameters()) are still alive: AdaLoRA's update_and_allocate(global_step).
+   */
+  afterOptimizerStep?(step: number, grads: ReadonlyMap<string, Tensor>): void;
   /** Folds the adapter into the base weights (where the math allows) and back. */
   merge?(): void;
   unmerge?(): void;
