@@ -10,6 +10,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   generate: { summary: 'decode with greedy, beam search or sampling', load: () => import('./commands/generate.ts') },
   params: { summary: 'trainable/all parameter counts as peft prints them', load: () => import('./commands/params.ts') },
   score: { summary: 'BLEU, chrF, chrF++, TER and ROUGE exactly as sacrebleu / rouge-score', load: () => import('./commands/score.ts') },
+  quantize: { summary: 'NF4-quantize a safetensors checkpoint as bitsandbytes does (QLoRA storage)', load: () => import('./commands/quantize.ts') },
+  dequantize: { summary: 'turn an NF4 (bitsandbytes-layout) safetensors file back into float32 tensors', load: () => import('./commands/dequantize.ts') },
   doctor: { summary: 'which compute backends and native kernels are available here', load: () => import('./commands/doctor.ts') },
 };
 

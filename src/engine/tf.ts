@@ -5,6 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Chained ops (x.reshape(...)) for readability, as in nanoGPT.
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
+// Gradients of every op (the umbrella @tensorflow/tfjs package registers these; tfjs-core alone does not).
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 

@@ -1,0 +1,67 @@
+import { ConfigReader } from '../peft/configFields.ts';
+
+export const SCHEDULERS = ['linear', 'cosine', 'constant', 'constant_with_warmup'] as const;
+export type SchedulerType = (typeof SCHEDULERS)[number];
+
+/** The subset of transformers' TrainingArguments we implement, with its names and defaults. */
+export interface TrainingArguments {
+  output_dir: string;
+  num_train_epochs: number;
+  /** > 0 overrides num_train_epochs (HF semantics). */
+  max_steps: number;
+  per_device_train_batch_size: number;
+  per_device_eval_batch_size: number;
+  gradient_accumulation_steps: number;
+  learning_rate: number;
+  weight_decay: number;
+  adam_beta1: number;
+  adam_beta2: number;
+  adam_epsilon: number;
+  max_grad_norm: number;
+  lr_scheduler_type: SchedulerType;
+  warmup_steps: number;
+  warmup_ratio: number;
+  logging_steps: number;
+  /** Evaluate every N optimizer steps when an eval set is given (0 = only at the end). */
+  eval_steps: number;
+  /** Checkpoint every N optimizer steps (0 = only at the end). */
+  save_steps: number;
+  save_total_limit: number;
+  seed: number;
+  /** Stop after this many evaluations without improving eval loss (0 = off). */
+  early_stopping_patience: number;
+  early_stopping_threshold: number;
+  /** Maximum sequence length (longer examples are truncated by the data layer, counted). */
+  max_seq_length: number;
+}
+
+export function parseTrainingArguments(raw: Record<string, unknown>, where = 'training arguments'): TrainingArguments {
+  const c = new ConfigReader(raw, where);
+  const args: TrainingArguments = {
+    output_dir: c.str('output_dir', 'runs/train')!,
+    num_train_epochs: c.num('num_train_epochs', 3, { min: 0, exclusiveMin: true }),
+    max_steps: c.int('max_steps', -1, -1),
+    per_device_train_batch_size: c.int('per_device_train_batch_size', 8, 1),
+    per_device_eval_batch_size: c.int('per_device_eval_batch_size', 8, 1),
+    gradient_accumulation_steps: c.int('gradient_accumulation_steps', 1, 1),
+    learning_rate: c.num('learning_rate', 5e-5, { min: 0 }),
+    weight_decay: c.num('weight_decay', 0, { min: 0 }),
+    adam_beta1: c.num('adam_beta1', 0.9, { min: 0, max: 1 }),
+    adam_beta2: c.num('adam_beta2', 0.999, { min: 0, max: 1 }),
+    adam_epsilon: c.num('adam_epsilon', 1e-8, { min: 0 }),
+    max_grad_norm: c.num('max_grad_norm', 1, { min: 0 }),
+    lr_scheduler_type: c.oneOf('lr_scheduler_type', SCHEDULERS, 'linear'),
+    warmup_steps: c.int('warmup_steps', 0, 0),
+    warmup_ratio: c.num('warmup_ratio', 0, { min: 0, max: 1 }),
+    logging_steps: c.int('logging_steps', 10, 1),
+    eval_steps: c.int('eval_steps', 0, 0),
+    save_steps: c.int('save_steps', 0, 0),
+    save_total_limit: c.int('save_total_limit', 2, 1),
+    seed: c.int('seed', 42, 0),
+    early_stopping_patience: c.int('early_stopping_patience', 0, 0),
+    early_stopping_threshold: c.num('early_stopping_threshold', 0, { min: 0 }),
+    max_seq_length: c.int('max_seq_length', 256, 2),
+  };
+  c.rejectUnknown();
+  return args;
+}

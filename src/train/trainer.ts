@@ -1,0 +1,318 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { tf, type Tensor } from '../engine/tf.ts';
+import { dropoutRng, Rng } from '../engine/random.ts';
+import { PeakMemory } from '../engine/memory.ts';
+import { LayerNorm } from '../models/linear.ts';
+import { T5LayerNorm } from '../models/t5/model.ts';
+import type { PeftModel } from '../peft/peftModel.ts';
+import type { TrainingArguments } from './arguments.ts';
+import { AdamW } from './adamw.ts';
+import { collate, type Batch, type TrainExample } from './collate.ts';
+import { listCheckpoints, loadCheckpoint, saveCheckpoint, type LogEntry, type TrainerState } from './checkpoint.ts';
+import { Progress } from './progress.ts';
+import { lrMultiplier, warmupSteps } from './schedule.ts';
+
+/** minGPT-style hooks: observe (or stop) training without changing the loop. */
+export interface TrainerCallback {
+  onStepEnd?(entry: LogEntry, trainer: Trainer): void;
+  onEvaluate?(entry: LogEntry, trainer: Trainer): void;
+  onSave?(checkpointDir: string, trainer: Trainer): void;
+}
+
+export interface TrainResult {
+  global_step: number;
+  epochs: number;
+  train_loss: number;
+  first_loss: number;
+  final_loss: number;
+  log_history: LogEntry[];
+  train_seconds: number;
+  seconds_per_epoch: number;
+  tokens_per_s: number;
+  peak_tensor_mb: number;
+  peak_rss_mb: number;
+  stopped_early: boolean;
+  resumed_from?: string;
+}
+
+export class TrainingDivergedError extends Error {
+  override name = 'TrainingDivergedError';
+}
+
+/** HF's get_decay_parameter_names: no weight decay on biases and normalisation weights. */
+function noDecayNames(model: PeftModel): Set<string> {
+  const out = new Set<string>();
+  for (const [mName, m] of model.base.namedModules())
+    if (m instanceof LayerNorm || m instanceof T5LayerNorm) for (const [p] of m.ownParameters()) out.add(mName ? `${mName}.${p}` : p);
+  for (const [n] of model.trainableParameters()) if (n.endsWith('.bias') || n === 'bias') out.add(n);
+  return out;
+}
+
+/**
+ * Trains a PeftModel as transformers' Trainer does: AdamW, LR schedule with warmup, global-norm
+ * clipping, gradient accumulation, epochs or max_steps, completion-only loss (labels -100 on the
+ * prompt), periodic evaluation, early stopping, atomic checkpoints with exact resume, a JSON Lines
+ * loss log, and measured speed and memory.
+ */
+export class Trainer {
+  readonly params: [string, tf.Variable][];
+  readonly optimizer: AdamW;
+  readonly memory = new PeakMemory();
+  readonly padId: number;
+  state: TrainerState;
+  private stopRequested = false;
+
+  constructor(
+    readonly model: PeftModel,
+    readonly args: TrainingArguments,
+    readonly train: TrainExample[],
+    readonly evalSet: TrainExample[] = [],
+    readonly callbacks: TrainerCallback[] = [],
+    readonly opts: { quiet?: boolean; padTokenId?: number } = {},
+  ) {
+    if (!train.length) throw new Error('the training set is empty');
+    this.params = model.trainableParameters();
+    if (!this.params.length) throw new Error('the model has no trainable parameters');
+    this.optimizer = new AdamW(
+      this.params,
+      { lr: args.learning_rate, beta1: args.adam_beta1, beta2: args.adam_beta2, eps: args.adam_epsilon, weightDecay: args.weight_decay },
+      noDecayNames(model),
+    );
+    const cfg = model.config as { pad_token_id?: number | null; eos_token_id?: number };
+    this.padId = opts.padTokenId ?? cfg.pad_token_id ?? cfg.eos_token_id ?? 0;
+    this.state = {
+      global_step: 0, epoch: 0, batch_in_epoch: 0, dropout_rng_state: args.seed, log_history: [],
+      best_eval_loss: null, evals_without_improvement: 0, train_seconds: 0,
+    };
+  }
+
+  get batchesPerEpoch(): number {
+    return Math.ceil(this.train.length / this.args.per_device_train_batch_size);
+  }
+  get stepsPerEpoch(): number {
+    return Math.ceil(this.batchesPerEpoch / this.args.gradient_accumulation_steps);
+  }
+  /** Total optimizer steps: max_steps when set, else epochs × steps per epoch. */
+  get totalSteps(): number {
+    return this.args.max_steps > 0 ? this.args.max_steps : Math.ceil(this.args.num_train_epochs * this.stepsPerEpoch);
+  }
+
+  /** Asks the loop to stop after the current step (callbacks use it). */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  /** The order of examples in `epoch`: a function of (seed, epoch) alone, so a resumed run sees the same order. */
+  epochOrder(epoch: number): number[] {
+    return new Rng(this.args.seed * 100_003 + epoch).shuffle([...this.train.keys()]);
+  }
+
+  private batch(order: number[], b: number): Batch {
+    const bs = this.args.per_device_train_batch_size;
+    return collate(order.slice(b * bs, (b + 1) * bs).map((i) => this.train[i]!), this.padId, this.model.isEncoderDecoder);
+  }
+
+  private lossOf(b: Batch): Tensor {
+    const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
+    return this.model.forward({ inputIds: t2(b.inputIds), attentionMask: t2(b.attentionMask), labels: t2(b.labels) }).loss!;
+  }
+
+  /** One micro-batch: loss value and gradients (scaled for accumulation), keyed by parameter name. */
+  private gradients(b: Batch, scale: number): { loss: number; grads: Map<string, Tensor> } {
+    const vars = this.params.map(([, v]) => v);
+    const { value, grads } = tf.variableGrads(() => tf.mul(this.lossOf(b), scale) as tf.Scalar, vars);
+    const loss = value.dataSync()[0]! / scale;
+    value.dispose();
+    const byName = new Map<string, Tensor>();
+    for (const [n, v] of this.params) {
+      const g = grads[v.name];
+      if (g) byName.set(n, g);
+    }
+    return { loss, grads: byName };
+  }
+
+  private checkpoint(): void {
+    this.state.dropout_rng_state = dropoutRng.state;
+    const weights = new Map<string, Tensor>(this.params.map(([n, v]) => [n, v]));
+    const dir = saveCheckpoint(this.args.output_dir, this.state, weights, this.optimizer.stateTensors(), this.args.save_total_limit);
+    for (const c of this.callbacks) c.onSave?.(dir, this);
+  }
+
+  private restore(dir: string): void {
+    const ck = loadCheckpoint(dir);
+    try {
+      for (const [n, v] of this.params) {
+        const w = ck.weights.get(n);
+        if (!w) throw new Error(`${dir}: checkpoint lacks '${n}' (different method or config?)`);
+        v.assign(w);
+      }
+      this.optimizer.loadState(ck.state.global_step, ck.optimizer);
+    } finally {
+      tf.dispose([...ck.weights.values(), ...ck.optimizer.values()]);
+    }
+    this.state = ck.state;
+    dropoutRng.state = ck.state.dropout_rng_state;
+  }
+
+  /** Mean loss over the evaluation set (batch-size weighted, as HF's evaluation loop). */
+  evaluate(): number {
+    const wasTraining = this.model.training;
+    this.model.eval();
+    let sum = 0;
+    let n = 0;
+    const bs = this.args.per_device_eval_batch_size;
+    for (let i = 0; i < this.evalSet.length; i += bs) {
+      const chunk = this.evalSet.slice(i, i + bs);
+      const b = collate(chunk, this.padId, this.model.isEncoderDecoder);
+      sum += tf.tidy(() => this.lossOf(b).dataSync()[0]!) * chunk.length;
+      n += chunk.length;
+    }
+    if (wasTraining) this.model.train();
+    return sum / Math.max(n, 1);
+  }
+
+  private log(entry: LogEntry): void {
+    this.state.log_history.push(entry);
+    appendFileSync(path.join(this.args.output_dir, 'loss_log.jsonl'), JSON.stringify(entry) + '\n');
+  }
+
+  /** Runs training to the end (or early stop); `resume` continues from the newest checkpoint. */
+  async fit(resume: boolean | string = false): Promise<TrainResult> {
+    const a = this.args;
+    mkdirSync(a.output_dir, { recursive: true });
+    let resumedFrom: string | undefined;
+    const logFile = path.join(a.output_dir, 'loss_log.jsonl');
+    if (resume) {
+      const dir = typeof resume === 'string' ? resume : listCheckpoints(a.output_dir).at(-1);
+      if (dir) {
+        this.restore(dir);
+        resumedFrom = dir;
+      }
+    }
+    if (!resumedFrom) dropoutRng.state = a.seed;
+    // The log on disk always mirrors the state: a resumed run drops entries after its checkpoint.
+    writeFileSync(logFile, this.state.log_history.map((e) => JSON.stringify(e) + '\n').join(''));
+
+    const total = this.totalSteps;
+    const warmup = warmupSteps(a.warmup_steps, a.warmup_ratio, total);
+    const progress = new Progress('train', total, this.opts.quiet);
+    this.model.train();
+    let stoppedEarly = false;
+    let tokensThisRun = 0;
+    const runStart = performance.now();
+    let lastFinite = this.state.log_history.filter((e) => e.loss !== undefined).at(-1)?.loss ?? NaN;
+    const startedAt = performance.now() - this.state.train_seconds * 1000;
+
+    outer: while (this.state.global_step < total) {
+      const order = this.epochOrder(this.state.epoch);
+      while (this.state.batch_in_epoch < this.batchesPerEpoch && this.state.global_step < total) {
+        const stepStart = performance.now();
+        const remaining = this.batchesPerEpoch - this.state.batch_in_epoch;
+        const micro = Math.min(a.gradient_accumulation_steps, remaining);
+        let stepLoss = 0;
+        let stepTokens = 0;
+        let acc: Map<string, Tensor> | undefined;
+        for (let k = 0; k < micro; k++) {
+          const b = this.batch(order, this.state.batch_in_epoch + k);
+          // HF divides every micro-batch loss by gradient_accumulation_steps.
+          const { loss, grads } = this.gradients(b, 1 / a.gradient_accumulation_steps);
+          if (!Number.isFinite(loss)) {
+            tf.dispose([...grads.values(), ...(acc ? acc.values() : [])]);
+            throw new TrainingDivergedError(
+              `training diverged at step ${this.state.global_step + 1}: loss is ${loss} (last finite loss ${lastFinite}); ` +
+                `the last good checkpoint in ${a.output_dir} is kept — lower learning_rate or raise max_grad_norm clipping`,
+            );
+          }
+          stepLoss += loss / micro;
+          stepTokens += b.tokens;
+          if (!acc) acc = grads;
+          else {
+            for (const [n, g] of grads) {
+              const prev = acc.get(n)!;
+              acc.set(n, tf.add(prev, g));
+              tf.dispose([prev, g]);
+            }
+          }
+        }
+        this.memory.sample();
+        const grads = acc!;
+        // Global-norm clipping (torch.nn.utils.clip_grad_norm_).
+        const gradNorm = tf.tidy(() => Math.sqrt([...grads.values()].reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0]!, 0)));
+        if (a.max_grad_norm > 0 && gradNorm > a.max_grad_norm) {
+          const coef = a.max_grad_norm / (gradNorm + 1e-6);
+          for (const [n, g] of grads) {
+            grads.set(n, tf.mul(g, coef));
+            g.dispose();
+          }
+        }
+        const lr = a.learning_rate * lrMultiplier(a.lr_scheduler_type, this.state.global_step, warmup, total);
+        this.optimizer.apply(grads, lr);
+        this.state.global_step++;
+        this.state.batch_in_epoch += micro;
+        this.model.adapter.afterOptimizerStep?.(this.state.global_step, grads);
+        tf.dispose([...grads.values()]);
+        lastFinite = stepLoss;
+        tokensThisRun += stepTokens;
+        const stepSeconds = (performance.now() - stepStart) / 1000;
+        this.state.train_seconds = (performance.now() - startedAt) / 1000;
+        const entry: LogEntry = {
+          step: this.state.global_step,
+          epoch: this.state.epoch + this.state.batch_in_epoch / this.batchesPerEpoch,
+          loss: stepLoss,
+          learning_rate: lr,
+          grad_norm: gradNorm,
+          tokens_per_s: stepTokens / stepSeconds,
+          elapsed_s: this.state.train_seconds,
+        };
+        this.log(entry);
+        for (const c of this.callbacks) c.onStepEnd?.(entry, this);
+        progress.update(this.state.global_step, `loss ${stepLoss.toFixed(4)} lr ${lr.toExponential(2)}`);
+
+        const last = this.state.global_step >= total;
+        if (this.evalSet.length && ((a.eval_steps > 0 && this.state.global_step % a.eval_steps === 0) || last)) {
+          const evalLoss = this.evaluate();
+          const e: LogEntry = { step: this.state.global_step, epoch: entry.epoch, eval_loss: evalLoss };
+          this.log(e);
+          for (const c of this.callbacks) c.onEvaluate?.(e, this);
+          if (this.state.best_eval_loss === null || evalLoss < this.state.best_eval_loss - a.early_stopping_threshold) {
+            this.state.best_eval_loss = evalLoss;
+            this.state.evals_without_improvement = 0;
+          } else if (a.early_stopping_patience > 0 && ++this.state.evals_without_improvement >= a.early_stopping_patience) {
+            stoppedEarly = true;
+          }
+        }
+        if (a.save_steps > 0 && this.state.global_step % a.save_steps === 0) this.checkpoint();
+        if (stoppedEarly || this.stopRequested) break outer;
+      }
+      if (this.state.batch_in_epoch >= this.batchesPerEpoch) {
+        this.state.epoch++;
+        this.state.batch_in_epoch = 0;
+      }
+    }
+    this.model.eval();
+    this.state.train_seconds = (performance.now() - startedAt) / 1000;
+    this.checkpoint();
+    const losses = this.state.log_history.filter((e) => e.loss !== undefined).map((e) => e.loss!);
+    const epochs = this.state.global_step / this.stepsPerEpoch;
+    const runSeconds = (performance.now() - runStart) / 1000;
+    return {
+      global_step: this.state.global_step,
+      epochs,
+      train_loss: losses.reduce((s, l) => s + l, 0) / Math.max(losses.length, 1),
+      first_loss: losses[0] ?? NaN,
+      final_loss: losses.at(-1) ?? NaN,
+      log_history: this.state.log_history,
+      train_seconds: this.state.train_seconds,
+      seconds_per_epoch: this.state.train_seconds / Math.max(epochs, 1e-9),
+      tokens_per_s: tokensThisRun / Math.max(runSeconds, 1e-9),
+      ...this.memory.toJSON(),
+      stopped_early: stoppedEarly,
+      resumed_from: resumedFrom,
+    };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+  }
+}
