@@ -1,10 +1,25 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { LanguageModel } from '../models/registry.ts';
-import { loadPretrained } from '../models/hf/loadPretrained.ts';
-import { UserError } from '../util/errors.ts';
+import { loadPretrained, modelFromConfig } from '../models/hf/loadPretrained.ts';
+import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, loadPeftModel } from '../peft/format.ts';
+import { getPeftModel } from '../peft/getPeftModel.ts';
+import { pluginForPeftType } from '../peft/plugin.ts';
+import { readJsonFile } from '../models/hf/modelDir.ts';
 
-/** Loads --model (and, once PEFT lands, --adapter) for the CLI commands. */
-export async function loadModelForCli(modelDir: string, adapterDir?: string): Promise<LanguageModel> {
-  const model = loadPretrained(modelDir);
-  if (adapterDir) throw new UserError('--adapter is not supported yet (it arrives with the PEFT plugins)');
-  return model;
+/**
+ * Loads --model and optional --adapter (ours or Python peft's). With `countOnly`, directories may
+ * hold just config.json / adapter_config.json: the architecture is built with zero weights, which is
+ * all a parameter count needs (peft-lab params on a real gpt2 / t5-small config).
+ */
+export async function loadModelForCli(modelDir: string, adapterDir?: string, opts: { countOnly?: boolean } = {}): Promise<LanguageModel> {
+  const hasWeights = existsSync(path.join(modelDir, 'model.safetensors')) || existsSync(path.join(modelDir, 'model.safetensors.index.json'));
+  const base = opts.countOnly && !hasWeights ? modelFromConfig(modelDir) : loadPretrained(modelDir);
+  if (!adapterDir) return base;
+  if (opts.countOnly && !existsSync(path.join(adapterDir, ADAPTER_WEIGHTS)) && existsSync(path.join(adapterDir, ADAPTER_CONFIG))) {
+    const raw = readJsonFile(path.join(adapterDir, ADAPTER_CONFIG), ADAPTER_CONFIG);
+    const plugin = pluginForPeftType(raw.peft_type, path.join(adapterDir, ADAPTER_CONFIG));
+    return getPeftModel(base, plugin.name, raw);
+  }
+  return loadPeftModel(base, adapterDir);
 }

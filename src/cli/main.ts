@@ -9,6 +9,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   logits: { summary: 'forward pass: print logits for input ids', load: () => import('./commands/logits.ts') },
   generate: { summary: 'decode with greedy, beam search or sampling', load: () => import('./commands/generate.ts') },
   params: { summary: 'trainable/all parameter counts as peft prints them', load: () => import('./commands/params.ts') },
+  train: { summary: 'fine-tune with a PEFT method from an experiment file (--resume continues)', load: () => import('./commands/train.ts') },
   score: { summary: 'BLEU, chrF, chrF++, TER and ROUGE exactly as sacrebleu / rouge-score', load: () => import('./commands/score.ts') },
   quantize: { summary: 'NF4-quantize a safetensors checkpoint as bitsandbytes does (QLoRA storage)', load: () => import('./commands/quantize.ts') },
   dequantize: { summary: 'turn an NF4 (bitsandbytes-layout) safetensors file back into float32 tensors', load: () => import('./commands/dequantize.ts') },

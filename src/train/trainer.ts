@@ -36,6 +36,13 @@ export interface TrainResult {
   resumed_from?: string;
 }
 
+/** Total optimizer steps: max_steps when set, else epochs × optimizer steps per epoch (HF). */
+export function plannedSteps(args: TrainingArguments, trainExamples: number): number {
+  if (args.max_steps > 0) return args.max_steps;
+  const perEpoch = Math.ceil(Math.ceil(trainExamples / args.per_device_train_batch_size) / args.gradient_accumulation_steps);
+  return Math.ceil(args.num_train_epochs * perEpoch);
+}
+
 export class TrainingDivergedError extends Error {
   override name = 'TrainingDivergedError';
 }
@@ -93,9 +100,8 @@ export class Trainer {
   get stepsPerEpoch(): number {
     return Math.ceil(this.batchesPerEpoch / this.args.gradient_accumulation_steps);
   }
-  /** Total optimizer steps: max_steps when set, else epochs × steps per epoch. */
   get totalSteps(): number {
-    return this.args.max_steps > 0 ? this.args.max_steps : Math.ceil(this.args.num_train_epochs * this.stepsPerEpoch);
+    return plannedSteps(this.args, this.train.length);
   }
 
   /** Asks the loop to stop after the current step (callbacks use it). */

@@ -5,6 +5,13 @@ import { modelFamily, type LanguageModel } from '../registry.ts';
 import { readSafetensors, toFloat32 } from '../safetensors.ts';
 import { readJsonFile, weightFiles } from './modelDir.ts';
 
+/** Builds the architecture of `dir`/config.json with zero weights (parameter counting, tests). */
+export function modelFromConfig(dir: string): LanguageModel {
+  const configPath = path.join(dir, 'config.json');
+  const raw = readJsonFile(configPath, 'config.json');
+  return modelFamily(raw.model_type, configPath).create(raw, configPath).eval() as LanguageModel;
+}
+
 /**
  * Loads a Hugging Face model directory (config.json + safetensors weights) into our model classes,
  * as from_pretrained does: every parameter must be present (tied copies excepted) and every
