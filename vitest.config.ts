@@ -7,6 +7,8 @@ export default defineConfig({
     // Model tests load the wasm backend once per worker; two workers match the two cores.
     pool: 'forks',
     maxWorkers: 2,
+    // .ci/run sets PEFT_TEST_REPORT to read the pass/fail counts from vitest's JSON report.
+    reporters: process.env.PEFT_TEST_REPORT ? ['default', ['json', { outputFile: process.env.PEFT_TEST_REPORT }]] : ['default'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

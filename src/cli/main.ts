@@ -48,17 +48,26 @@ async function main(argv: string[]): Promise<void> {
   await command.run(values, positionals);
 }
 
+/**
+ * Exits only once stdout and stderr have been flushed: writes to a pipe are asynchronous in Node,
+ * and exiting at once would cut a large JSON answer short.
+ */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 main(process.argv.slice(2)).then(
-  () => process.exit(process.exitCode ?? 0),
+  () => exitAfterFlush(typeof process.exitCode === 'number' ? process.exitCode : 0),
   (e: unknown) => {
     if (e instanceof UserError) {
-      process.stderr.write(`peft-lab: ${e.message}\n`);
-      process.exit(2);
+      process.stderr.write(`peft-lab: ${e.message.replace(/\n/g, ' ')}\n`);
+      exitAfterFlush(2);
+      return;
     }
     // An internal failure: still one line by default; PEFT_DEBUG=1 shows the stack for bug reports.
     const err = e as Error;
-    process.stderr.write(`peft-lab: internal error: ${err?.message ?? String(e)}\n`);
+    process.stderr.write(`peft-lab: internal error: ${String(err?.message ?? e).split('\n')[0]}\n`);
     if (process.env.PEFT_DEBUG) process.stderr.write(`${err?.stack ?? ''}\n`);
-    process.exit(1);
+    exitAfterFlush(1);
   },
 );

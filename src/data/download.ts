@@ -1,0 +1,138 @@
+import { open, rename, stat, unlink } from 'node:fs/promises';
+import { UserError } from '../util/errors.ts';
+
+/** An HTTP answer that is not a success; `status` lets callers word 404 and 401 their own way. */
+export class HttpStatusError extends UserError {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+  ) {
+    super(`GET ${url} → HTTP ${status}`);
+  }
+}
+
+export interface DownloadOptions {
+  headers?: Record<string, string>;
+  /** Further attempts after a broken or short transfer; each resumes where the last stopped (default 3). */
+  retries?: number;
+  retryDelayMs?: number;
+  /** Checks the complete file before it is renamed into place; a throw deletes it (a corrupt download never enters the cache). */
+  validate?: (partPath: string) => Promise<void> | void;
+}
+
+export interface DownloadResult {
+  bytes: number;
+  attempts: number;
+  /** Byte offsets that later attempts resumed from (empty when the first attempt finished). */
+  resumedFrom: number[];
+}
+
+async function sizeOf(file: string): Promise<number> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return 0;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Downloads `url` to `dest` through `dest.part`: bytes land in the .part file, an interrupted
+ * transfer is resumed with an HTTP Range request (here or on a later run, which finds the
+ * .part file), the finished file is validated and only then renamed into place, so `dest`
+ * either does not exist or is complete.
+ */
+export async function downloadFile(url: string, dest: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
+  const part = `${dest}.part`;
+  const retries = opts.retries ?? 3;
+  const result: DownloadResult = { bytes: 0, attempts: 0, resumedFrom: [] };
+  let lastError = '';
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    if (attempt > 0) await sleep((opts.retryDelayMs ?? 500) * attempt);
+    result.attempts++;
+    const start = await sizeOf(part);
+    const headers: Record<string, string> = { ...opts.headers };
+    if (start > 0) headers.Range = `bytes=${start}-`;
+    let res: Response;
+    try {
+      res = await fetch(url, { headers, redirect: 'follow' });
+    } catch (e) {
+      lastError = describeFetchError(e);
+      continue;
+    }
+    if (res.status === 416 && start > 0) {
+      // The server has no bytes past our .part: it is stale (the file changed) or oversized. Start over.
+      await res.body?.cancel();
+      await unlink(part).catch(() => {});
+      lastError = `HTTP 416 resuming at byte ${start}`;
+      continue;
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      if (res.status >= 500 || res.status === 429) {
+        lastError = `HTTP ${res.status}`;
+        continue;
+      }
+      throw new HttpStatusError(url, res.status);
+    }
+    let offset = 0;
+    let total: number | undefined;
+    if (res.status === 206) {
+      const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
+      if (m && Number(m[1]) === start) {
+        offset = start;
+        if (m[3] !== '*') total = Number(m[3]);
+        result.resumedFrom.push(start);
+      } else {
+        // A range we did not ask for: do not guess, fetch the whole file again next attempt.
+        await res.body?.cancel();
+        await unlink(part).catch(() => {});
+        lastError = `unexpected Content-Range '${res.headers.get('content-range')}'`;
+        continue;
+      }
+    } else {
+      const len = res.headers.get('content-length');
+      if (len !== null) total = Number(len);
+    }
+    const fh = await open(part, offset > 0 ? 'a' : 'w');
+    let written = offset;
+    try {
+      if (res.body)
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          await fh.write(chunk);
+          written += chunk.byteLength;
+        }
+    } catch (e) {
+      lastError = `transfer broke after ${written} bytes (${describeFetchError(e)})`;
+      continue;
+    } finally {
+      await fh.close();
+    }
+    if (total !== undefined && written !== total) {
+      lastError = `transfer ended after ${written} of ${total} bytes`;
+      continue;
+    }
+    if (opts.validate) {
+      try {
+        await opts.validate(part);
+      } catch (e) {
+        await unlink(part).catch(() => {});
+        throw e;
+      }
+    }
+    await rename(part, dest);
+    result.bytes = written;
+    return result;
+  }
+  throw new UserError(
+    `download of ${url} failed after ${result.attempts} attempt${result.attempts > 1 ? 's' : ''} (${lastError}); ` +
+      `the partial file ${part} is kept and the next run resumes it`,
+  );
+}
+
+function describeFetchError(e: unknown): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  const cause = err.cause?.code ?? err.cause?.message;
+  return cause ? `${err.message}: ${cause}` : err.message;
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { goldenPath } from '../helpers/golden.ts';
+import { peftLab } from '../helpers/cli.ts';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'peft-cli-err-'));
+const gpt2 = goldenPath('models', 'tiny-gpt2');
+
+function file(name: string, content: string): string {
+  const f = path.join(tmp, name);
+  writeFileSync(f, content);
+  return f;
+}
+
+/** Bad input: exit code ≠ 0 and exactly one clear line on stderr, never a stack trace. */
+function expectOneLine(args: string[], pattern: RegExp) {
+  const r = peftLab(args);
+  expect(r.status).not.toBe(0);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('peft-lab help', () => {
+  it('--help lists the commands', () => {
+    const r = peftLab(['--help']);
+    expect(r.status).toBe(0);
+    for (const c of ['logits', 'generate', 'params', 'train', 'score']) expect(r.stdout).toContain(c);
+  });
+});
+
+describe.skipIf(!gpt2)('peft-lab bad input', () => {
+  it('unknown command / unknown flag', () => {
+    expectOneLine(['frobnicate'], /unknown command 'frobnicate'; valid commands: .*logits/);
+    expectOneLine(['logits', '--modle', 'x'], /logits: Unknown option '--modle'/);
+  });
+  it('missing files and wrong shapes', () => {
+    expectOneLine(['logits', '--model', gpt2!, '--input', path.join(tmp, 'nope.json')], /input file not found/);
+    expectOneLine(['logits', '--model', path.join(tmp, 'nomodel'), '--input', file('a.json', '{"input_ids":[[1]]}')], /model directory not found|config.json not found/);
+    expectOneLine(['logits', '--model', gpt2!, '--input', file('b.json', '{"input_ids":[1,2]}')], /'input_ids' must be a non-empty array of arrays/);
+    expectOneLine(['logits', '--model', gpt2!, '--input', file('c.json', '{"input_ids":[[1,2],[3]]}')], /row 1 has 1 entries, row 0 has 2/);
+    expectOneLine(['logits', '--model', gpt2!, '--input', file('d.json', '{oops')], /is not valid JSON/);
+  });
+  it('token id out of range, model type not supported, pickle weights', () => {
+    expectOneLine(['logits', '--model', gpt2!, '--input', file('e.json', '{"input_ids":[[1,5000]]}')], /input_ids\[0\]\[1\] = 5000 is out of range: the vocabulary has ids 0\.\.999/);
+    const bert = path.join(tmp, 'bert');
+    mkdirSync(bert, { recursive: true });
+    writeFileSync(path.join(bert, 'config.json'), '{"model_type":"bert"}');
+    writeFileSync(path.join(bert, 'model.safetensors'), '');
+    expectOneLine(['logits', '--model', bert, '--input', file('f.json', '{"input_ids":[[1]]}')], /model_type 'bert' is not supported; supported: gpt2/);
+    const pickle = path.join(tmp, 'pickle');
+    mkdirSync(pickle, { recursive: true });
+    writeFileSync(path.join(pickle, 'config.json'), '{"model_type":"gpt2"}');
+    writeFileSync(path.join(pickle, 'pytorch_model.bin'), 'x');
+    expectOneLine(['logits', '--model', pickle, '--input', file('g.json', '{"input_ids":[[1]]}')], /pytorch_model\.bin .*convert it to safetensors/);
+  });
+  it('bad decoding options', () => {
+    expectOneLine(['generate', '--model', gpt2!, '--input', file('h.json', '{"input_ids":[[1]]}'), '--strategy', 'nucleus'], /--strategy 'nucleus' is not valid; valid: greedy, beam, sample/);
+    expectOneLine(['generate', '--model', gpt2!, '--input', file('i.json', '{"input_ids":[[1]]}'), '--top-p', '2'], /top_p must be in \(0, 1\]/);
+  });
+});
