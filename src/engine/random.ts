@@ -4,7 +4,11 @@
  * saved in a checkpoint and restored.
  */
 
-/** mulberry32: small, fast, good enough for masks and shuffles; state is one uint32. */
+/**
+ * mulberry32 (Tommy Ettinger's 32-bit generator): small state, good enough for masks, shuffles and
+ * sampling, and portable — only 32-bit integer arithmetic, identical on every machine. The state is
+ * one uint32, so it can be checkpointed and restored.
+ */
 export class Rng {
   constructor(public state: number) {
     this.state = state >>> 0;
@@ -18,7 +22,17 @@ export class Rng {
   }
   /** Integer in [0, n). */
   int(n: number): number {
+    if (!(n > 0)) throw new RangeError(`rng.int needs n > 0, got ${n}`);
     return Math.floor(this.next() * n);
+  }
+  /** One element of a non-empty array. */
+  pick<T>(items: readonly T[]): T {
+    if (items.length === 0) throw new RangeError('rng.pick on an empty array');
+    return items[this.int(items.length)]!;
+  }
+  /** True with probability p. */
+  chance(p: number): boolean {
+    return this.next() < p;
   }
   /** Standard normal (Box–Muller). */
   normal(): number {
