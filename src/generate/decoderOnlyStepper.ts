@@ -37,7 +37,10 @@ export function decoderOnlyStepper(model: CausalLM, prompts: PromptBatch, expand
         pastKeyValues: past,
         useCache: true,
       });
-      const last = o.logits.slice([0, T - 1, 0], [N, 1, V]).reshape([N, V]);
+      // The last position of the output, not of the input: prompt tuning returns logits for its
+      // virtual tokens too (peft's [B, nvt + T, V]).
+      const L = o.logits.shape[1]!;
+      const last = o.logits.slice([0, L - 1, 0], [N, 1, V]).reshape([N, V]);
       return { last, kv: o.pastKeyValues! };
     });
     disposePast();

@@ -17,6 +17,11 @@ export interface AttachContext {
   seed: number;
   /** Total optimizer steps planned (AdaLoRA's total_step default), when known. */
   totalSteps?: number;
+  /**
+   * The model's tokenizer, when in memory: prompt tuning's TEXT init uses it instead of loading
+   * `tokenizer_name_or_path` (which stays in the config for Python's sake).
+   */
+  tokenizer?: { encode(text: string): number[] };
 }
 
 /**

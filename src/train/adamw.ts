@@ -23,9 +23,15 @@ export class AdamW {
     readonly opts: AdamWOptions,
     readonly noDecay: ReadonlySet<string>,
   ) {
+    const zeroVar = (p: tf.Variable) => {
+      const z = tf.zerosLike(p);
+      const v = tf.variable(z, false);
+      z.dispose();
+      return v;
+    };
     for (const [n, p] of params) {
-      this.m.set(n, tf.variable(tf.zerosLike(p), false));
-      this.v.set(n, tf.variable(tf.zerosLike(p), false));
+      this.m.set(n, zeroVar(p));
+      this.v.set(n, zeroVar(p));
     }
   }
 

@@ -1,0 +1,12 @@
+import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { parsePromptEncoderConfig, type PromptEncoderConfig } from './config.ts';
+import { attachPTuning } from './model.ts';
+
+/** P-tuning (v1, Liu et al., 2021) as peft 0.10: a prompt encoder (MLP or LSTM) makes the virtual tokens. */
+export const pTuningPlugin: PeftPlugin<PromptEncoderConfig> = {
+  name: 'p_tuning',
+  peftType: 'P_TUNING',
+  description: 'virtual tokens produced by a trainable MLP/LSTM prompt encoder, prepended to the input',
+  parseConfig: parsePromptEncoderConfig,
+  attach: attachPTuning,
+};

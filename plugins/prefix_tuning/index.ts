@@ -1,0 +1,22 @@
+import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { parsePrefixTuningConfig, type PrefixTuningConfig } from './config.ts';
+import { attachPrefixTuning } from './model.ts';
+
+/** Prefix tuning (Li & Liang, 2021) as peft 0.10: learned key/value prefixes in every attention layer. */
+export const prefixTuningPlugin: PeftPlugin<PrefixTuningConfig> = {
+  name: 'prefix_tuning',
+  peftType: 'PREFIX_TUNING',
+  description: 'learned key/value prefixes in every attention layer (optionally reparameterized by an MLP)',
+  parseConfig: parsePrefixTuningConfig,
+  attach: attachPrefixTuning,
+};
+
+/**
+ * P-tuning v2 (Liu et al., 2022) is prefix tuning with deep prompts on every layer: the same method
+ * under the name users of that paper know. It saves as PREFIX_TUNING, so peft loads it.
+ */
+export const pTuningV2Plugin: PeftPlugin<PrefixTuningConfig> = {
+  ...prefixTuningPlugin,
+  name: 'p_tuning_v2',
+  description: 'P-tuning v2: deep prompts (key/value prefixes) on every layer — prefix tuning under its paper name',
+};

@@ -1,0 +1,12 @@
+import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { parsePromptTuningConfig, type PromptTuningConfig } from './config.ts';
+import { attachPromptTuning } from './model.ts';
+
+/** Prompt tuning (Lester et al., 2021) as peft 0.10: learned virtual tokens prepended to the input. */
+export const promptTuningPlugin: PeftPlugin<PromptTuningConfig> = {
+  name: 'prompt_tuning',
+  peftType: 'PROMPT_TUNING',
+  description: 'num_virtual_tokens learned embeddings prepended to the input (encoder side for T5)',
+  parseConfig: parsePromptTuningConfig,
+  attach: attachPromptTuning,
+};
