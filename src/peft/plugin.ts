@@ -50,7 +50,8 @@ export interface AdapterInstance<C extends PeftConfigBase = PeftConfigBase> {
   extraLoss?(): Tensor | undefined;
   /**
    * Called by the trainer after every optimizer step, while this step's gradients (keyed by the
-   * names of trainableParameters()) are still alive: AdaLoRA's update_and_allocate(global_step).
+   * names of trainableParameters()) are still alive, with the 0-based index of the step just taken:
+   * AdaLoRA's update_and_allocate(step).
    */
   afterOptimizerStep?(step: number, grads: ReadonlyMap<string, Tensor>): void;
   /** Folds the adapter into the base weights (where the math allows) and back. */

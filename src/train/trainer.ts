@@ -256,7 +256,8 @@ export class Trainer {
         this.optimizer.apply(grads, lr);
         this.state.global_step++;
         this.state.batch_in_epoch += micro;
-        this.model.adapter.afterOptimizerStep?.(this.state.global_step, grads);
+        // 0-based, as peft's AdaLoRA loop calls update_and_allocate(step) for step in range(total).
+        this.model.adapter.afterOptimizerStep?.(this.state.global_step - 1, grads);
         tf.dispose([...grads.values()]);
         lastFinite = stepLoss;
         tokensThisRun += stepTokens;

@@ -1,0 +1,205 @@
+import { tf, type Tensor } from '../../src/engine/tf.ts';
+import { Rng } from '../../src/engine/random.ts';
+import type { LinearLike } from '../../src/models/linear.ts';
+import type { LanguageModel } from '../../src/models/registry.ts';
+import type { AdapterInstance, AttachContext } from '../../src/peft/plugin.ts';
+import { assignFromStateDict, PEFT_PREFIX, toPeftStateDict } from '../../src/peft/stateDict.ts';
+import { findTargets } from '../../src/peft/targets.ts';
+import { UserError } from '../../src/util/errors.ts';
+import type { AdaLoraConfig } from './config.ts';
+import { SvdLinear } from './layer.ts';
+import { RankAllocator, type ParamState, type RankPattern } from './rankAllocator.ts';
+
+/** The attached AdaLoRA adapter, with the allocation state for results and parity checks. */
+export interface AdaLoraAdapter extends AdapterInstance<AdaLoraConfig> {
+  /** RankAllocator.budget_schedule(step): the rank budget and whether that step masks. */
+  budgetSchedule(step: number): { budget: number; maskInd: boolean };
+  /** peft's AdaLoraModel.update_and_allocate(global_step); afterOptimizerStep calls it. */
+  updateAndAllocate(step: number, grads: ReadonlyMap<string, Tensor>): void;
+  /** The kept ranks per module path (after allocation, else the current ranks). */
+  rankPerModule(): Record<string, number>;
+}
+
+function normal(rng: Rng, shape: [number, number], std: number): Tensor {
+  const v = new Float32Array(shape[0] * shape[1]);
+  for (let i = 0; i < v.length; i++) v[i] = rng.normal() * std;
+  return tf.tensor2d(v, shape);
+}
+
+/** Rows (or, for B, columns) of a saved tensor that a rank pattern keeps. */
+function selectRanks(t: Tensor, keep: boolean[], axis: 0 | 1): Tensor {
+  const idx = keep.flatMap((k, i) => (k ? [i] : []));
+  if (idx.length === 0) return tf.zeros(axis === 0 ? [0, t.shape[1]!] : [t.shape[0]!, 0]);
+  return tf.tidy(() => tf.gather(t, tf.tensor1d(idx, 'int32'), axis));
+}
+
+/** Injects AdaLoRA (SVD-form LoRA with rank allocation) into every targeted linear layer. */
+export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: AttachContext): AdaLoraAdapter {
+  const targets = findTargets(model, config, 'adalora');
+  // peft needs total_step before training; the training plan knows it, an explicit value wins.
+  if (config.total_step === null && ctx.totalSteps !== undefined) config.total_step = ctx.totalSteps;
+  const rng = new Rng(ctx.seed);
+  const layers: [string, SvdLinear][] = [];
+  for (const path of targets) {
+    const base = model.getSubmodule(path) as LinearLike;
+    config.fan_in_fan_out = base.fanInFanOut;
+    // A saved pruned adapter (rank_pattern in its config) is rebuilt at its kept ranks; as peft's
+    // resize_modules_by_rank_pattern, ranknum keeps the initial rank so the scaling is unchanged.
+    const keep = config.rank_pattern?.[`${path}.lora_E`];
+    const r = keep ? keep.filter(Boolean).length : config.init_r;
+    const ranknum = keep ? (r > 0 ? config.init_r : 0) : r;
+    const std = config.init_lora_weights ? 0.02 : 1; // init false keeps torch.randn's N(0, 1)
+    const init = { A: normal(rng, [r, base.inFeatures], std), E: normal(rng, [r, 1], std), B: normal(rng, [base.outFeatures, r], std) };
+    const layer = new SvdLinear(base, r, ranknum, config.lora_alpha, config.lora_dropout, init);
+    model.setSubmodule(path, layer);
+    layers.push([path, layer]);
+  }
+  for (const [, p] of model.namedParameters()) p.trainable = false;
+
+  const biasParams = (): [string, tf.Variable][] => {
+    if (config.bias === 'none') return [];
+    const all = model.namedParameters().filter(([n]) => n.endsWith('.bias'));
+    if (config.bias === 'all') return all;
+    return all.filter(([n]) => layers.some(([p]) => n === `${p}.base_layer.bias`));
+  };
+  const savedModules = (): [string, tf.Variable][] =>
+    (config.modules_to_save ?? []).flatMap((m) =>
+      model.namedParameters().filter(([n]) => n.startsWith(`${m}.`) || n.includes(`.${m}.`)),
+    );
+  const svdParams = (): [string, tf.Variable][] =>
+    layers
+      .filter(([, l]) => !l.merged)
+      .flatMap(([path, l]): [string, tf.Variable][] => [
+        [`${path}.lora_A`, l.lora_A],
+        [`${path}.lora_E`, l.lora_E],
+        [`${path}.lora_B`, l.lora_B],
+      ]);
+  const trainable = (): [string, tf.Variable][] => [...svdParams(), ...biasParams(), ...savedModules()];
+  for (const [, p] of trainable()) p.trainable = true;
+  const savedName = (n: string) => n.replace('.base_layer.', '.');
+
+  const allocator = new RankAllocator(
+    config,
+    layers.map(([path, l]) => ({ path, r: l.r, inFeatures: l.inFeatures, outFeatures: l.outFeatures })),
+  );
+  const totalStep = (): number => {
+    if (config.total_step === null)
+      throw new UserError(`adalora: 'total_step' is unknown: set it in the config or train with a known number of steps`);
+    if (config.total_step - config.tfinal - config.tinit <= 0)
+      throw new UserError(
+        `adalora: total_step (${config.total_step}) must exceed tinit + tfinal (${config.tinit} + ${config.tfinal}) for the budget schedule`,
+      );
+    return config.total_step;
+  };
+
+  const applyPattern = (pattern: RankPattern) => {
+    for (const [path, l] of layers) {
+      const keep = pattern[`${path}.lora_E`];
+      // A layer rebuilt at its kept ranks (a loaded pruned adapter) is already what its pattern says.
+      if (!keep || l.r === 0 || keep.length !== l.r) continue;
+      const e = Float32Array.from(l.lora_E.dataSync());
+      keep.forEach((k, i) => {
+        if (!k) e[i] = 0;
+      });
+      tf.tidy(() => l.lora_E.assign(tf.tensor2d(e, [l.r, 1])));
+    }
+  };
+
+  const paramStates = (grads: ReadonlyMap<string, Tensor>): Map<string, ParamState> =>
+    new Map(svdParams().map(([n, v]) => [n, { value: v.dataSync() as Float32Array, grad: grads.get(n)?.dataSync() as Float32Array | undefined }]));
+
+  const updateAndAllocate = (step: number, grads: ReadonlyMap<string, Tensor>): void => {
+    const total = totalStep();
+    const end = total - config.tfinal;
+    if (step < end) {
+      allocator.updateImportance(paramStates(grads));
+      const [budget, maskInd] = allocator.budgetSchedule(step, total);
+      if (maskInd) {
+        config.rank_pattern = allocator.maskToBudget(budget);
+        applyPattern(config.rank_pattern);
+      }
+    } else if (step === end) {
+      // The final allocation reuses the importance of the previous steps, then forgets it.
+      config.rank_pattern = allocator.maskToBudget(allocator.budgetSchedule(step, total)[0]);
+      applyPattern(config.rank_pattern);
+      allocator.resetImportance();
+    } else if (config.rank_pattern) {
+      // Masked triplets stay pruned while the last tfinal steps fine-tune the kept ones.
+      applyPattern(config.rank_pattern);
+    }
+  };
+
+  const rankPerModule = (): Record<string, number> =>
+    Object.fromEntries(
+      layers.map(([path, l]) => {
+        const keep = config.rank_pattern?.[`${path}.lora_E`];
+        return [path, keep && keep.length === l.r ? keep.filter(Boolean).length : l.r];
+      }),
+    );
+
+  return {
+    config,
+    trainableParameters: trainable,
+    stateDict() {
+      const out = toPeftStateDict(trainable().map(([n, v]) => [savedName(n), v]));
+      // As peft's resize_state_dict_by_rank_pattern: a pruned adapter is saved at its kept ranks.
+      for (const [path, l] of layers) {
+        const keep = config.rank_pattern?.[`${path}.lora_E`];
+        if (!keep || keep.filter(Boolean).length === l.r) continue;
+        for (const [name, axis] of [['lora_A', 0], ['lora_E', 0], ['lora_B', 1]] as const) {
+          const key = `${PEFT_PREFIX}${path}.${name}`;
+          const full = out.get(key)!;
+          out.set(key, selectRanks(full, keep, axis));
+          full.dispose();
+        }
+      }
+      return out;
+    },
+    loadStateDict: (tensors, source) => assignFromStateDict(trainable().map(([n, v]) => [savedName(n), v]), tensors, source),
+    extraLoss() {
+      // peft 0.10 only has a trainable adapter's penalty (an inference-mode model cannot compute it).
+      if (config.inference_mode) return undefined;
+      if (config.orth_reg_weight <= 0)
+        throw new UserError(`adalora: 'orth_reg_weight' must be > 0 (peft raises too), got ${config.orth_reg_weight}`);
+      if (!layers.length) return undefined;
+      // Summed in peft's named_parameters order (per module: A, then B), then averaged over matrices.
+      return tf.tidy(() => {
+        let sum: Tensor = tf.scalar(0);
+        for (const [, l] of layers) for (const n of l.orthogonalityNorms()) sum = tf.add(sum, n);
+        return tf.mul(tf.div(sum, 2 * layers.length), config.orth_reg_weight);
+      });
+    },
+    afterOptimizerStep(step, grads) {
+      if (!config.inference_mode) updateAndAllocate(step, grads);
+    },
+    updateAndAllocate,
+    budgetSchedule(step) {
+      const [budget, maskInd] = allocator.budgetSchedule(step, totalStep());
+      return { budget, maskInd };
+    },
+    rankPerModule,
+    merge: () => layers.forEach(([, l]) => l.merge()),
+    unmerge: () => layers.forEach(([, l]) => l.unmerge()),
+    mergeAndUnload() {
+      for (const [path, l] of layers) {
+        l.merge();
+        model.setSubmodule(path, l.base_layer);
+        l.disposeAdapter();
+      }
+      layers.length = 0;
+    },
+    summary: () => {
+      const ranks = rankPerModule();
+      return {
+        target_modules: targets,
+        rank_pattern: ranks,
+        total_rank: Object.values(ranks).reduce((s, r) => s + r, 0),
+        init_budget: allocator.initBudget,
+        target_budget: allocator.targetBudget,
+      };
+    },
+    dispose() {
+      for (const [, l] of layers) l.disposeAdapter();
+    },
+  };
+}

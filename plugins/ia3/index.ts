@@ -1,0 +1,13 @@
+import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { IA3_DEFAULT_TARGETS, parseIa3Config, type IA3Config } from './config.ts';
+import { attachIa3 } from './model.ts';
+
+/** (IA)³, Liu et al. 2022 ("Few-Shot Parameter-Efficient Fine-Tuning is Better and Cheaper than In-Context Learning"), as peft 0.10. */
+export const ia3Plugin: PeftPlugin<IA3Config> = {
+  name: 'ia3',
+  peftType: 'IA3',
+  description: 'learned vectors rescaling attention outputs and feed-forward inputs',
+  defaultTargetModules: IA3_DEFAULT_TARGETS,
+  parseConfig: parseIa3Config,
+  attach: attachIa3,
+};

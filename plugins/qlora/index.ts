@@ -1,0 +1,17 @@
+import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { LORA_DEFAULT_TARGETS } from '../lora/config.ts';
+import { parseQloraConfig, type QloraConfig } from './config.ts';
+import { attachQlora } from './model.ts';
+
+/**
+ * QLoRA: LoRA over an NF4-quantized base. Its peft_type is LORA (that is what it saves); loading a
+ * LORA adapter picks the plain LoRA plugin, registered first — see loadQloraModel for a 4-bit base.
+ */
+export const qloraPlugin: PeftPlugin<QloraConfig> = {
+  name: 'qlora',
+  peftType: 'LORA',
+  description: 'LoRA adapters (float32) on NF4-quantized frozen base weights',
+  defaultTargetModules: LORA_DEFAULT_TARGETS,
+  parseConfig: parseQloraConfig,
+  attach: attachQlora,
+};

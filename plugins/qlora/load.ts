@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { tf, type Tensor } from '../../src/engine/tf.ts';
+import { readJsonFile } from '../../src/models/hf/modelDir.ts';
+import type { LanguageModel } from '../../src/models/registry.ts';
+import { readSafetensors, toFloat32 } from '../../src/models/safetensors.ts';
+import { ADAPTER_CONFIG, ADAPTER_WEIGHTS } from '../../src/peft/format.ts';
+import { PeftModel } from '../../src/peft/peftModel.ts';
+import { UserError } from '../../src/util/errors.ts';
+import { qloraPlugin } from './index.ts';
+
+/**
+ * PeftModel.from_pretrained onto a 4-bit base: loads a saved LoRA adapter (ours or Python's, peft_type
+ * LORA) over `base` with its linear weights NF4-quantized as `quantization` says (the
+ * bnb_4bit_* / quantize_modules fields of the qlora config). loadPeftModel loads the same directory
+ * onto a float base.
+ */
+export function loadQloraModel(
+  base: LanguageModel,
+  dir: string,
+  quantization: Record<string, unknown> = {},
+  opts: { isTrainable?: boolean } = {},
+): PeftModel {
+  const cfgPath = path.join(dir, ADAPTER_CONFIG);
+  if (!existsSync(cfgPath)) throw new UserError(`${dir} is not an adapter directory: ${ADAPTER_CONFIG} is missing`);
+  const raw = readJsonFile(cfgPath, ADAPTER_CONFIG);
+  if (raw.peft_type !== 'LORA')
+    throw new UserError(`${cfgPath}: a QLoRA base takes a LoRA adapter (peft_type "LORA"), got ${JSON.stringify(raw.peft_type)}`);
+  const cfg = qloraPlugin.parseConfig({ ...raw, ...quantization }, base, cfgPath);
+  cfg.inference_mode = !opts.isTrainable;
+  const adapter = qloraPlugin.attach(base, cfg, { seed: 0 });
+  const weightsPath = path.join(dir, ADAPTER_WEIGHTS);
+  if (!existsSync(weightsPath)) throw new UserError(`${dir}: ${ADAPTER_WEIGHTS} is missing`);
+  const tensors = new Map<string, Tensor>();
+  for (const [k, t] of readSafetensors(weightsPath).tensors) tensors.set(k, tf.tensor(toFloat32(t), t.shape, 'float32'));
+  try {
+    adapter.loadStateDict(tensors, weightsPath);
+  } finally {
+    tf.dispose([...tensors.values()]);
+  }
+  const model = new PeftModel(base, qloraPlugin, adapter);
+  if (!opts.isTrainable) for (const [, p] of model.namedParameters()) p.trainable = false;
+  return model;
+}
