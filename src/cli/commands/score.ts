@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { BLEU, type BleuScore, type SmoothMethod, SMOOTH_DEFAULTS } from '../../metrics/bleu.ts';
 import { BLEU_TOKENIZERS, type BleuTokenizerName } from '../../metrics/bleuTokenizers.ts';
@@ -6,7 +7,7 @@ import { CHRF, type ChrfScore } from '../../metrics/chrf.ts';
 import { numpyMean } from '../../metrics/pyNumeric.ts';
 import { pyRstrip } from '../../metrics/pythonText.ts';
 import { rougeScorer, type RougeScore, type RougeScorer } from '../../metrics/rouge.ts';
-import { ROUGE_DEFAULT_SEED, rougeBootstrapAggregate } from '../../metrics/rougeBootstrap.ts';
+import { rougeBootstrapAggregate } from '../../metrics/rougeBootstrap.ts';
 import { ROUGE_TOKENIZERS, type RougeTokenizerName } from '../../metrics/rougeTokenizer.ts';
 import { type ReferenceStreams, type Scored } from '../../metrics/sacreMetric.ts';
 import { formatSignature } from '../../metrics/signature.ts';
@@ -249,10 +250,11 @@ function scoreCorpus(c: Corpus, set: ScoreSettings): Record<string, unknown> {
     const scorer = rougeScorer({ types: set.rougeTypes, useStemmer: set.rougeStemmer, tokenizer: set.rougeTokenizer });
     const perSegment = c.hypotheses.map((hyp, i) => rougeFor(scorer, c.references[i]!, hyp));
     // Corpus ROUGE is the mean of segment scores (as np.mean over rouge-score's per-example scores).
-    const rougeSeed = set.seed ?? ROUGE_DEFAULT_SEED;
+    // The bootstrap draws from numpy's legacy stream seeded like sacrebleu's (SACREBLEU_SEED=none: from the OS).
+    const rougeSeed = set.seed ?? randomInt(2 ** 32);
     const agg = set.confidence ? rougeBootstrapAggregate(perSegment, { seed: rougeSeed }) : undefined;
     const signature = agg
-      ? formatSignature([['bs', 1000], ['seed', rougeSeed], ...scorer.signatureFields])
+      ? formatSignature([['bs', 1000], ['seed', set.seed === null ? 'none' : rougeSeed], ...scorer.signatureFields])
       : scorer.signature;
     for (const t of set.rougeTypes) {
       const mean = (k: keyof RougeScore) => numpyMean(perSegment.map((s) => s[t]![k]));
