@@ -1,8 +1,8 @@
 import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { dropout } from '../../src/engine/ops.ts';
 import { nextDropoutSeed } from '../../src/engine/random.ts';
-import { Module } from '../../src/models/module.ts';
 import type { LinearLike } from '../../src/models/linear.ts';
+import { DeltaAdapterLayer } from '../../src/peft/adapterLayer.ts';
 
 /**
  * An AdaLoRA-wrapped projection (peft's adalora.SVDLinear), the update in SVD form:
@@ -11,38 +11,26 @@ import type { LinearLike } from '../../src/models/linear.ts';
  * singular vectors), scaling = lora_alpha (not alpha/r) and ranknum the layer's initial rank, kept as a
  * frozen parameter as peft does (so it counts in all_params). Pruning a triplet zeroes its E entry.
  */
-export class SvdLinear extends Module implements LinearLike {
+export class SvdLinear extends DeltaAdapterLayer {
   readonly lora_A: tf.Variable;
   readonly lora_E: tf.Variable;
   readonly lora_B: tf.Variable;
   readonly ranknum: tf.Variable;
-  merged = false;
 
   constructor(
-    readonly base_layer: LinearLike,
+    base_layer: LinearLike,
     readonly r: number,
     ranknum: number,
     readonly scaling: number,
     readonly dropoutRate: number,
     init: { A: Tensor; E: Tensor; B: Tensor },
   ) {
-    super();
-    this.registerModule('base_layer', base_layer);
+    super(base_layer);
     // Registration order is peft's named_parameters order (A, B, E): the orthogonality penalty sums in it.
     this.lora_A = this.registerParameter('lora_A', init.A);
     this.lora_B = this.registerParameter('lora_B', init.B);
     this.lora_E = this.registerParameter('lora_E', init.E);
     this.ranknum = this.registerParameter('ranknum', tf.tensor1d([ranknum]), false);
-  }
-
-  get inFeatures(): number {
-    return this.base_layer.inFeatures;
-  }
-  get outFeatures(): number {
-    return this.base_layer.outFeatures;
-  }
-  get fanInFanOut(): boolean {
-    return this.base_layer.fanInFanOut;
   }
 
   forward(x: Tensor): Tensor {
@@ -66,33 +54,6 @@ export class SvdLinear extends Module implements LinearLike {
       const ba = tf.matMul(this.lora_B as tf.Tensor2D, tf.mul(this.lora_A, this.lora_E) as tf.Tensor2D);
       return tf.div(tf.mul(ba, this.scaling), tf.add(this.ranknum, 1e-5));
     });
-  }
-
-  weightOutIn(): Tensor {
-    return tf.tidy(() => {
-      const w = this.base_layer.weightOutIn();
-      return this.merged ? w : tf.add(w, this.deltaWeight());
-    });
-  }
-
-  private applyDelta(sign: 1 | -1): void {
-    const w = (this.base_layer as unknown as { weight: tf.Variable }).weight;
-    tf.tidy(() => {
-      const d = this.deltaWeight();
-      w.assign(tf.add(w, tf.mul(this.fanInFanOut ? d.transpose() : d, sign)));
-    });
-  }
-
-  merge(): void {
-    if (this.merged) return;
-    this.applyDelta(1);
-    this.merged = true;
-  }
-
-  unmerge(): void {
-    if (!this.merged) return;
-    this.applyDelta(-1);
-    this.merged = false;
   }
 
   /** ‖A Aᵀ − I‖_F and ‖Bᵀ B − I‖_F (0 for a rank-0 layer, which peft still counts). */

@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '../../src/engine/tf.ts';
-import { Module } from '../../src/models/module.ts';
 import type { LinearLike } from '../../src/models/linear.ts';
+import { AdapterLayer } from '../../src/peft/adapterLayer.ts';
 import { UserError } from '../../src/util/errors.ts';
 
 /** The float weights of nn.Linear / Conv1D, which merging rewrites in place. */
@@ -22,28 +22,16 @@ function denseWeights(layer: LinearLike): DenseWeights {
  * l [1, in]. For GPT-2's Conv1D (weight stored [in, out], peft's fan_in_fan_out) the merged weight
  * is W ⊙ lᵀ, i.e. the same rows/columns seen from the transposed layout.
  */
-export class Ia3Linear extends Module implements LinearLike {
+export class Ia3Linear extends AdapterLayer {
   readonly ia3_l: tf.Variable;
-  merged = false;
 
   constructor(
-    readonly base_layer: LinearLike,
+    base_layer: LinearLike,
     readonly isFeedforward: boolean,
     init: Tensor,
   ) {
-    super();
-    this.registerModule('base_layer', base_layer);
+    super(base_layer);
     this.ia3_l = this.registerParameter('ia3_l', init);
-  }
-
-  get inFeatures(): number {
-    return this.base_layer.inFeatures;
-  }
-  get outFeatures(): number {
-    return this.base_layer.outFeatures;
-  }
-  get fanInFanOut(): boolean {
-    return this.base_layer.fanInFanOut;
   }
 
   forward(x: Tensor): Tensor {

@@ -1,8 +1,8 @@
 import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { dropout } from '../../src/engine/ops.ts';
 import { nextDropoutSeed, type Rng } from '../../src/engine/random.ts';
-import { Module } from '../../src/models/module.ts';
 import { Linear, type LinearLike } from '../../src/models/linear.ts';
+import { DeltaAdapterLayer } from '../../src/peft/adapterLayer.ts';
 
 /** Kaiming-uniform with a = √5 (nn.Linear's default): U(−1/√fan_in, 1/√fan_in). */
 export function kaimingUniform(rng: Rng, rows: number, fanIn: number): Tensor {
@@ -23,32 +23,20 @@ export function normal(rng: Rng, shape: [number, number], std: number): Tensor {
  * lora_A [r, in] and lora_B [out, r] keep nn.Linear's layout whatever the base layout is; for
  * GPT-2's Conv1D (fan_in_fan_out) the merged weight is W + (B·A)ᵀ · scaling.
  */
-export class LoraLinear extends Module implements LinearLike {
+export class LoraLinear extends DeltaAdapterLayer {
   readonly lora_A: Linear;
   readonly lora_B: Linear;
-  merged = false;
 
   constructor(
-    readonly base_layer: LinearLike,
+    base_layer: LinearLike,
     readonly r: number,
     readonly scaling: number,
     readonly dropoutRate: number,
     init: { A: Tensor; B: Tensor },
   ) {
-    super();
-    this.registerModule('base_layer', base_layer);
+    super(base_layer);
     this.lora_A = this.registerModule('lora_A', new Linear(base_layer.inFeatures, r, { bias: false, init: () => init.A }));
     this.lora_B = this.registerModule('lora_B', new Linear(r, base_layer.outFeatures, { bias: false, init: () => init.B }));
-  }
-
-  get inFeatures(): number {
-    return this.base_layer.inFeatures;
-  }
-  get outFeatures(): number {
-    return this.base_layer.outFeatures;
-  }
-  get fanInFanOut(): boolean {
-    return this.base_layer.fanInFanOut;
   }
 
   forward(x: Tensor): Tensor {
@@ -63,32 +51,5 @@ export class LoraLinear extends Module implements LinearLike {
   /** ΔW in nn.Linear layout [out, in]. */
   deltaWeight(): Tensor {
     return tf.tidy(() => tf.mul(tf.matMul(this.lora_B.weight, this.lora_A.weight), this.scaling));
-  }
-
-  weightOutIn(): Tensor {
-    return tf.tidy(() => {
-      const w = this.base_layer.weightOutIn();
-      return this.merged ? w : tf.add(w, this.deltaWeight());
-    });
-  }
-
-  private applyDelta(sign: 1 | -1): void {
-    const w = (this.base_layer as unknown as { weight: tf.Variable }).weight;
-    tf.tidy(() => {
-      const d = this.deltaWeight();
-      w.assign(tf.add(w, tf.mul(this.fanInFanOut ? d.transpose() : d, sign)));
-    });
-  }
-
-  merge(): void {
-    if (this.merged) return;
-    this.applyDelta(1);
-    this.merged = true;
-  }
-
-  unmerge(): void {
-    if (!this.merged) return;
-    this.applyDelta(-1);
-    this.merged = false;
   }
 }
