@@ -1,3 +1,4 @@
+import { extraTrainables, layerMergeOps } from '../../src/peft/adapterLayer.ts';
 import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { Rng } from '../../src/engine/random.ts';
 import type { LinearLike } from '../../src/models/linear.ts';
@@ -56,16 +57,6 @@ export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: 
   }
   for (const [, p] of model.namedParameters()) p.trainable = false;
 
-  const biasParams = (): [string, tf.Variable][] => {
-    if (config.bias === 'none') return [];
-    const all = model.namedParameters().filter(([n]) => n.endsWith('.bias'));
-    if (config.bias === 'all') return all;
-    return all.filter(([n]) => layers.some(([p]) => n === `${p}.base_layer.bias`));
-  };
-  const savedModules = (): [string, tf.Variable][] =>
-    (config.modules_to_save ?? []).flatMap((m) =>
-      model.namedParameters().filter(([n]) => n.startsWith(`${m}.`) || n.includes(`.${m}.`)),
-    );
   const svdParams = (): [string, tf.Variable][] =>
     layers
       .filter(([, l]) => !l.merged)
@@ -74,7 +65,7 @@ export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: 
         [`${path}.lora_E`, l.lora_E],
         [`${path}.lora_B`, l.lora_B],
       ]);
-  const trainable = (): [string, tf.Variable][] => [...svdParams(), ...biasParams(), ...savedModules()];
+  const trainable = (): [string, tf.Variable][] => [...svdParams(), ...extraTrainables(model, config, layers)];
   for (const [, p] of trainable()) p.trainable = true;
   const savedName = (n: string) => n.replace('.base_layer.', '.');
 
@@ -178,16 +169,7 @@ export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: 
       return { budget, maskInd };
     },
     rankPerModule,
-    merge: () => layers.forEach(([, l]) => l.merge()),
-    unmerge: () => layers.forEach(([, l]) => l.unmerge()),
-    mergeAndUnload() {
-      for (const [path, l] of layers) {
-        l.merge();
-        model.setSubmodule(path, l.base_layer);
-        l.disposeAdapter();
-      }
-      layers.length = 0;
-    },
+    ...layerMergeOps(model, layers),
     summary: () => {
       const ranks = rankPerModule();
       return {
@@ -197,9 +179,6 @@ export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: 
         init_budget: allocator.initBudget,
         target_budget: allocator.targetBudget,
       };
-    },
-    dispose() {
-      for (const [, l] of layers) l.disposeAdapter();
     },
   };
 }

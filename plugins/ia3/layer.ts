@@ -76,4 +76,8 @@ export class Ia3Linear extends AdapterLayer {
     });
     this.merged = false;
   }
+
+  disposeAdapter(): void {
+    this.ia3_l.dispose();
+  }
 }

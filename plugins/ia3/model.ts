@@ -1,3 +1,4 @@
+import { extraTrainables, layerMergeOps } from '../../src/peft/adapterLayer.ts';
 import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { Rng } from '../../src/engine/random.ts';
 import type { LinearLike } from '../../src/models/linear.ts';
@@ -33,13 +34,9 @@ export function attachIa3(model: LanguageModel, config: IA3Config, ctx: AttachCo
   }
   for (const [, p] of model.namedParameters()) p.trainable = false;
 
-  const savedModules = (): [string, tf.Variable][] =>
-    (config.modules_to_save ?? []).flatMap((m) =>
-      model.namedParameters().filter(([n]) => n.startsWith(`${m}.`) || n.includes(`.${m}.`)),
-    );
   const trainable = (): [string, tf.Variable][] => [
     ...layers.filter(([, l]) => !l.merged).map(([path, l]): [string, tf.Variable] => [`${path}.ia3_l`, l.ia3_l]),
-    ...savedModules(),
+    ...extraTrainables(model, { modules_to_save: config.modules_to_save }, layers),
   ];
   for (const [, p] of trainable()) p.trainable = true;
 
@@ -48,22 +45,10 @@ export function attachIa3(model: LanguageModel, config: IA3Config, ctx: AttachCo
     trainableParameters: trainable,
     stateDict: () => toPeftStateDict(trainable()),
     loadStateDict: (tensors, source) => assignFromStateDict(trainable(), tensors, source),
-    merge: () => layers.forEach(([, l]) => l.merge()),
-    unmerge: () => layers.forEach(([, l]) => l.unmerge()),
-    mergeAndUnload() {
-      for (const [path, l] of layers) {
-        l.merge();
-        model.setSubmodule(path, l.base_layer);
-        l.ia3_l.dispose();
-      }
-      layers.length = 0;
-    },
+    ...layerMergeOps(model, layers),
     summary: () => ({
       target_modules: targets,
       feedforward_modules: layers.filter(([, l]) => l.isFeedforward).map(([p]) => p),
     }),
-    dispose() {
-      for (const [, l] of layers) l.ia3_l.dispose();
-    },
   };
 }

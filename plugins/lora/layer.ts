@@ -52,4 +52,9 @@ export class LoraLinear extends DeltaAdapterLayer {
   deltaWeight(): Tensor {
     return tf.tidy(() => tf.mul(tf.matMul(this.lora_B.weight, this.lora_A.weight), this.scaling));
   }
+
+  disposeAdapter(): void {
+    this.lora_A.dispose();
+    this.lora_B.dispose();
+  }
 }

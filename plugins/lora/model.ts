@@ -5,6 +5,7 @@ import type { LanguageModel } from '../../src/models/registry.ts';
 import type { AdapterInstance, AttachContext } from '../../src/peft/plugin.ts';
 import { assignFromStateDict, toPeftStateDict } from '../../src/peft/stateDict.ts';
 import { findTargets } from '../../src/peft/targets.ts';
+import { extraTrainables, layerMergeOps } from '../../src/peft/adapterLayer.ts';
 import type { LoraConfig } from './config.ts';
 import { kaimingUniform, LoraLinear, normal } from './layer.ts';
 
@@ -42,23 +43,13 @@ export function attachLora(model: LanguageModel, config: LoraConfig, ctx: Attach
   }
   for (const [, p] of model.namedParameters()) p.trainable = false;
 
-  const biasParams = (): [string, tf.Variable][] => {
-    if (config.bias === 'none') return [];
-    const all = model.namedParameters().filter(([n]) => n.endsWith('.bias'));
-    if (config.bias === 'all') return all;
-    return all.filter(([n]) => layers.some(([p]) => n === `${p}.base_layer.bias`));
-  };
-  const savedModules = (): [string, tf.Variable][] =>
-    (config.modules_to_save ?? []).flatMap((m) =>
-      model.namedParameters().filter(([n]) => n.startsWith(`${m}.`) || n.includes(`.${m}.`)),
-    );
   const trainable = (): [string, tf.Variable][] => {
     const out: [string, tf.Variable][] = [];
     for (const [path, l] of layers) {
       if (l.merged) continue;
       out.push([`${path}.lora_A.weight`, l.lora_A.weight], [`${path}.lora_B.weight`, l.lora_B.weight]);
     }
-    return [...out, ...biasParams(), ...savedModules()];
+    return [...out, ...extraTrainables(model, config, layers)];
   };
   for (const [, p] of trainable()) p.trainable = true;
   /** Bias of a wrapped layer is stored by peft under the module's own path (no `base_layer`). */
@@ -69,23 +60,7 @@ export function attachLora(model: LanguageModel, config: LoraConfig, ctx: Attach
     trainableParameters: trainable,
     stateDict: () => toPeftStateDict(trainable().map(([n, v]) => [savedName(n), v])),
     loadStateDict: (tensors, source) => assignFromStateDict(trainable().map(([n, v]) => [savedName(n), v]), tensors, source),
-    merge: () => layers.forEach(([, l]) => l.merge()),
-    unmerge: () => layers.forEach(([, l]) => l.unmerge()),
-    mergeAndUnload() {
-      for (const [path, l] of layers) {
-        l.merge();
-        model.setSubmodule(path, l.base_layer);
-        l.lora_A.dispose();
-        l.lora_B.dispose();
-      }
-      layers.length = 0;
-    },
+    ...layerMergeOps(model, layers),
     summary: () => ({ target_modules: targets }),
-    dispose() {
-      for (const [, l] of layers) {
-        l.lora_A.dispose();
-        l.lora_B.dispose();
-      }
-    },
   };
 }

@@ -116,8 +116,7 @@ export function attachQlora(model: LanguageModel, config: QloraConfig, ctx: Atta
       for (const [path, l] of loraLayers()) {
         if (!l.merged) mergeLayer(l, 1);
         model.setSubmodule(path, l.base_layer);
-        l.lora_A.dispose();
-        l.lora_B.dispose();
+        l.disposeAdapter();
       }
     },
     summary: () => ({
@@ -126,11 +125,5 @@ export function attachQlora(model: LanguageModel, config: QloraConfig, ctx: Atta
       ...quantizedWeightsReport(model),
       ...(warnings.length ? { warnings: [...warnings] } : {}),
     }),
-    dispose() {
-      for (const [, l] of loraLayers()) {
-        l.lora_A.dispose();
-        l.lora_B.dispose();
-      }
-    },
   };
 }

@@ -29,6 +29,47 @@ export abstract class AdapterLayer extends Module implements LinearLike {
   abstract weightOutIn(): Tensor;
   abstract merge(): void;
   abstract unmerge(): void;
+  /** Frees the adapter's own tensors (the base layer stays). */
+  abstract disposeAdapter(): void;
+}
+
+/**
+ * The merge operations every layer method offers on its wrapped layers; mergeAndUnload puts the
+ * (merged) base layers back in the model, as peft's merge_and_unload.
+ */
+export function layerMergeOps(model: Module, layers: [string, AdapterLayer][]) {
+  return {
+    merge: () => layers.forEach(([, l]) => l.merge()),
+    unmerge: () => layers.forEach(([, l]) => l.unmerge()),
+    mergeAndUnload(): void {
+      for (const [path, l] of layers) {
+        l.merge();
+        model.setSubmodule(path, l.base_layer);
+        l.disposeAdapter();
+      }
+      layers.length = 0;
+    },
+    dispose: () => layers.forEach(([, l]) => l.disposeAdapter()),
+  };
+}
+
+/**
+ * Base parameters a layer method trains besides its adapters: biases (peft's `bias` = "all" or
+ * "lora_only") and `modules_to_save`.
+ */
+export function extraTrainables(
+  model: Module,
+  config: { bias?: 'none' | 'all' | 'lora_only'; modules_to_save?: string[] | null },
+  layers: [string, AdapterLayer][],
+): [string, tf.Variable][] {
+  const out: [string, tf.Variable][] = [];
+  if (config.bias && config.bias !== 'none') {
+    const biases = model.namedParameters().filter(([n]) => n.endsWith('.bias'));
+    out.push(...(config.bias === 'all' ? biases : biases.filter(([n]) => layers.some(([p]) => n === `${p}.base_layer.bias`))));
+  }
+  for (const m of config.modules_to_save ?? [])
+    out.push(...model.namedParameters().filter(([n]) => n.startsWith(`${m}.`) || n.includes(`.${m}.`)));
+  return out;
 }
 
 /** Adapters whose effect is an additive weight update ΔW (LoRA, AdaLoRA): merging is W ± ΔW. */
