@@ -1,15 +1,8 @@
 import { tf, type Tensor } from './tf.ts';
+import { causalLMLossFused, crossEntropyFused, geluNewFused, layerNormFused } from './native/fused.ts';
 
 /** Largest-magnitude negative float32, torch.finfo(torch.float32).min: HF's additive mask value. */
 export const FLOAT32_MIN = -3.4028234663852886e38;
-
-/** gelu_new / gelu_pytorch_tanh: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
-export function geluNew(x: Tensor): Tensor {
-  return tf.tidy(() => {
-    const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
-    return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
-  });
-}
 
 /** Exact (erf) GELU, torch.nn.functional.gelu's default. */
 export function geluErf(x: Tensor): Tensor {
@@ -41,42 +34,11 @@ export function dropout(x: Tensor, rate: number, training: boolean, seed?: numbe
 }
 
 /**
- * Mean cross-entropy over positions whose label is not `ignoreIndex` (-100), as torch's
- * CrossEntropyLoss. Hand-written gradient: softmax − one-hot, without materialising the log-softmax
- * gather's dense scatter. logits [N, V], labels [N] (int32). Returns a scalar (NaN-free: 0 when every
- * label is ignored, as a sum over nothing divided by max(count, 1)).
+ * GELU (tanh form), LayerNorm and the cross-entropy run as one fused native kernel each when the
+ * addon is loaded (less memory, far fewer ops), and as composite tfjs ops otherwise.
  */
-export function crossEntropy(logits: Tensor, labels: Tensor, ignoreIndex = -100): tf.Scalar {
-  const [, V] = logits.shape as [number, number];
-  const labelArr = labels.dataSync();
-  const valid = new Float32Array(labelArr.length);
-  const safe = new Int32Array(labelArr.length);
-  let count = 0;
-  for (let i = 0; i < labelArr.length; i++) {
-    const l = labelArr[i]!;
-    if (l === ignoreIndex) continue;
-    if (l < 0 || l >= V) throw new Error(`label ${l} at position ${i} is outside the vocabulary [0, ${V})`);
-    valid[i] = 1;
-    safe[i] = l;
-    count++;
-  }
-  const denom = Math.max(count, 1);
-  const f = tf.customGrad(((x: Tensor, save: tf.GradSaveFunc) => {
-    const out = tf.tidy(() => {
-      const lse = tf.logSumExp(x, -1); // [N]
-      const picked = tf.sum(tf.mul(x, tf.oneHot(tf.tensor1d(safe, 'int32'), V)), -1);
-      return tf.div(tf.sum(tf.mul(tf.sub(lse, picked), tf.tensor1d(valid))), denom) as tf.Scalar;
-    });
-    save([x]);
-    return {
-      value: out,
-      gradFunc: (dy: Tensor, saved: Tensor[]) =>
-        tf.tidy(() => {
-          const p = tf.softmax(saved[0]!);
-          const g = tf.sub(p, tf.oneHot(tf.tensor1d(safe, 'int32'), V));
-          return tf.mul(tf.mul(g, tf.tensor2d(valid, [valid.length, 1])), tf.div(dy, denom));
-        }),
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return f(logits) as tf.Scalar;
-}
+export const geluNew = geluNewFused;
+export const layerNorm = layerNormFused;
+export const crossEntropy = crossEntropyFused;
+/** HF's causal-LM loss: logits[:, :-1] predict labels[:, 1:], mean over labels ≠ -100. */
+export const causalLMLoss = causalLMLossFused;

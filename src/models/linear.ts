@@ -1,5 +1,6 @@
 import { tf, type Tensor } from '../engine/tf.ts';
 import { Module } from './module.ts';
+import { layerNorm } from '../engine/ops.ts';
 
 /** What every projection layer offers, so that PEFT wrappers treat nn.Linear and GPT-2's Conv1D alike. */
 export interface LinearLike extends Module {
@@ -109,10 +110,6 @@ export class LayerNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return tf.tidy(() => {
-      const { mean, variance } = tf.moments(x, -1, true);
-      const norm = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.eps)));
-      return tf.add(tf.mul(norm, this.weight), this.bias);
-    });
+    return layerNorm(x, this.weight, this.bias, this.eps);
   }
 }

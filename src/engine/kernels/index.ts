@@ -1,6 +1,9 @@
 import { tf } from '../tf.ts';
 import { unsortedSegmentSumWasm } from './unsortedSegmentSum.ts';
 import { makeBatchMatMulTransposeFirst } from './batchMatMulTransposeFirst.ts';
+import { registerNativeKernels } from '../native/register.ts';
+import { makeIdentityShared } from '../native/identityShared.ts';
+import { installLeanBackprop } from '../native/leanBackprop.ts';
 
 /**
  * All kernel overrides live here, keyed by backend, so that a native path (a later issue) can slot in
@@ -22,9 +25,14 @@ export function registerKernelOverrides(backend: string): string[] {
       const mm = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
       const tr = tf.getKernel('Transpose', 'wasm')!.kernelFunc;
       replaceKernel('BatchMatMul', 'wasm', makeBatchMatMulTransposeFirst(mm, tr) as unknown as tf.KernelFunc);
+      const id = tf.getKernel('Identity', 'wasm')!.kernelFunc;
+      replaceKernel('Identity', 'wasm', makeIdentityShared(id) as unknown as tf.KernelFunc);
       done.add('wasm');
     }
-    names.push('wasm:UnsortedSegmentSum', 'wasm:BatchMatMul(transpose-first)');
+    names.push('wasm:UnsortedSegmentSum', 'wasm:BatchMatMul(transpose-first)', 'wasm:Identity(shared)');
   }
+  // The native kernels (when the addon built) go on top; what was registered above stays their fallback.
+  names.push(...registerNativeKernels(backend));
+  if (installLeanBackprop()) names.push('engine:lean-backprop');
   return names;
 }

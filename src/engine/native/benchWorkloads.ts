@@ -4,23 +4,25 @@
  * the KV cache. Numbers are medians over the timed steps after warm-up, so one slow GC pause does not
  * move them.
  *
- * The training step is a stand-in for the real trainer (src/train) while it is being written: forward
- * with labels, tf.variableGrads over the trainable variables, AdamW. `TrainStepFactory` is the seam where
- * the real trainer plugs in later without changing the measurement code.
+ * The training step is the Trainer's inner step without its data pipeline, checkpoints and logs:
+ * the real PEFT model (getPeftModel with plugins/lora or plugins/full), forward with labels,
+ * tf.variableGrads over the trainable variables, and the Trainer's AdamW (src/train/adamw.ts).
+ * `TrainStepFactory` is the seam for measuring another step (e.g. the whole Trainer) the same way.
  */
+import os from 'node:os';
 import { tf, type Tensor } from '../tf.ts';
-// tfjs-core's entry point registers no gradients (the tfjs union package does); training needs them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { initBackend, type BackendInfo } from '../backend.ts';
 import { UserError } from '../../util/errors.ts';
 import { GPT2LMHeadModel } from '../../models/gpt2/model.ts';
 import { gpt2Config } from '../../models/gpt2/config.ts';
-import { Module } from '../../models/module.ts';
-import type { LinearLike } from '../../models/linear.ts';
 import { Rng } from '../random.ts';
 import { generate } from '../../generate/generate.ts';
-import { adamwUpdate } from './adamw.ts';
+import { getPeftModel } from '../../peft/getPeftModel.ts';
+import type { PeftModel } from '../../peft/peftModel.ts';
+import { AdamW } from '../../train/adamw.ts';
 import { nativeStatus } from './addon.ts';
+import { causalLMLossFused, geluNewFused, layerNormFused } from './fused.ts';
+import { LayerNorm } from '../../models/linear.ts';
 
 export interface BenchModelConfig {
   n_layer: number;
@@ -80,52 +82,21 @@ export function randomGpt2(cfg: BenchModelConfig, opts: { dropout: number; seed?
 }
 
 /**
- * peft's LoRA on a Conv1D (fan_in_fan_out): y = base(x) + (x·A)·B·(alpha/r), A [in, r] Kaiming-like
- * random, B [r, out] zeros as peft initialises it, base frozen. Used only while plugins/lora is not there.
+ * Preview of the fused operations (src/engine/native/fused.ts) before they are wired into ops.ts,
+ * linear.ts and the GPT-2 loss: swaps them into this model instance only. Returns the loss to use.
  */
-class BenchLoraConv1D extends Module implements LinearLike {
-  readonly fanInFanOut = true;
-  readonly inFeatures: number;
-  readonly outFeatures: number;
-  readonly loraA: tf.Variable;
-  readonly loraB: tf.Variable;
-  constructor(
-    readonly base: LinearLike,
-    r: number,
-    readonly scaling: number,
-    seed: number,
-  ) {
-    super();
-    this.inFeatures = base.inFeatures;
-    this.outFeatures = base.outFeatures;
-    this.registerModule('base_layer', base);
-    const bound = 1 / Math.sqrt(this.inFeatures);
-    this.loraA = this.registerParameter('lora_A', tf.randomUniform([this.inFeatures, r], -bound, bound, 'float32', seed));
-    this.loraB = this.registerParameter('lora_B', tf.zeros([r, this.outFeatures]));
+export function useFusedOps(model: GPT2LMHeadModel): void {
+  for (const [, m] of model.namedModules()) {
+    if (m instanceof LayerNorm) m.forward = (x: Tensor) => layerNormFused(x, m.weight, m.bias, m.eps);
   }
-  forward(x: Tensor): Tensor {
-    return tf.tidy(() => {
-      const lead = x.shape.slice(0, -1);
-      const x2 = x.reshape([-1, this.inFeatures]) as tf.Tensor2D;
-      const delta = tf.matMul(tf.matMul(x2, this.loraA), this.loraB).mul(this.scaling);
-      return tf.add(this.base.forward(x), delta.reshape([...lead, this.outFeatures]));
-    });
-  }
-  weightOutIn(): Tensor {
-    return tf.tidy(() => tf.add(this.base.weightOutIn(), tf.matMul(this.loraA, this.loraB).mul(this.scaling).transpose()));
-  }
+  for (const block of model.transformer.h) (block.mlp as unknown as { act: (x: Tensor) => Tensor }).act = geluNewFused;
 }
 
-/** Which variables a method trains; the rest are frozen (no gradient computed for them). */
-function prepareMethod(model: GPT2LMHeadModel, method: BenchMethod): { vars: tf.Variable[]; note: string } {
-  if (method === 'full') return { vars: model.namedParameters().map(([, p]) => p), note: 'all parameters, tied head' };
-  const r = 8;
-  const alpha = 16;
-  model.transformer.h.forEach((block, i) => {
-    block.attn.replaceChild('c_attn', new BenchLoraConv1D(block.attn.c_attn, r, alpha / r, 100 + i));
-  });
-  const vars = model.namedParameters().filter(([n]) => n.includes('lora_')).map(([, p]) => p);
-  return { vars, note: `LoRA r=${r} alpha=${alpha} on c_attn (bench-local LoRA module; plugins/lora not used)` };
+/** The issue's setups: LoRA r=8 (alpha 16) on the fused qkv (GPT-2's default target), or every weight. */
+export function applyBenchMethod(model: GPT2LMHeadModel, method: BenchMethod): { peft: PeftModel; note: string } {
+  if (method === 'full') return { peft: getPeftModel(model, 'full', {}, { seed: 0 }), note: 'plugins/full: all parameters, tied head' };
+  const peft = getPeftModel(model, 'lora', { r: 8, lora_alpha: 16, target_modules: ['c_attn'] }, { seed: 0 });
+  return { peft, note: 'plugins/lora r=8 alpha=16 on c_attn' };
 }
 
 function median(a: number[]): number {
@@ -139,9 +110,21 @@ function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
+/**
+ * The spread of the timed steps and the machine's load: on a shared machine the median moves with
+ * what else runs, and the fastest step and the CPU time per step show what the code itself costs.
+ */
+function timingDetail(times: number[], cpu: number[], unit = 'step'): Record<string, number | number[]> {
+  return {
+    [`min_${unit}_ms`]: Math.round(Math.min(...times) * 10) / 10,
+    [`cpu_ms_per_${unit}`]: Math.round(median(cpu) * 10) / 10,
+    load_average: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
 function backendLabel(info: BackendInfo): string {
   const n = nativeStatus();
-  return n.active ? `${info.tfBackend}+native(${n.isa},${n.threads}t)` : info.tfBackend;
+  return n.info && n.activeFor.includes(info.tfBackend) ? `${info.tfBackend}+native(${n.info.isa},${n.info.threads}t)` : info.tfBackend;
 }
 
 function randomIds(rng: Rng, B: number, T: number, V: number): Tensor {
@@ -157,26 +140,24 @@ export interface TrainBenchOptions {
   warmup?: number;
   dropout?: number;
   lr?: number;
+  /** Swap in the fused GELU / LayerNorm / causal-LM loss (see useFusedOps). */
+  fused?: boolean;
 }
 
-/** One optimisation step on a batch; returns the loss. The real trainer will provide its own. */
+/** One optimisation step on a batch; returns the loss. */
 export type TrainStep = (inputIds: Tensor) => number;
-export type TrainStepFactory = (model: GPT2LMHeadModel, vars: tf.Variable[], lr: number) => TrainStep;
+export type TrainStepFactory = (model: PeftModel, lr: number, opts?: { fusedLoss?: boolean }) => TrainStep;
 
-export const localTrainStep: TrainStepFactory = (model, vars, lr) => {
-  const state = vars.map((v) => ({ m: tf.zerosLike(v), v: tf.zerosLike(v) }));
-  let t = 0;
+/** The Trainer's step (src/train/trainer.ts): gradients by variable, then its AdamW. */
+export const trainerStep: TrainStepFactory = (model, lr, opts = {}) => {
+  const params = model.trainableParameters();
+  const vars = params.map(([, v]) => v);
+  const optimizer = new AdamW(params, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 }, new Set());
   return (inputIds) => {
-    t++;
-    const { value, grads } = tf.variableGrads(() => model.forward({ inputIds, labels: inputIds }).loss as tf.Scalar, vars);
-    vars.forEach((p, i) => {
-      const s = state[i]!;
-      const next = adamwUpdate(p, grads[p.name]!, s.m, s.v, { lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, step: t });
-      s.m.dispose();
-      s.v.dispose();
-      s.m = next.m;
-      s.v = next.v;
-    });
+    const objective = () =>
+      opts.fusedLoss ? causalLMLossFused(model.forward({ inputIds }).logits, inputIds) : (model.forward({ inputIds, labels: inputIds }).loss as tf.Scalar);
+    const { value, grads } = tf.variableGrads(objective, vars);
+    optimizer.apply(new Map(params.map(([n, v]) => [n, grads[v.name]!])), lr);
     tf.dispose(grads);
     const loss = value.dataSync()[0]!;
     value.dispose();
@@ -184,26 +165,34 @@ export const localTrainStep: TrainStepFactory = (model, vars, lr) => {
   };
 };
 
-export async function benchTrain(o: TrainBenchOptions, makeStep: TrainStepFactory = localTrainStep): Promise<BenchResult> {
+export async function benchTrain(o: TrainBenchOptions, makeStep: TrainStepFactory = trainerStep): Promise<BenchResult> {
   const info = await initBackend();
   const cfg = benchConfig(o.config);
   const dropout = o.dropout ?? 0.1;
-  const model = randomGpt2(cfg, { dropout });
-  const { vars, note } = prepareMethod(model, o.method);
+  const base = randomGpt2(cfg, { dropout });
+  if (o.fused) useFusedOps(base);
+  const { peft: model, note } = applyBenchMethod(base, o.method);
   model.train();
-  const step = makeStep(model, vars, o.lr ?? 1e-4);
+  const step = makeStep(model, o.lr ?? 1e-4, { fusedLoss: o.fused });
   const rng = new Rng(7);
   const warmup = o.warmup ?? 2;
   const times: number[] = [];
+  const cpu: number[] = [];
   let loss = NaN;
   for (let i = 0; i < warmup + o.steps; i++) {
     const ids = randomIds(rng, cfg.batch, cfg.seq, cfg.vocab_size);
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     loss = step(ids);
     const dt = performance.now() - t0;
+    const c = process.cpuUsage(c0);
     ids.dispose();
-    if (i >= warmup) times.push(dt);
+    if (i >= warmup) {
+      times.push(dt);
+      cpu.push((c.user + c.system) / 1000);
+    }
   }
+  const trainable = model.trainableParameters().reduce((s, [, v]) => s + v.size, 0);
   model.dispose();
   const stepMs = median(times);
   return {
@@ -211,7 +200,10 @@ export async function benchTrain(o: TrainBenchOptions, makeStep: TrainStepFactor
     step_ms: Math.round(stepMs * 10) / 10,
     peak_rss_mb: peakRssMb(),
     backend: backendLabel(info),
-    detail: { config: o.config, method: o.method, steps: o.steps, warmup, dropout, trainable: vars.reduce((s, v) => s + v.size, 0), note, last_loss: loss },
+    detail: {
+      config: o.config, method: o.method, steps: o.steps, warmup, dropout, trainable, note, last_loss: loss, fused_ops: !!o.fused,
+      ...timingDetail(times, cpu),
+    },
   };
 }
 
@@ -222,6 +214,7 @@ export interface GenerateBenchOptions {
   newTokens?: number;
   runs?: number;
   warmup?: number;
+  fused?: boolean;
 }
 
 /** Greedy decoding with the KV cache; tokens/s counts new tokens of all rows (prefill included in the time). */
@@ -229,6 +222,7 @@ export async function benchGenerate(o: GenerateBenchOptions): Promise<BenchResul
   const info = await initBackend();
   const cfg = benchConfig(o.config);
   const model = randomGpt2(cfg, { dropout: 0 });
+  if (o.fused) useFusedOps(model);
   model.eval();
   const P = o.promptLength ?? 16;
   const N = o.newTokens ?? 32;
@@ -236,14 +230,20 @@ export async function benchGenerate(o: GenerateBenchOptions): Promise<BenchResul
   const warmup = o.warmup ?? 1;
   const runs = o.runs ?? 5;
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < warmup + runs; i++) {
     const prompts = Array.from({ length: o.batch }, () => Array.from({ length: P }, () => rng.int(cfg.vocab_size)));
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     // No EOS: every run produces exactly N tokens per row, so runs are comparable.
     const r = generate(model, { inputIds: prompts }, { strategy: 'greedy', maxNewTokens: N, eosTokenId: [], padTokenId: 0 });
     const dt = performance.now() - t0;
+    const c = process.cpuUsage(c0);
     if (r.sequences[0]!.length !== P + N) throw new Error('generation stopped early');
-    if (i >= warmup) times.push(dt);
+    if (i >= warmup) {
+      times.push(dt);
+      cpu.push((c.user + c.system) / 1000);
+    }
   }
   model.dispose();
   const runMs = median(times);
@@ -252,6 +252,6 @@ export async function benchGenerate(o: GenerateBenchOptions): Promise<BenchResul
     step_ms: Math.round((runMs / N) * 100) / 100,
     peak_rss_mb: peakRssMb(),
     backend: backendLabel(info),
-    detail: { config: o.config, batch: o.batch, prompt_tokens: P, new_tokens: N, runs, warmup },
+    detail: { config: o.config, batch: o.batch, prompt_tokens: P, new_tokens: N, runs, warmup, fused_ops: !!o.fused, ...timingDetail(times, cpu, 'run') },
   };
 }

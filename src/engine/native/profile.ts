@@ -2,7 +2,7 @@ import { tf } from '../tf.ts';
 
 export interface KernelCost {
   kernel: string;
-  /** Input shapes of the most expensive call, e.g. "[1024,256]x[256,768]". */
+  /** Input shapes of the calls, e.g. "[1024,256]x[256,768]" (when grouped by shape). */
   shapes: string;
   calls: number;
   ms: number;
@@ -16,25 +16,53 @@ export interface KernelProfile {
 }
 
 /**
- * Where the time of `fn` goes, per kernel and input shapes (tf.profile under the hood), most expensive
- * first. Used to decide which kernels the native path should take over next.
+ * Where the time of `fn` goes, per kernel (and input shapes), most expensive first. It times each
+ * kernel call in place by wrapping the backend's registered kernels for the duration, which, unlike
+ * tf.profile, does not download every output (that download distorts the timings on wasm).
  */
-export async function profileKernels(fn: () => void, opts: { byShape?: boolean } = {}): Promise<KernelProfile> {
-  const t0 = performance.now();
-  const info = await tf.profile(fn);
-  const wallMs = performance.now() - t0;
+export function profileKernels(fn: () => void, opts: { byShape?: boolean } = {}): KernelProfile {
+  const backendName = tf.getBackend();
+  const kernels = tf.getKernelsForBackend(backendName);
   const agg = new Map<string, KernelCost>();
+  let depth = 0;
   let kernelMs = 0;
-  for (const k of info.kernels) {
-    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
-    kernelMs += ms;
-    const shapes = k.inputShapes.map((s) => `[${s ?? ''}]`).join('x');
-    const key = opts.byShape ? `${k.name} ${shapes}` : k.name;
-    const row = agg.get(key) ?? { kernel: k.name, shapes, calls: 0, ms: 0 };
-    row.calls++;
-    row.ms += ms;
-    agg.set(key, row);
+  const originals = kernels.map((k) => ({ ...k }));
+  for (const k of kernels) {
+    const inner = k.kernelFunc;
+    tf.unregisterKernel(k.kernelName, backendName);
+    tf.registerKernel({
+      ...k,
+      kernelFunc: (args) => {
+        // Kernels that call other kernels through the engine are counted once, at the outer level.
+        if (depth > 0) return inner(args);
+        depth++;
+        const t0 = performance.now();
+        try {
+          return inner(args);
+        } finally {
+          const ms = performance.now() - t0;
+          depth--;
+          kernelMs += ms;
+          const shapes = Object.values(args.inputs).map((t) => `[${(t as tf.TensorInfo).shape}]`).join('x');
+          const key = opts.byShape ? `${k.kernelName} ${shapes}` : k.kernelName;
+          const row = agg.get(key) ?? { kernel: k.kernelName, shapes: opts.byShape ? shapes : '', calls: 0, ms: 0 };
+          row.calls++;
+          row.ms += ms;
+          agg.set(key, row);
+        }
+      },
+    });
   }
+  const t0 = performance.now();
+  try {
+    fn();
+  } finally {
+    for (const k of originals) {
+      tf.unregisterKernel(k.kernelName, backendName);
+      tf.registerKernel(k);
+    }
+  }
+  const wallMs = performance.now() - t0;
   const rows = [...agg.values()].sort((a, b) => b.ms - a.ms).map((r) => ({ ...r, ms: Math.round(r.ms * 10) / 10 }));
   return { wallMs, kernelMs, rows };
 }

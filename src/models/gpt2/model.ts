@@ -3,7 +3,7 @@
  * Shapes: B batch, T new tokens, P cached (past) tokens, C n_embd, H heads, D head dim, V vocab.
  */
 import { tf, type Tensor } from '../../engine/tf.ts';
-import { activation, crossEntropy, dropout, FLOAT32_MIN } from '../../engine/ops.ts';
+import { activation, causalLMLoss, dropout, FLOAT32_MIN } from '../../engine/ops.ts';
 import { Module, ModuleList } from '../module.ts';
 import { Conv1D, Embedding, LayerNorm, Linear, type LinearLike } from '../linear.ts';
 import type { ModelInput, LayerKV, ModelOutput } from '../outputs.ts';
@@ -172,13 +172,4 @@ export class GPT2LMHeadModel extends Module {
     if (input.labels) out.loss = causalLMLoss(logits, input.labels);
     return out;
   }
-}
-
-/** HF's causal-LM loss: logits[:, :-1] predict labels[:, 1:], mean over labels ≠ -100. */
-export function causalLMLoss(logits: Tensor, labels: Tensor): Tensor {
-  const [B, T, V] = logits.shape as [number, number, number];
-  if (T < 2) return tf.scalar(0);
-  const l = logits.slice([0, 0, 0], [B, T - 1, V]).reshape([B * (T - 1), V]);
-  const y = labels.slice([0, 1], [B, T - 1]).reshape([B * (T - 1)]);
-  return crossEntropy(l, y);
 }

@@ -1,0 +1,58 @@
+import { bench, describe } from 'vitest';
+import { tf } from '../src/engine/tf.ts';
+import { initBackend } from '../src/engine/backend.ts';
+import { generate } from '../src/generate/generate.ts';
+import { Rng } from '../src/engine/random.ts';
+import {
+  applyBenchMethod,
+  BENCH_CONFIGS,
+  randomGpt2,
+  trainerStep,
+  type BenchConfigName,
+  type BenchMethod,
+} from '../src/engine/native/benchWorkloads.ts';
+
+/*
+ * Issue 6's workloads under `vitest bench` (the same ones `peft-lab bench` prints as JSON): one LoRA /
+ * full fine-tuning step on the random `small` and `base` GPT-2 configurations, and greedy decoding of
+ * 32 tokens after a 16-token prompt. Tokens/s = tokens per step (batch × seq, or batch × 32) / mean
+ * time. The backend is the one initBackend picks (wasm with the native kernels when they built);
+ * PEFT_NATIVE=0 gives the plain tfjs-wasm baseline.
+ */
+
+await initBackend();
+
+function trainBench(config: BenchConfigName, method: BenchMethod, iterations: number) {
+  const cfg = BENCH_CONFIGS[config];
+  const { peft } = applyBenchMethod(randomGpt2(cfg, { dropout: 0.1 }), method);
+  peft.train();
+  const step = trainerStep(peft, 1e-4);
+  const rng = new Rng(7);
+  const ids = tf.tensor2d(Array.from({ length: cfg.batch * cfg.seq }, () => rng.int(cfg.vocab_size)), [cfg.batch, cfg.seq], 'int32');
+  bench(`train ${config} ${method} (${cfg.batch * cfg.seq} tokens/step)`, () => void step(ids), { iterations, warmupIterations: 1, time: 0 });
+}
+
+function generateBench(config: BenchConfigName, batch: number, iterations: number) {
+  const cfg = BENCH_CONFIGS[config];
+  const model = randomGpt2(cfg, { dropout: 0 }).eval();
+  const rng = new Rng(11);
+  const prompts = Array.from({ length: batch }, () => Array.from({ length: 16 }, () => rng.int(cfg.vocab_size)));
+  bench(
+    `generate ${config} batch ${batch} (${batch * 32} tokens/run)`,
+    () => void generate(model, { inputIds: prompts }, { strategy: 'greedy', maxNewTokens: 32, eosTokenId: [], padTokenId: 0 }),
+    { iterations, warmupIterations: 1, time: 0 },
+  );
+}
+
+describe('training step', () => {
+  trainBench('small', 'lora', 10);
+  trainBench('small', 'full', 10);
+  trainBench('base', 'lora', 5);
+  trainBench('base', 'full', 3);
+});
+
+describe('greedy generation', () => {
+  generateBench('small', 1, 5);
+  generateBench('base', 1, 5);
+  generateBench('base', 8, 3);
+});
