@@ -34,7 +34,8 @@ function toSt(tensors: Map<string, Tensor>): Map<string, StTensor> {
  */
 export function savePeftModel(model: PeftModel, dir: string): void {
   mkdirSync(dir, { recursive: true });
-  const cfg = { ...model.adapter.config, inference_mode: true } as Record<string, unknown>;
+  // peft writes auto_mapping (null unless a custom model class is registered) in every config.
+  const cfg = { auto_mapping: null, ...model.adapter.config, inference_mode: true } as Record<string, unknown>;
   if (!model.plugin.peftType) {
     writeAtomic(path.join(dir, 'config.json'), JSON.stringify({ ...model.base.config }, null, 2) + '\n');
     writeSafetensors(path.join(dir, 'model.safetensors'), toSt(model.adapter.stateDict()), { format: 'pt' });

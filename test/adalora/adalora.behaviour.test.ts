@@ -9,7 +9,7 @@ import { UserError } from '../../src/util/errors.ts';
 import { SvdLinear } from '../../plugins/adalora/layer.ts';
 import type { AdaLoraAdapter } from '../../plugins/adalora/model.ts';
 import { readGolden } from '../helpers/golden.ts';
-import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, roundTrip, trainBriefly } from '../ia3/methodKit.ts';
+import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, roundTrip, trainBriefly } from '../helpers/methodKit.ts';
 
 beforeAll(async () => {
   await initBackend();

@@ -7,7 +7,7 @@ import { getPeftModel } from '../../src/peft/getPeftModel.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { Ia3Linear } from '../../plugins/ia3/layer.ts';
 import { readGolden } from '../helpers/golden.ts';
-import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, roundTrip, trainBriefly } from './methodKit.ts';
+import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, roundTrip, trainBriefly } from '../helpers/methodKit.ts';
 
 beforeAll(async () => {
   await initBackend();

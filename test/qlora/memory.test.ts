@@ -6,7 +6,7 @@ import { collate } from '../../src/train/collate.ts';
 import { measureTrainingStep, type StepMeasurement } from '../../plugins/qlora/memory.ts';
 import { quantizedWeightsReport } from '../../plugins/qlora/model.ts';
 import { copyTask } from '../helpers/toyTask.ts';
-import { baseDir, loadBase } from '../ia3/methodKit.ts';
+import { baseDir, loadBase } from '../helpers/methodKit.ts';
 
 beforeAll(async () => {
   await initBackend();

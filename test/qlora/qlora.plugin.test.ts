@@ -19,7 +19,7 @@ import { dequantizeNf4, quantizeNf4 } from '../../plugins/qlora/nf4.ts';
 import { DOUBLE_QUANT_BLOCKSIZE } from '../../plugins/qlora/doubleQuant.ts';
 import { adapterDir } from '../helpers/adapterGolden.ts';
 import { readGolden } from '../helpers/golden.ts';
-import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, trainBriefly } from '../ia3/methodKit.ts';
+import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, trainBriefly } from '../helpers/methodKit.ts';
 
 beforeAll(async () => {
   await initBackend();

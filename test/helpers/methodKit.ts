@@ -16,8 +16,8 @@ import type { PeftModel } from '../../src/peft/peftModel.ts';
 import { parseTrainingArguments } from '../../src/train/arguments.ts';
 import { Trainer, type TrainResult } from '../../src/train/trainer.ts';
 import { collate, type TrainExample } from '../../src/train/collate.ts';
-import { goldenPath } from '../helpers/golden.ts';
-import { copyTask } from '../helpers/toyTask.ts';
+import { goldenPath } from './golden.ts';
+import { copyTask } from './toyTask.ts';
 
 export const BASES = ['tiny-gpt2', 'tiny-t5', 'tiny-t5-gated'] as const;
 export type Base = (typeof BASES)[number];

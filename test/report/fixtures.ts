@@ -1,0 +1,206 @@
+/**
+ * Deterministic ExperimentResults for report tests: plausible numbers derived from a seed, so the
+ * reporter, the template and the sharded-vs-unsharded comparison can be tested in seconds without
+ * training anything. (The real pipeline is tested in test/experiment.)
+ */
+import type {
+  BlockComparison,
+  DecodingComparison,
+  ExperimentResult,
+  MetricName,
+  Quality,
+  ScoreWithCi,
+  SkippedExperiment,
+} from '../../src/experiment/results.ts';
+import { RESULT_SCHEMA } from '../../src/experiment/results.ts';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ci = (score: number, half: number): ScoreWithCi => ({ score, low: score - half, high: score + half });
+
+export interface FixtureSpec {
+  task: 'translation' | 'summarization';
+  family: 'gpt2' | 't5';
+  caseId: string;
+  method: string;
+  label: string;
+  order: number;
+  /** Main-metric score. */
+  main: number;
+  trainable: number;
+  synthetic?: boolean;
+  seed?: number;
+}
+
+export function makeExperiment(s: FixtureSpec): ExperimentResult {
+  const r = rng(s.seed ?? s.order + 17 * s.caseId.length);
+  const all = s.family === 'gpt2' ? 5_322_240 : 6_033_920;
+  const isBase = s.method === 'base';
+  const main: MetricName = s.task === 'translation' ? 'chrf' : 'rougeL';
+  const q = (m: number) => ci(m, 0.4 + r());
+  const quality: Quality = {
+    rouge1: q(s.main * 1.1),
+    rouge2: q(s.main * 0.3),
+    rougeL: q(s.task === 'summarization' ? s.main : s.main * 0.9),
+    rougeLsum: q(s.main * 0.95),
+    bleu: q(s.main * 0.2),
+    sentence_bleu: q(s.main * 0.18),
+    chrf: q(s.task === 'translation' ? s.main : s.main * 1.3),
+    chrfpp: q(s.main * 0.95),
+  };
+  quality[main] = ci(s.main, 0.5);
+  const steps = 12;
+  const loss = Array.from({ length: steps }, (_, i) => ({ step: i + 1, loss: 6 - (isBase ? 0 : 2 * (i / steps)) + 0.1 * r() }));
+  return {
+    schema: RESULT_SCHEMA,
+    id: `${s.task}/${s.family}/${s.caseId}`,
+    key: `key-${s.task}-${s.family}-${s.caseId}`,
+    task: s.task,
+    profile: 'smoke',
+    order: s.order,
+    method: s.method,
+    label: s.label,
+    hyperparameters: isBase ? {} : { lr: 0.002 },
+    seed: 42,
+    model: { family: s.family, name: `${s.family}-micro`, origin: 'fixture', params: all, random_init: false },
+    data: {
+      dataset: s.task === 'translation' ? 'opus_books' : 'debian-descriptions',
+      synthetic: s.synthetic ?? false,
+      origin: 'fixture.jsonl',
+      train_examples: 256,
+      validation_examples: 0,
+      test_examples: 24,
+      corpus_examples: 1000,
+      cleaning: { input: 1002, output: 1000, changed: { whitespace: 3 }, dropped: { duplicate: 2 } },
+      encode: { examples: 256, encoded: 250, sourceTruncated: 3, targetTruncated: 0, dropped: 6 },
+    },
+    params: { trainable: s.trainable, all: all + (s.method === 'full' ? 0 : s.trainable), percent: (100 * s.trainable) / (all + (s.method === 'full' ? 0 : s.trainable)), expected_trainable: s.trainable, formula: 'fixture' },
+    training: isBase
+      ? null
+      : {
+          steps,
+          batch_size: 8,
+          learning_rate: 0.002,
+          epochs: 0.4,
+          train_examples: 250,
+          first_loss: loss[0]!.loss,
+          final_loss: loss.at(-1)!.loss,
+          loss_curve: loss,
+          eval_loss: null,
+          seconds: 10 + r(),
+          seconds_per_epoch: 25 + 10 * r(),
+          tokens_per_s: 1000 + 500 * r(),
+          peak_tensor_mb: s.method === 'full' ? 300 : 120 + 10 * r(),
+          peak_rss_mb: 400,
+          stability: { verdict: 'stable', start_loss: 6, end_loss: 4, relative_drop: 0.33, noise: 0.01, spikes: 0, non_finite: 0 },
+          method_summary: null,
+        },
+    inference: { strategy: 'greedy', options: { strategy: 'greedy', max_new_tokens: 24 }, examples: 24, new_tokens: 500, seconds: 2, tokens_per_s: 250 + 10 * r(), peak_tensor_mb: 60, held_outside_engine_mb: 0 },
+    quality,
+    main_metric: main,
+    per_domain: [
+      { domain: 'everyday (Tatoeba)', examples: 14, main: ci(s.main + 1, 1.2) },
+      { domain: 'news (WMT)', examples: 10, main: ci(s.main - 1, 1.5) },
+    ],
+    errors: {
+      outputs: 24,
+      empty: 0,
+      untranslated_latin: s.task === 'translation' ? { words: Math.floor(10 * r()), outputs: 3 } : null,
+      repetitions: Math.floor(5 * r()),
+      truncated: 2,
+      numbers_not_in_source: { numbers: 1, outputs: 1 },
+      length_ratio: { mean: 1.1, too_short: 1, too_long: 2 },
+      copied_source: 0,
+      distinct_outputs: 20,
+    },
+    examples: [
+      { id: 'ex1', domain: 'tatoeba', source: 'I see you | every now and then.', reference: 'Я вижу тебя время от времени.', prediction: `${s.label} output one` },
+      { id: 'ex2', domain: 'wmt', source: 'Not sleeping, his eyes were open.', reference: 'Не спал, его глаза были открыты.', prediction: `${s.label} output two` },
+    ],
+    vs_base: isBase ? null : { against: 'untuned base', metric: main, delta: s.main - 1, p_value: s.main > 3 ? 0.001 : 0.4, ci_separated: s.main > 3 },
+    adapter_dir: isBase ? null : `runs/experiments/${s.caseId}/adapter`,
+    env: { cpu: 'Test CPU', cores: 2, memory_gb: 8, platform: 'linux', node: 'v20', backend: 'wasm', tfjs: '4.22.0', kernels: 3, peft_lab: '0.1.0', vitest: '4', git_commit: 'abc123', git_dirty: false },
+    cached: false,
+  };
+}
+
+/** A small block: base, two LoRA points, IA³, full fine-tuning; prompt tuning skipped. */
+export function blockFixture(task: 'translation' | 'summarization', family: 'gpt2' | 't5', synthetic = false) {
+  const specs: FixtureSpec[] = [
+    { task, family, caseId: 'base', method: 'base', label: 'untuned base', order: 0, main: 1, trainable: 0 },
+    { task, family, caseId: 'lora-r4-a16', method: 'lora', label: 'LoRA r=4 α=16', order: 1, main: 6, trainable: 4096 },
+    { task, family, caseId: 'lora-r8-a16', method: 'lora', label: 'LoRA r=8 α=16', order: 4, main: 7, trainable: 8192 },
+    { task, family, caseId: 'ia3', method: 'ia3', label: 'IA³', order: 16, main: 4, trainable: 1792 },
+    { task, family, caseId: 'full', method: 'full', label: 'full fine-tuning', order: 20, main: 12, trainable: family === 'gpt2' ? 5_322_240 : 6_033_920 },
+  ];
+  const experiments = specs.map((s) => makeExperiment({ ...s, synthetic }));
+  const skipped: SkippedExperiment = {
+    id: `${task}/${family}/prompt_tuning-20`,
+    task,
+    order: 17,
+    method: 'prompt_tuning',
+    label: 'prompt tuning (20 tokens)',
+    model_family: family,
+    reason: "method 'prompt_tuning' is not registered",
+  };
+  const main: MetricName = task === 'translation' ? 'chrf' : 'rougeL';
+  const sig = (delta: number, p: number) => ({ against: 'x', metric: main, delta, p_value: p, ci_separated: Math.abs(delta) > 3 });
+  const ids = experiments.map((e) => e.id);
+  const comparison: BlockComparison = {
+    task,
+    model_family: family,
+    metric: main,
+    against: {
+      [ids[2]!]: { [ids[1]!]: sig(-1, 0.2), [ids[3]!]: sig(-3, 0.01), [ids[4]!]: sig(5, 0.001) },
+      [ids[4]!]: { [ids[1]!]: sig(-6, 0.001), [ids[2]!]: sig(-5, 0.001), [ids[3]!]: sig(-8, 0.001) },
+    },
+  };
+  const decoding: DecodingComparison = {
+    task,
+    model_family: family,
+    metric: main,
+    rows: ['greedy', 'beam', 'sample'].map((strategy, i) => ({
+      experiment_id: ids[4]!,
+      label: 'full fine-tuning',
+      strategy,
+      options: { strategy, max_new_tokens: 24 },
+      main: ci(12 + i, 1),
+      bleu: ci(2, 0.5),
+      chrf: ci(12 + i, 1),
+      rougeL: ci(10, 1),
+      tokens_per_s: 300 - 50 * i,
+      seconds: 1 + i,
+    })),
+  };
+  return { experiments, skipped, comparison, decoding };
+}
+
+import type { ReportInput, TestRecord } from '../../src/report/input.ts';
+
+/** The test records a run of the given blocks produces (what the reporter collects). */
+export function recordsFor(blocks: { task: 'translation' | 'summarization'; family: 'gpt2' | 't5'; synthetic?: boolean }[]): TestRecord[] {
+  const out: TestRecord[] = [];
+  for (const b of blocks) {
+    const f = blockFixture(b.task, b.family, b.synthetic);
+    const file = `suites/${b.task}/${b.task}.test.ts`;
+    const describe = `${b.task} · ${b.family}`;
+    for (const e of f.experiments) out.push({ file, path: [describe, e.label], state: 'passed', errors: [], duration_ms: 10, meta: { experiment: e } });
+    out.push({ file, path: [describe, f.skipped.label], state: 'skipped', errors: [], note: f.skipped.reason, duration_ms: 0, meta: { skipped: f.skipped } });
+    out.push({ file, path: [describe, 'significance against LoRA r=8 and full fine-tuning'], state: 'passed', errors: [], duration_ms: 5, meta: { comparison: f.comparison } });
+    out.push({ file, path: [describe, 'decoding strategies on the best adapters'], state: 'passed', errors: [], duration_ms: 5, meta: { decoding: f.decoding } });
+  }
+  return out;
+}
+
+export function reportInput(blocks: Parameters<typeof recordsFor>[0]): ReportInput {
+  return { tests: recordsFor(blocks), bench: null, generated_at: '2024-01-01T00:00:00.000Z' };
+}

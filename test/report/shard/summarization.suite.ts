@@ -1,0 +1,3 @@
+import { fixtureSuite } from './blocks.ts';
+
+fixtureSuite('summarization');
