@@ -131,6 +131,27 @@ describe('peft-lab pretrain on tiny configs', () => {
     expect(again.resumed_from).toMatch(/checkpoint-4$/);
     expect(again.heldout_loss).toBeCloseTo(gpt2.heldout_loss, 5);
   }, 120_000);
+
+  it('--init-from starts a new stage from a finished model (not from a fresh initialisation)', async () => {
+    // With a negligible learning rate the new stage must write back exactly the weights it started from.
+    const stage2 = await runPretraining({
+      ...common,
+      maxSteps: 1,
+      learningRate: 1e-12,
+      seed: 43,
+      preset: 'gpt2-micro',
+      outDir: path.join(root, 'gpt2-stage2'),
+      workDir: path.join(root, 'work-gpt2-stage2'),
+      configOverrides: { n_layer: 1, n_embd: 32, n_head: 2, vocab_size: VOCAB },
+      initFrom: gpt2Dir,
+    });
+    expect(stage2.init_from).toBe(gpt2Dir);
+    expect(readFileSync(path.join(root, 'gpt2-stage2', 'model.safetensors')).equals(readFileSync(path.join(gpt2Dir, 'model.safetensors')))).toBe(true);
+    expect(stage2.heldout_loss).toBeCloseTo(gpt2.heldout_loss, 6);
+    await expect(
+      runPretraining({ ...common, preset: 't5-micro', outDir: path.join(root, 'bad'), workDir: path.join(root, 'work-bad'), initFrom: gpt2Dir, configOverrides: { d_model: 32, d_kv: 8, num_heads: 2, d_ff: 64, num_layers: 1, num_decoder_layers: 1, vocab_size: VOCAB } }),
+    ).rejects.toThrow(/--init-from .*no weight 'shared.weight'/);
+  }, 120_000);
 });
 
 describe('the wall-clock cosine schedule of --minutes', () => {

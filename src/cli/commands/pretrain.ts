@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { initBackend } from '../../engine/backend.ts';
+import { isPresetName, PRESET_NAMES } from '../../pretrain/presets.ts';
+import { runPretraining, runTokenizerStep } from '../../pretrain/pretrain.ts';
+import { dataDirFromEnv } from '../../data/index.ts';
+import { sharedDir } from '../../util/paths.ts';
+import { UserError } from '../../util/errors.ts';
+import { optFloat, optInt, printJson, requireString, type Command } from '../command.ts';
+
+/** PEFT_DATA_DIR, else the shared folder's datasets/ (../shared beside the clone, or PEFT_SHARED_DIR). */
+function pretrainDataDir(): string {
+  const dir = dataDirFromEnv() ?? (sharedDir() ? path.join(sharedDir()!, 'datasets') : undefined);
+  if (!dir) throw new UserError('pretrain: no data folder: set PEFT_DATA_DIR to the shared datasets folder (or PEFT_SHARED_DIR)');
+  return dir;
+}
+
+export const command: Command = {
+  name: 'pretrain',
+  summary: 'train the shared tokenizer, or pretrain the gpt2-micro / t5-micro base models from scratch',
+  usage:
+    'peft-lab pretrain --preset tokenizer --out DIR [--vocab-size 8192]\n' +
+    '       peft-lab pretrain --preset gpt2-micro|t5-micro --out DIR --tokenizer DIR (--minutes N | --max-steps N) [--resume]\n' +
+    '             [--work-dir DIR] [--init-from MODEL_DIR] [--batch-size 16] [--learning-rate 2e-3] [--seed 42] [--quiet]\n' +
+    '  data: the TRAIN split (CORPUS_SPLIT) of the shared corpora in PEFT_DATA_DIR (default ../shared/datasets)\n' +
+    '  the tokenizer step writes tokenizer.json (+ config, stats); a model step writes an HF model directory\n' +
+    '  (config.json, model.safetensors in F16, tokenizer files, pretrain_loss.jsonl, pretrain_result.json);\n' +
+    '  checkpoints go to --work-dir (default runs/pretrain/<preset>) and --resume continues from there;\n' +
+    '  --init-from starts a further stage from a finished model (new schedule; use another --seed for a new data order)',
+  options: {
+    preset: { type: 'string' },
+    out: { type: 'string' },
+    tokenizer: { type: 'string' },
+    'work-dir': { type: 'string' },
+    'init-from': { type: 'string' },
+    minutes: { type: 'string' },
+    'max-steps': { type: 'string' },
+    resume: { type: 'boolean' },
+    'vocab-size': { type: 'string' },
+    'batch-size': { type: 'string' },
+    'learning-rate': { type: 'string' },
+    seed: { type: 'string' },
+    quiet: { type: 'boolean' },
+  },
+  async run(values) {
+    const presetName = requireString(values, 'preset', 'pretrain');
+    const out = requireString(values, 'out', 'pretrain');
+    const log = (m: string) => process.stderr.write(`${m}\n`);
+    const dataDir = pretrainDataDir();
+    const seed = optInt(values, 'seed', { min: 0 }) ?? 42;
+    if (presetName === 'tokenizer') {
+      const stats = await runTokenizerStep({ outDir: out, dataDir, seed, vocabSize: optInt(values, 'vocab-size', { min: 512 }), log });
+      printJson({ preset: 'tokenizer', out_dir: out, ...stats });
+      return;
+    }
+    if (!isPresetName(presetName))
+      throw new UserError(`pretrain: --preset '${presetName}' is not known; valid: tokenizer, ${PRESET_NAMES.join(', ')}`);
+    const minutes = optFloat(values, 'minutes');
+    if (minutes !== undefined && !(minutes > 0)) throw new UserError(`--minutes must be > 0, got ${minutes}`);
+    const learningRate = optFloat(values, 'learning-rate');
+    if (learningRate !== undefined && !(learningRate > 0)) throw new UserError(`--learning-rate must be > 0, got ${learningRate}`);
+    const maxSteps = optInt(values, 'max-steps', { min: 1 });
+    if (minutes === undefined && maxSteps === undefined && values.resume !== true)
+      throw new UserError('pretrain: give --minutes N (a wall-clock budget) or --max-steps N (or --resume a run)');
+    await initBackend();
+    const result = await runPretraining({
+      preset: presetName,
+      outDir: out,
+      initFrom: values['init-from'] as string | undefined,
+      tokenizerDir: (values.tokenizer as string | undefined) ?? out,
+      workDir: (values['work-dir'] as string | undefined) ?? path.join('runs', 'pretrain', presetName),
+      dataDir,
+      minutes,
+      maxSteps,
+      resume: values.resume === true,
+      batchSize: optInt(values, 'batch-size', { min: 1 }),
+      learningRate,
+      seed,
+      quiet: values.quiet === true,
+      command: `peft-lab pretrain ${process.argv.slice(3).join(' ')}`,
+      log,
+    });
+    printJson(result);
+  },
+};
