@@ -64,6 +64,7 @@ describe('runExperiment', () => {
     expect(r.training!.batch_size).toBe(4);
     expect(r.training!.peak_tensor_mb).toBeGreaterThan(0);
     expect(r.training!.eval_loss).not.toBeNull();
+    expect(r.training!.eval_loss_before).not.toBeNull();
     expect(r.inference.new_tokens).toBeGreaterThan(0);
     expect(r.inference.tokens_per_s).toBeGreaterThan(0);
     expect(r.inference.peak_tensor_mb).toBeGreaterThan(0);

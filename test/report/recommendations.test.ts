@@ -9,8 +9,11 @@ describe('rule-based recommendations', () => {
     const by = (rule: string) => recs.find((r) => r.rule === rule)!.text;
     // Best quality: full fine-tuning (12); runner-up LoRA r=8 (7), intervals separate.
     expect(by('best quality')).toBe('full fine-tuning: chrF 12.00 [11.50, 12.50] (untuned base 1.00); the runner-up LoRA r=8 α=16 scores 7.00 [6.50, 7.50] — the intervals do not overlap.');
-    // Memory: full fine-tuning peaks at 300 MB; the budget is 150 MB; the best run within it is LoRA r=8.
-    expect(by('memory budget')).toMatch(/^Within 150\.0 MB of training memory \(half of full fine-tuning's 300\.0 MB\): LoRA r=8 α=16, chrF 7\.00 \[6\.50, 7\.50\] at 1\d\d\.\d MB\.$/);
+    // Memory: LoRA r=4, r=8 and IA³ peak at 120–130 MB, full fine-tuning at 300 MB; the median of the
+    // four is between the adapters, and the best run within it is the better of the cheaper two.
+    const mem = by('memory budget');
+    expect(mem).toMatch(/^Within the median peak training memory of the runs, 1\d\d\.\d MB; full fine-tuning peaks at 300\.0 MB: /);
+    expect(mem).toMatch(/(LoRA r=8 α=16, chrF 7\.00|LoRA r=4 α=16, chrF 6\.00|IA³, chrF 4\.00) \[[\d., ]+\] at 1\d\d\.\d MB\.$/);
     // Per parameter among significant winners (main > 3): IA³ (+3 with 1,792 params) beats LoRA r=4 (+5 / 4,096).
     expect(by('quality per parameter')).toContain('IA³: +3.00 chrF over the untuned base with 1,792 trainable parameters');
     expect(by('full fine-tuning')).toContain('Worth it here: full fine-tuning (12.00 [11.50, 12.50]) beats the best adapter LoRA r=8 α=16 (7.00 [6.50, 7.50]) by 5.00 chrF, paired p = 0.001');

@@ -1,0 +1,96 @@
+/**
+ * The decoding-strategy comparison: the best adapters of a (task, model) block decode the same test
+ * examples with greedy search, beam search and nucleus sampling; quality and speed per strategy.
+ * Cached on disk next to the experiment it reuses (keyed by that experiment and the strategies).
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Task } from '../data/index.ts';
+import { loadPretrained } from '../models/hf/loadPretrained.ts';
+import type { LanguageModel } from '../models/registry.ts';
+import { loadTokenizer } from '../models/tokenizers/index.ts';
+import { loadPeftModel } from '../peft/format.ts';
+import { loadQloraModel } from '../../plugins/qlora/load.ts';
+import { REPO_ROOT } from '../util/paths.ts';
+import { mainMetricWithCi, scoreQuality } from './evaluate.ts';
+import { loadFormatting } from './formatting.ts';
+import { canonicalJson, sha256 } from './hash.ts';
+import { predictTexts, type DecodingSpec } from './predict.ts';
+import type { DecodingRow } from './results.ts';
+import type { ExperimentOutcome, ExperimentRunSpec } from './run.ts';
+
+/** The strategies compared (transformers' names): greedy, beam search (4 beams), nucleus sampling. */
+export function decodingStrategies(maxNewTokens: number, seed: number): DecodingSpec[] {
+  return [
+    { strategy: 'greedy', max_new_tokens: maxNewTokens },
+    { strategy: 'beam', max_new_tokens: maxNewTokens, num_beams: 4, length_penalty: 1 },
+    { strategy: 'sample', max_new_tokens: maxNewTokens, temperature: 0.7, top_p: 0.9, seed },
+  ];
+}
+
+/** A trained model back from its saved directory, as `peft-lab predict` would load it. */
+export function loadTrainedModel(baseDir: string, adapterDir: string, method: string, peftConfig: Record<string, unknown>): LanguageModel {
+  if (method === 'full') return loadPretrained(adapterDir);
+  const base = loadPretrained(baseDir);
+  if (method === 'qlora') {
+    const q = Object.fromEntries(Object.entries(peftConfig).filter(([k]) => k.startsWith('bnb_4bit_') || k === 'quantize_modules'));
+    return loadQloraModel(base, adapterDir, q);
+  }
+  return loadPeftModel(base, adapterDir);
+}
+
+export interface DecodingInput {
+  spec: ExperimentRunSpec;
+  outcome: ExperimentOutcome;
+  /** Test examples to decode (the first n of the test split). */
+  sources: string[];
+  references: string[];
+  strategies: DecodingSpec[];
+  batchSize: number;
+  bootstrapSamples: number;
+}
+
+/** Runs (or reads from the cache) every strategy on one trained experiment. */
+export function compareDecoding(task: Task, input: DecodingInput): DecodingRow[] {
+  const { spec, outcome } = input;
+  const key = sha256(canonicalJson({ experiment: outcome.result.key, strategies: input.strategies, n: input.sources.length, bs: input.bootstrapSamples }));
+  const file = path.join(outcome.dir, `decoding-${key.slice(0, 16)}.json`);
+  if (existsSync(file)) {
+    try {
+      return (JSON.parse(readFileSync(file, 'utf8')) as DecodingRow[]).map((r) => ({ ...r, label: outcome.result.label }));
+    } catch {
+      // recompute below
+    }
+  }
+  if (!outcome.result.adapter_dir) throw new Error(`${spec.id}: no saved adapter to decode with`);
+  const adapterDir = path.resolve(REPO_ROOT, outcome.result.adapter_dir);
+  const formatting = loadFormatting(adapterDir)!;
+  const tokenizer = loadTokenizer(spec.model.dir);
+  const model = loadTrainedModel(spec.model.dir, adapterDir, spec.method, spec.peft_config);
+  const rows: DecodingRow[] = [];
+  try {
+    for (const d of input.strategies) {
+      const run = predictTexts(model, tokenizer, formatting, input.sources, { decoding: d, batchSize: input.batchSize });
+      const hyps = run.predictions.map((p) => p.prediction);
+      const q = scoreQuality(task, hyps, input.references, input.bootstrapSamples);
+      rows.push({
+        experiment_id: spec.id,
+        label: outcome.result.label,
+        strategy: d.strategy,
+        options: { ...d },
+        main: mainMetricWithCi(task, hyps, input.references, input.bootstrapSamples),
+        bleu: q.bleu,
+        chrf: q.chrf,
+        rougeL: q.rougeL,
+        tokens_per_s: run.tokens_per_s,
+        seconds: run.seconds,
+      });
+    }
+  } finally {
+    model.dispose();
+  }
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(rows, null, 2) + '\n');
+  renameSync(tmp, file);
+  return rows;
+}

@@ -1,0 +1,121 @@
+/**
+ * Experiment profiles: how big a run is. The profile picks sizes (examples, steps, lengths, test set)
+ * and where the base models come from — never a different code path, so a smoke run in CI exercises
+ * exactly what a standard or full run does.
+ *
+ * - smoke: CI, minutes. The micro models when committed, else small random-init models built on the
+ *   spot; a few hundred training pairs, a dozen steps, a few dozen test examples.
+ * - standard: the micro models on the real shared data; what the committed REPORT.md is made from on a
+ *   CPU (an hour or two for both suites).
+ * - full: real gpt2 / t5-small / mt5-small directories given by the user (PEFT_GPT2_DIR, PEFT_T5_DIR,
+ *   PEFT_MT5_DIR), for a machine with a GPU.
+ */
+import type { Task } from '../data/index.ts';
+import { UserError } from '../util/errors.ts';
+
+export const PROFILE_NAMES = ['smoke', 'standard', 'full'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+export interface TaskSizes {
+  train_examples: number;
+  /** Held-out examples for eval_loss during training (0 = none). */
+  validation_examples: number;
+  test_examples: number;
+  /** Decoder-only: prompt + target tokens; T5: source tokens. */
+  max_length: number;
+  /** T5: target tokens. */
+  max_target_length: number;
+  max_new_tokens: number;
+}
+
+export interface Profile {
+  name: ProfileName;
+  sizes: Record<Task, TaskSizes>;
+  /** Optimizer steps per experiment (the same for every method, so the comparison is fair). */
+  max_steps: number;
+  batch_size: number;
+  warmup_ratio: number;
+  /** Prompts per generation batch. */
+  generation_batch_size: number;
+  bootstrap_samples: number;
+  /** Test examples shown side by side in the report. */
+  examples_shown: number;
+  /** The decoding comparison runs on this many of the best adapters per (task, model). */
+  decoding_top: number;
+  /** Test examples the decoding comparison uses (beam search is the slow one). */
+  decoding_examples: number;
+  /** Per-test time limit in the suites (an experiment test trains, generates and scores). */
+  test_timeout_s: number;
+  /** Random-init smoke models (only when the committed micro models are absent). */
+  smoke_model: { vocab_size: number; layers: number; width: number; heads: number; tokenizer_texts: number };
+}
+
+const SMOKE: Profile = {
+  name: 'smoke',
+  sizes: {
+    translation: { train_examples: 256, validation_examples: 32, test_examples: 24, max_length: 64, max_target_length: 32, max_new_tokens: 24 },
+    summarization: { train_examples: 256, validation_examples: 32, test_examples: 24, max_length: 96, max_target_length: 24, max_new_tokens: 16 },
+  },
+  max_steps: 12,
+  batch_size: 8,
+  warmup_ratio: 0.1,
+  generation_batch_size: 24,
+  bootstrap_samples: 1000,
+  examples_shown: 3,
+  decoding_top: 1,
+  decoding_examples: 16,
+  test_timeout_s: 600,
+  smoke_model: { vocab_size: 1024, layers: 2, width: 128, heads: 4, tokenizer_texts: 4000 },
+};
+
+const STANDARD: Profile = {
+  name: 'standard',
+  sizes: {
+    translation: { train_examples: 4000, validation_examples: 200, test_examples: 200, max_length: 96, max_target_length: 48, max_new_tokens: 48 },
+    summarization: { train_examples: 4000, validation_examples: 200, test_examples: 200, max_length: 160, max_target_length: 32, max_new_tokens: 24 },
+  },
+  max_steps: 150,
+  batch_size: 16,
+  warmup_ratio: 0.05,
+  generation_batch_size: 32,
+  bootstrap_samples: 1000,
+  examples_shown: 4,
+  decoding_top: 2,
+  decoding_examples: 100,
+  test_timeout_s: 3 * 3600,
+  smoke_model: SMOKE.smoke_model,
+};
+
+const FULL: Profile = {
+  name: 'full',
+  sizes: {
+    translation: { train_examples: 40000, validation_examples: 1000, test_examples: 1000, max_length: 128, max_target_length: 64, max_new_tokens: 64 },
+    summarization: { train_examples: 20000, validation_examples: 500, test_examples: 500, max_length: 512, max_target_length: 48, max_new_tokens: 48 },
+  },
+  max_steps: 2000,
+  batch_size: 16,
+  warmup_ratio: 0.03,
+  generation_batch_size: 32,
+  bootstrap_samples: 1000,
+  examples_shown: 5,
+  decoding_top: 3,
+  decoding_examples: 500,
+  test_timeout_s: 24 * 3600,
+  smoke_model: SMOKE.smoke_model,
+};
+
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = { smoke: SMOKE, standard: STANDARD, full: FULL };
+
+/** The profile named by PEFT_PROFILE (default smoke: the only one that finishes in minutes). */
+export function profileFromEnv(env: NodeJS.ProcessEnv = process.env): Profile {
+  const name = (env.PEFT_PROFILE ?? 'smoke').trim().toLowerCase();
+  if (!(PROFILE_NAMES as readonly string[]).includes(name))
+    throw new UserError(`PEFT_PROFILE='${env.PEFT_PROFILE}' is not a profile; valid: ${PROFILE_NAMES.join(', ')}`);
+  return PROFILES[name as ProfileName];
+}
+
+/** PEFT_FRESH=1 ignores cached experiment results (the suites' `--fresh`). */
+export function freshFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = (env.PEFT_FRESH ?? '').trim().toLowerCase();
+  return v !== '' && v !== '0' && v !== 'false';
+}

@@ -1,0 +1,264 @@
+/**
+ * What one experiment records: the contract between the experiment runner, the suites (which attach
+ * it to the test's `meta`), the cache on disk and the report. Plain JSON only: it travels through
+ * vitest's worker RPC and its blob files (sharded runs), so no class instances, no Maps, no NaN
+ * (non-finite numbers are written as null by JSON; we keep them out on purpose).
+ */
+import type { Task } from '../data/index.ts';
+
+/** Bumped whenever the meaning or shape of a result changes: older cache entries are then recomputed. */
+export const RESULT_SCHEMA = 6;
+
+/** A score (0–100 scale for every metric) with its 95% bootstrap interval. */
+export interface ScoreWithCi {
+  score: number;
+  low: number;
+  high: number;
+}
+
+export type MetricName = 'rouge1' | 'rouge2' | 'rougeL' | 'rougeLsum' | 'bleu' | 'sentence_bleu' | 'chrf' | 'chrfpp';
+
+export const METRIC_LABELS: Readonly<Record<MetricName, string>> = {
+  rouge1: 'ROUGE-1',
+  rouge2: 'ROUGE-2',
+  rougeL: 'ROUGE-L',
+  rougeLsum: 'ROUGE-Lsum',
+  bleu: 'BLEU',
+  sentence_bleu: 'mean sentence BLEU',
+  chrf: 'chrF',
+  chrfpp: 'chrF++',
+};
+
+export type Quality = Record<MetricName, ScoreWithCi>;
+
+export interface DomainQuality {
+  /** The text type (a group of `domain` values, see textTypes.ts). */
+  domain: string;
+  examples: number;
+  main: ScoreWithCi;
+}
+
+export interface ErrorAnalysis {
+  outputs: number;
+  empty: number;
+  /** Translation into Russian: Latin-script words in the output that the reference does not contain. */
+  untranslated_latin: { words: number; outputs: number } | null;
+  /** Outputs with a word 3-gram repeated, or one word three times in a row. */
+  repetitions: number;
+  /** Generation stopped at max_new_tokens without an end-of-sequence token. */
+  truncated: number;
+  /** Numbers (digit groups) in the output that the source does not contain. */
+  numbers_not_in_source: { numbers: number; outputs: number };
+  /** Output length / reference length in characters: mean, and outputs under 0.5× or over 2×. */
+  length_ratio: { mean: number; too_short: number; too_long: number };
+  /** Outputs identical to the source (nothing translated / summarised). */
+  copied_source: number;
+  /** Distinct outputs (a collapsed model writes the same few lines for every input). */
+  distinct_outputs: number;
+}
+
+export interface ExampleOutput {
+  id: string;
+  domain: string;
+  source: string;
+  reference: string;
+  prediction: string;
+}
+
+export interface LossPoint {
+  step: number;
+  loss: number;
+}
+
+export interface StabilityNote {
+  verdict: 'stable' | 'noisy' | 'diverged' | 'flat';
+  /** Mean loss of the first and last 20% of steps. */
+  start_loss: number;
+  end_loss: number;
+  /** 1 − end/start. */
+  relative_drop: number;
+  /** Step-to-step noise (std estimated from second differences) over the second half, relative to its mean loss. */
+  noise: number;
+  /** Steps whose loss exceeds 1.5× the running EMA. */
+  spikes: number;
+  non_finite: number;
+}
+
+export interface TrainingRecord {
+  steps: number;
+  batch_size: number;
+  learning_rate: number;
+  epochs: number;
+  train_examples: number;
+  first_loss: number;
+  final_loss: number;
+  /** Every step's loss, thinned to at most 200 points (first and last kept). */
+  loss_curve: LossPoint[];
+  /** Loss on the held-out validation examples before and after training (null without them). */
+  eval_loss_before: number | null;
+  eval_loss: number | null;
+  seconds: number;
+  seconds_per_epoch: number;
+  tokens_per_s: number;
+  peak_tensor_mb: number;
+  peak_rss_mb: number;
+  stability: StabilityNote;
+  /** Method-specific facts (AdaLoRA's final rank pattern, QLoRA's bytes held in NF4). */
+  method_summary: Record<string, unknown> | null;
+}
+
+export interface InferenceRecord {
+  strategy: string;
+  /** Decoding options as transformers' GenerationConfig names them. */
+  options: Record<string, number | string | boolean>;
+  examples: number;
+  new_tokens: number;
+  seconds: number;
+  tokens_per_s: number;
+  peak_tensor_mb: number;
+  /** Bytes the method holds outside the tensor engine (QLoRA's NF4 weights), included in peak_tensor_mb. */
+  held_outside_engine_mb: number;
+}
+
+export interface ParamRecord {
+  trainable: number;
+  all: number;
+  percent: number;
+  /** The count the method's formula gives from the config and the layer shapes (null: no formula). */
+  expected_trainable: number | null;
+  formula: string;
+}
+
+export interface Significance {
+  /** The system compared against (e.g. `base`, `lora r=8 α=16`). */
+  against: string;
+  metric: MetricName;
+  delta: number;
+  p_value: number;
+  /** The two 95% intervals do not overlap. */
+  ci_separated: boolean;
+}
+
+export interface DataRecord {
+  dataset: string;
+  synthetic: boolean;
+  origin: string;
+  train_examples: number;
+  validation_examples: number;
+  test_examples: number;
+  /** Examples after cleaning (the whole corpus), and what cleaning did. */
+  corpus_examples: number;
+  cleaning: Record<string, unknown>;
+  encode: Record<string, unknown> | null;
+}
+
+export interface EnvironmentRecord {
+  cpu: string;
+  cores: number;
+  memory_gb: number;
+  platform: string;
+  node: string;
+  backend: string;
+  tfjs: string;
+  kernels: number;
+  peft_lab: string;
+  vitest: string;
+  git_commit: string;
+  git_dirty: boolean;
+}
+
+export interface ModelRecord {
+  /** `gpt2` or `t5` (the describe block). */
+  family: string;
+  /** The directory's name (`gpt2-micro`, `t5-small`, `smoke-gpt2-…`). */
+  name: string;
+  /** How it came about: a committed fixture, built for this run from a preset, or a user directory. */
+  origin: 'fixture' | 'built' | 'user';
+  params: number;
+  /** True for a random-init model built on the spot (smoke runs without fixtures). */
+  random_init: boolean;
+}
+
+/** One experiment's outcome, as attached to the test's meta and cached on disk. */
+export interface ExperimentResult {
+  schema: number;
+  /** Stable id: `<task>/<family>/<case>`. */
+  id: string;
+  /** Hash of everything that determines the result (the cache key). */
+  key: string;
+  task: Task;
+  profile: string;
+  /** Position in the suite's grid: the report orders rows by it, not by arrival. */
+  order: number;
+  method: string;
+  /** Display name, e.g. `LoRA r=8 α=16`. */
+  label: string;
+  hyperparameters: Record<string, number | string | boolean>;
+  seed: number;
+  model: ModelRecord;
+  data: DataRecord;
+  params: ParamRecord;
+  /** null for the untuned base. */
+  training: TrainingRecord | null;
+  inference: InferenceRecord;
+  quality: Quality;
+  main_metric: MetricName;
+  per_domain: DomainQuality[];
+  errors: ErrorAnalysis;
+  examples: ExampleOutput[];
+  /** Against the untuned base on the main metric (null for the base itself). */
+  vs_base: Significance | null;
+  /** Where the adapter (or fully fine-tuned model) was saved, relative to the repository root. */
+  adapter_dir: string | null;
+  env: EnvironmentRecord;
+  /** True when this result was read from the cache rather than computed in this run. */
+  cached: boolean;
+}
+
+/** A grid point that did not run, with the reason (e.g. the method is not registered). */
+export interface SkippedExperiment {
+  id: string;
+  task: Task;
+  order: number;
+  method: string;
+  label: string;
+  model_family: string;
+  reason: string;
+}
+
+/** Paired comparisons of every method in one (task, model) block against the reference systems. */
+export interface BlockComparison {
+  task: Task;
+  model_family: string;
+  metric: MetricName;
+  /** id of the reference system → id of the compared system → result. */
+  against: Record<string, Record<string, Significance>>;
+}
+
+export interface DecodingRow {
+  experiment_id: string;
+  label: string;
+  strategy: string;
+  options: Record<string, number | string | boolean>;
+  main: ScoreWithCi;
+  bleu: ScoreWithCi;
+  chrf: ScoreWithCi;
+  rougeL: ScoreWithCi;
+  tokens_per_s: number;
+  seconds: number;
+}
+
+export interface DecodingComparison {
+  task: Task;
+  model_family: string;
+  metric: MetricName;
+  rows: DecodingRow[];
+}
+
+/** What a suite test attaches to `task.meta.peftLab`: exactly one of the fields is set. */
+export interface SuiteMeta {
+  experiment?: ExperimentResult;
+  skipped?: SkippedExperiment;
+  comparison?: BlockComparison;
+  decoding?: DecodingComparison;
+}

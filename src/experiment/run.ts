@@ -1,0 +1,385 @@
+/**
+ * runExperiment: one (task, dataset, base model, PEFT method + hyperparameters, training arguments,
+ * seed) end to end — train (or evaluate the untuned base), generate on the test split with one
+ * decoding strategy, score, measure, save the adapter — with a disk cache keyed by a hash of
+ * everything that determines the result.
+ *
+ * Cache layout (runs/experiments/<id>-<key>/): result.json, predictions.jsonl, adapter/ (peft format
+ * plus formatting.json; a whole HF model for full fine-tuning), train/loss_log.jsonl. A cached entry
+ * is reused unless `fresh` is set (PEFT_FRESH=1 in the suites).
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { encodeCausal, encodeT5, type Example, type Task } from '../data/index.ts';
+import { initBackend } from '../engine/backend.ts';
+import { loadPretrained } from '../models/hf/loadPretrained.ts';
+import type { LanguageModel } from '../models/registry.ts';
+import { loadTokenizer, type Tokenizer } from '../models/tokenizers/index.ts';
+import { savePeftModel } from '../peft/format.ts';
+import { getPeftModel } from '../peft/getPeftModel.ts';
+import { getPlugin } from '../peft/plugin.ts';
+import type { PeftModel } from '../peft/peftModel.ts';
+import { parseTrainingArguments, type TrainingArguments } from '../train/arguments.ts';
+import type { TrainExample } from '../train/collate.ts';
+import { plannedSteps, Trainer, type TrainResult } from '../train/trainer.ts';
+import { REPO_ROOT } from '../util/paths.ts';
+import type { BaseModel } from './baseModels.ts';
+import { corpusFile, loadCorpus } from './corpora.ts';
+import { checkTemplateTokens, plainEncoder } from './data.ts';
+import { captureEnvironment } from './environment.ts';
+import { evaluateOutputs } from './evaluate.ts';
+import { expectedTrainableParams } from './formulas.ts';
+import { makeFormatting, saveFormatting, type Formatting } from './formatting.ts';
+import { generationPeakMb, trainingStepPeakMb } from './memory.ts';
+import { canonicalJson, hashFile, sha256 } from './hash.ts';
+import { predictTexts, type DecodingSpec } from './predict.ts';
+import { RESULT_SCHEMA, type DataRecord, type ExperimentResult, type ParamRecord, type TrainingRecord } from './results.ts';
+import { compareOnMainMetric } from './significance.ts';
+import { analyseStability, thinCurve } from './stability.ts';
+
+/** The method name of the untuned base model (evaluated, never trained). */
+export const BASE_METHOD = 'base';
+
+export interface ExperimentData {
+  /** A dataset name (`opus_books`, `synthetic:translation`, a file) split with CORPUS_SPLIT. */
+  name: string;
+  dataDir: string | null;
+  train_examples: number;
+  validation_examples: number;
+  test_examples: number;
+  max_length: number;
+  max_target_length: number;
+  /** Decoder-only template (default DEFAULT_CAUSAL_TEMPLATE). */
+  template?: string | null;
+}
+
+export interface ExperimentRunSpec {
+  /** Stable id: `<task>/<family>/<case>`. */
+  id: string;
+  order: number;
+  label: string;
+  hyperparameters: Record<string, number | string | boolean>;
+  task: Task;
+  profile: string;
+  model: BaseModel;
+  data: ExperimentData;
+  /** A registered PEFT method, or `base` for the untuned model. */
+  method: string;
+  peft_config: Record<string, unknown>;
+  /** transformers TrainingArguments fields; output_dir is set by the runner. */
+  training_args: Record<string, unknown>;
+  seed: number;
+  decoding: DecodingSpec;
+  evaluation: { bootstrap_samples: number; examples_shown: number; generation_batch_size: number };
+}
+
+export interface ExperimentOutcome {
+  result: ExperimentResult;
+  /** Test outputs, in test-split order (for paired comparisons). */
+  predictions: string[];
+  references: string[];
+  /** Where the cache entry lives. */
+  dir: string;
+}
+
+export interface RunOptions {
+  /** Ignore (and overwrite) a cached result. */
+  fresh?: boolean;
+  /** Cache root (default runs/experiments). */
+  runsDir?: string;
+  /** The untuned base's outcome: fills result.vs_base. */
+  baseline?: ExperimentOutcome;
+  quiet?: boolean;
+}
+
+export const DEFAULT_RUNS_DIR = path.join(REPO_ROOT, 'runs', 'experiments');
+
+function modelHash(dir: string): string {
+  return sha256(['config.json', 'model.safetensors', 'tokenizer.json'].map((f) => hashFile(path.join(dir, f))).join(':'));
+}
+
+/** The cache key: everything that determines the result, nothing that does not (labels, order). */
+export async function experimentKey(spec: ExperimentRunSpec): Promise<string> {
+  const backend = await initBackend();
+  const file = corpusFile(spec.data.name, spec.data.dataDir);
+  const { dataDir: _d, ...data } = spec.data;
+  return sha256(
+    canonicalJson({
+      schema: RESULT_SCHEMA,
+      task: spec.task,
+      model: modelHash(spec.model.dir),
+      data,
+      data_file: file ? hashFile(file) : null,
+      method: spec.method,
+      // The model is identified by its hash; a path to it (prompt tuning's tokenizer) is not content.
+      peft_config: Object.fromEntries(Object.entries(spec.peft_config).map(([k, v]) => [k, v === spec.model.dir ? '<model>' : v])),
+      training_args: spec.training_args,
+      seed: spec.seed,
+      decoding: spec.decoding,
+      evaluation: spec.evaluation,
+      backend: backend.choice,
+    }),
+  );
+}
+
+export function cacheDir(spec: ExperimentRunSpec, key: string, runsDir = DEFAULT_RUNS_DIR): string {
+  return path.join(runsDir, `${spec.id.replace(/[^A-Za-z0-9._-]+/g, '_')}-${key.slice(0, 16)}`);
+}
+
+const tokenizers = new Map<string, Tokenizer>();
+function tokenizerFor(dir: string): Tokenizer {
+  let t = tokenizers.get(dir);
+  if (!t) tokenizers.set(dir, (t = loadTokenizer(dir)));
+  return t;
+}
+
+interface SplitData {
+  train: TrainExample[];
+  validation: TrainExample[];
+  test: Example[];
+  record: DataRecord;
+}
+
+const encodedSplits = new Map<string, Promise<SplitData>>();
+
+/** The experiment's slice of the corpus split, tokenized as the architecture needs (memoized). */
+function splitData(spec: ExperimentRunSpec, formatting: Formatting, tokenizer: Tokenizer, eos: number | undefined): Promise<SplitData> {
+  const key = canonicalJson({ data: spec.data, tok: spec.model.dir, f: formatting, eos });
+  let p = encodedSplits.get(key);
+  if (!p) {
+    p = (async () => {
+      const d = spec.data;
+      const prepared = await loadCorpus(d.name, d.dataDir);
+      const { splits } = prepared;
+      const encoder = plainEncoder(tokenizer);
+      const encode = (examples: Example[]) => {
+        if (formatting.encoder_decoder)
+          return encodeT5(examples, encoder, { maxSourceLength: d.max_length, maxTargetLength: d.max_target_length, eosTokenId: eos, prefix: formatting.prefix });
+        checkTemplateTokens(tokenizer, formatting.template);
+        return encodeCausal(examples, encoder, { maxLength: d.max_length, template: formatting.template });
+      };
+      const train = encode(splits.train.slice(0, d.train_examples));
+      const validation = encode(splits.validation.slice(0, d.validation_examples));
+      const test = splits.test.slice(0, d.test_examples);
+      const origin = prepared.dataset.origin;
+      return {
+        train: train.features,
+        validation: validation.features,
+        test,
+        record: {
+          dataset: prepared.dataset.name,
+          synthetic: prepared.dataset.synthetic,
+          origin: origin.kind === 'synthetic' ? `synthetic (${origin.generator}, seed ${origin.seed})` : origin.kind === 'hub' ? `hub ${origin.repo}` : path.basename(origin.path),
+          train_examples: train.features.length,
+          validation_examples: validation.features.length,
+          test_examples: test.length,
+          corpus_examples: prepared.dataset.examples.length,
+          cleaning: { ...prepared.cleaning },
+          encode: { ...train.stats },
+        },
+      };
+    })();
+    encodedSplits.set(key, p);
+    p.catch(() => encodedSplits.delete(key));
+  }
+  return p;
+}
+
+function jsonSafe<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x))) as T;
+}
+
+function writeJsonAtomic(file: string, value: unknown): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+function readCached(dir: string): { result: ExperimentResult; predictions: string[]; references: string[] } | undefined {
+  const rf = path.join(dir, 'result.json');
+  const pf = path.join(dir, 'predictions.jsonl');
+  if (!existsSync(rf) || !existsSync(pf)) return undefined;
+  try {
+    const result = JSON.parse(readFileSync(rf, 'utf8')) as ExperimentResult;
+    if (result.schema !== RESULT_SCHEMA) return undefined;
+    const rows = readFileSync(pf, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as { prediction: string; reference: string });
+    return { result, predictions: rows.map((r) => r.prediction), references: rows.map((r) => r.reference) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bytes a method holds outside the tensor engine (QLoRA's NF4 weights), from its summary. */
+function heldOutsideMb(summary: Record<string, unknown> | undefined): number {
+  const b = summary?.quantized_bytes;
+  return typeof b === 'number' ? b / 2 ** 20 : 0;
+}
+
+function trainingRecord(
+  r: TrainResult,
+  args: TrainingArguments,
+  trainExamples: number,
+  evalBefore: number | null,
+  peakMb: number,
+  summary: Record<string, unknown> | undefined,
+): TrainingRecord {
+  const points = r.log_history.filter((e) => e.loss !== undefined).map((e) => ({ step: e.step, loss: e.loss! }));
+  const evals = r.log_history.filter((e) => e.eval_loss !== undefined);
+  return {
+    steps: r.global_step,
+    batch_size: args.per_device_train_batch_size * args.gradient_accumulation_steps,
+    learning_rate: args.learning_rate,
+    epochs: r.epochs,
+    train_examples: trainExamples,
+    first_loss: r.first_loss,
+    final_loss: r.final_loss,
+    loss_curve: thinCurve(points),
+    eval_loss_before: evalBefore,
+    eval_loss: evals.at(-1)?.eval_loss ?? null,
+    seconds: r.train_seconds,
+    seconds_per_epoch: r.seconds_per_epoch,
+    tokens_per_s: r.tokens_per_s,
+    peak_tensor_mb: peakMb,
+    peak_rss_mb: r.peak_rss_mb,
+    stability: analyseStability(points.map((p) => p.loss)),
+    method_summary: summary ? jsonSafe(summary) : null,
+  };
+}
+
+/** Trains (or reuses the cached result of) one experiment and evaluates it on the test split. */
+export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = {}): Promise<ExperimentOutcome> {
+  await initBackend();
+  const env = await captureEnvironment();
+  const key = await experimentKey(spec);
+  const dir = cacheDir(spec, key, opts.runsDir);
+  const withBaseline = (o: ExperimentOutcome): ExperimentOutcome => {
+    if (opts.baseline && spec.method !== BASE_METHOD) {
+      const b = opts.baseline;
+      o.result.vs_base = compareOnMainMetric(
+        spec.task,
+        { name: b.result.label, hypotheses: b.predictions, main: b.result.quality[b.result.main_metric] },
+        { name: o.result.label, hypotheses: o.predictions, main: o.result.quality[o.result.main_metric] },
+        o.references,
+        spec.evaluation.bootstrap_samples,
+      );
+    }
+    return o;
+  };
+
+  if (!opts.fresh) {
+    const hit = readCached(dir);
+    if (hit) {
+      // Labels and order are not part of the key: take the current ones.
+      const result: ExperimentResult = { ...hit.result, id: spec.id, order: spec.order, label: spec.label, hyperparameters: spec.hyperparameters, cached: true, vs_base: null };
+      return withBaseline({ result, predictions: hit.predictions, references: hit.references, dir });
+    }
+  }
+
+  const tokenizer = tokenizerFor(spec.model.dir);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const base: LanguageModel = loadPretrained(spec.model.dir);
+  const baseParams = base.numParameters();
+  const cfg = base.config as { eos_token_id?: number };
+  const formatting = makeFormatting(spec.task, base.isEncoderDecoder, { ...spec.data, max_new_tokens: spec.decoding.max_new_tokens }, spec.data.template);
+  const data = await splitData(spec, formatting, tokenizer, base.isEncoderDecoder ? cfg.eos_token_id : undefined);
+
+  let model: LanguageModel = base;
+  let peft: PeftModel | undefined;
+  let trainer: Trainer | undefined;
+  let training: TrainingRecord | null = null;
+  let params: ParamRecord = { trainable: 0, all: baseParams, percent: 0, expected_trainable: 0, formula: 'untuned: nothing is trained' };
+  let adapterDir: string | null = null;
+  let summary: Record<string, unknown> | undefined;
+  try {
+    if (spec.method !== BASE_METHOD) {
+      const plugin = getPlugin(spec.method);
+      const resolved = plugin.parseConfig({ ...spec.peft_config }, base, `${spec.id}: peft_config`);
+      const formula = expectedTrainableParams(spec.method, resolved as unknown as Record<string, unknown>, base);
+      const args = parseTrainingArguments({ ...spec.training_args, seed: spec.seed, output_dir: path.join(dir, 'train') }, `${spec.id}: training_args`);
+      peft = getPeftModel(base, spec.method, spec.peft_config, { seed: spec.seed, totalSteps: plannedSteps(args, data.train.length) });
+      model = peft;
+      const counts = peft.paramCounts();
+      params = { trainable: counts.trainable_params, all: counts.all_params, percent: counts.trainable_percent, expected_trainable: formula.count, formula: formula.formula };
+      trainer = new Trainer(peft, args, data.train, data.validation, [], { quiet: opts.quiet ?? true });
+      // The held-out loss before any step: with the one after training, a far steadier sign of
+      // learning than the first and last training batches of a short run.
+      const evalBefore = data.validation.length ? trainer.evaluate() : null;
+      const r = await trainer.fit();
+      summary = peft.adapter.summary?.();
+      const stepPeak = await trainingStepPeakMb(peft, data.train, args.per_device_train_batch_size, trainer.padId);
+      training = trainingRecord(r, args, data.train.length, evalBefore, stepPeak + heldOutsideMb(summary), summary);
+      // Keep the loss log, drop optimizer checkpoints (a full fine-tune's are 3× the model).
+      for (const f of readdirSync(args.output_dir)) if (f.startsWith('checkpoint-')) rmSync(path.join(args.output_dir, f), { recursive: true, force: true });
+      adapterDir = path.join(dir, 'adapter');
+      savePeftModel(peft, adapterDir);
+      saveFormatting(adapterDir, formatting);
+      // A fully fine-tuned model is a whole model directory: give it the tokenizer so --model works.
+      if (!peft.plugin.peftType)
+        for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'generation_config.json'])
+          if (existsSync(path.join(spec.model.dir, f))) copyFileSync(path.join(spec.model.dir, f), path.join(adapterDir, f));
+    }
+
+    model.eval();
+    const sources = data.test.map((e) => e.source);
+    const inferencePeak = await generationPeakMb(model, tokenizer, formatting, sources, spec.decoding, spec.evaluation.generation_batch_size);
+    const run = predictTexts(model, tokenizer, formatting, sources, {
+      decoding: spec.decoding,
+      batchSize: spec.evaluation.generation_batch_size,
+    });
+    const rows = data.test.map((e, i) => ({
+      id: e.id,
+      domain: e.domain,
+      source: e.source,
+      reference: e.target,
+      prediction: run.predictions[i]!.prediction,
+      truncated: run.predictions[i]!.truncated,
+    }));
+    const evaluation = evaluateOutputs(spec.task, rows, { bootstrapSamples: spec.evaluation.bootstrap_samples, examplesShown: spec.evaluation.examples_shown });
+    const heldMb = heldOutsideMb(summary);
+    const result: ExperimentResult = jsonSafe({
+      schema: RESULT_SCHEMA,
+      id: spec.id,
+      key,
+      task: spec.task,
+      profile: spec.profile,
+      order: spec.order,
+      method: spec.method,
+      label: spec.label,
+      hyperparameters: spec.hyperparameters,
+      seed: spec.seed,
+      model: { family: spec.model.family, name: spec.model.name, origin: spec.model.origin, params: baseParams, random_init: spec.model.random_init },
+      data: data.record,
+      params,
+      training,
+      inference: {
+        strategy: spec.decoding.strategy,
+        options: { ...spec.decoding },
+        examples: rows.length,
+        new_tokens: run.new_tokens,
+        seconds: run.seconds,
+        tokens_per_s: run.tokens_per_s,
+        peak_tensor_mb: inferencePeak + heldMb,
+        held_outside_engine_mb: heldMb,
+      },
+      quality: evaluation.quality,
+      main_metric: evaluation.main_metric,
+      per_domain: evaluation.per_domain,
+      errors: evaluation.errors,
+      examples: evaluation.examples,
+      vs_base: null,
+      adapter_dir: adapterDir ? path.relative(REPO_ROOT, adapterDir) : null,
+      env,
+      cached: false,
+    });
+    writeFileSync(path.join(dir, 'predictions.jsonl'), rows.map((r) => JSON.stringify({ id: r.id, prediction: r.prediction, reference: r.reference, truncated: r.truncated }) + '\n').join(''));
+    writeJsonAtomic(path.join(dir, 'result.json'), result);
+    return withBaseline({ result, predictions: rows.map((r) => r.prediction), references: rows.map((r) => r.reference), dir });
+  } finally {
+    trainer?.dispose();
+    model.dispose();
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Number formatting for the report (also registered as Handlebars helpers, see render.ts): one place
+ * decides how many digits a score, a percentage or a p-value gets. Missing values print as "–".
+ */
+import type { ScoreWithCi, Significance } from '../experiment/results.ts';
+
+const DASH = '–';
+const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+export function fmtNum(v: unknown, digits = 2): string {
+  if (!ok(v)) return DASH;
+  const s = v.toFixed(digits);
+  return s === `-${(0).toFixed(digits)}` ? (0).toFixed(digits) : s;
+}
+
+/** 1234567 → "1,234,567". */
+export function fmtInt(v: unknown): string {
+  if (!ok(v)) return DASH;
+  return Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** A percentage with enough digits to tell 0.012% from 0.1%. */
+export function fmtPct(v: unknown): string {
+  if (!ok(v)) return DASH;
+  if (v === 0) return '0%';
+  if (v >= 10) return `${v.toFixed(1)}%`;
+  if (v >= 1) return `${v.toFixed(2)}%`;
+  return `${v.toPrecision(2)}%`;
+}
+
+/** "12.34 [11.02, 13.70]". */
+export function fmtCi(s: ScoreWithCi | null | undefined, digits = 2): string {
+  if (!s || !ok(s.score)) return DASH;
+  return `${fmtNum(s.score, digits)} [${fmtNum(s.low, digits)}, ${fmtNum(s.high, digits)}]`;
+}
+
+export function fmtP(p: unknown): string {
+  if (!ok(p)) return DASH;
+  if (p < 0.001) return '< 0.001';
+  return p.toFixed(3);
+}
+
+/** "+1.23 (p 0.004) ▲" — ▲/▼ when significant (p < 0.05 or separated intervals), · otherwise. */
+export function fmtSig(s: Significance | null | undefined): string {
+  if (!s) return DASH;
+  const significant = s.delta !== 0 && (s.ci_separated || s.p_value < 0.05);
+  const mark = !significant ? '·' : s.delta > 0 ? '▲' : '▼';
+  return `${s.delta >= 0 ? '+' : ''}${fmtNum(s.delta)} (p ${fmtP(s.p_value)}) ${mark}`;
+}
+
+/** Megabytes with one decimal. */
+export function fmtMb(v: unknown): string {
+  return ok(v) ? v.toFixed(1) : DASH;
+}
+
+/** Throughput and other large-range figures: 3 significant digits, thousands separated. */
+export function fmtRate(v: unknown): string {
+  if (!ok(v)) return DASH;
+  if (v >= 100) return fmtInt(v);
+  return v.toPrecision(3);
+}
+
+/** Text for a Markdown table cell: pipes escaped, newlines flattened, long text cut. */
+export function cell(s: unknown, max = 160): string {
+  const t = String(s ?? '').replace(/\s+/g, ' ').trim();
+  const cut = t.length > max ? `${t.slice(0, max - 1)}…` : t;
+  return cut.replace(/\|/g, '\\|') || DASH;
+}

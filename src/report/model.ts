@@ -1,0 +1,500 @@
+/**
+ * Turns the suites' test records into what REPORT.md.hbs renders: per (task, model) blocks with the
+ * comparison table, Pareto frontiers, loss curves and stability, decoding comparison, quality by text
+ * type, examples and error analysis; the setup section; rule-based recommendations; charts as SVG.
+ *
+ * Everything is ordered by the suites' grid order (never by arrival), so a sharded run merged later
+ * gives the same report as an unsharded one.
+ */
+import type {
+  BlockComparison,
+  DecodingComparison,
+  DecodingRow,
+  EnvironmentRecord,
+  ErrorAnalysis,
+  ExperimentResult,
+  MetricName,
+  ScoreWithCi,
+  Significance,
+  SkippedExperiment,
+  StabilityNote,
+} from '../experiment/results.ts';
+import { METRIC_LABELS } from '../experiment/results.ts';
+import { CORPUS_SPLIT } from '../experiment/corpus.ts';
+import type { BenchRecord, ReportInput, TestRecord } from './input.ts';
+import { paretoFrontier } from './pareto.ts';
+import { recommendations, type Recommendation } from './recommendations.ts';
+import { fmtMb, fmtNum, fmtPct } from './format.ts';
+import { lineChart, scatterChart } from './svg.ts';
+
+const TASK_ORDER = ['translation', 'summarization'];
+const FAMILY_ORDER = ['gpt2', 't5'];
+const TASK_TITLES: Record<string, string> = { translation: 'English → Russian translation', summarization: 'Summarization' };
+
+/** Method families: colours in charts, one representative per family in examples and loss curves. */
+export const METHOD_NAMES: Record<string, string> = {
+  base: 'untuned base',
+  lora: 'LoRA',
+  qlora: 'QLoRA',
+  adalora: 'AdaLoRA',
+  ia3: 'IA³',
+  prompt_tuning: 'prompt tuning',
+  prefix_tuning: 'prefix tuning',
+  p_tuning_v2: 'P-tuning v2',
+  p_tuning: 'P-tuning',
+  full: 'full fine-tuning',
+};
+
+export interface Chart {
+  /** Path relative to the assets folder. */
+  file: string;
+  svg: string;
+}
+
+export interface Row {
+  id: string;
+  label: string;
+  method: string;
+  hp: string;
+  is_base: boolean;
+  trainable: number;
+  percent: number;
+  formula: string;
+  mem_train: number | null;
+  mem_inf: number;
+  s_epoch: number | null;
+  train_tps: number | null;
+  inf_tps: number;
+  q: Record<MetricName, ScoreWithCi>;
+  main: ScoreWithCi;
+  vs_base: Significance | null;
+  vs_lora: Significance | null;
+  vs_full: Significance | null;
+  stability: StabilityNote | null;
+  steps: number | null;
+  final_loss: number | null;
+  eval_before: number | null;
+  eval_after: number | null;
+  errors: ErrorAnalysis;
+  cached: boolean;
+  /** Method-specific facts (AdaLoRA's final ranks, QLoRA's NF4 bytes), as one line. */
+  facts: string | null;
+}
+
+export interface FrontierTable {
+  axis: string;
+  unit: string;
+  chart: string;
+  points: { label: string; cost: number; cost_text: string; main: ScoreWithCi }[];
+}
+
+export interface DomainTable {
+  types: { name: string; examples: number }[];
+  rows: { label: string; cells: (ScoreWithCi | null)[]; range: number | null }[];
+}
+
+export interface ExampleView {
+  id: string;
+  domain: string;
+  source: string;
+  reference: string;
+  outputs: { label: string; prediction: string }[];
+}
+
+export interface Block {
+  task: string;
+  family: string;
+  anchor: string;
+  title: string;
+  model: { name: string; origin: string; params: number; random_init: boolean } | null;
+  main_metric: MetricName;
+  main_label: string;
+  rows: Row[];
+  skipped: SkippedExperiment[];
+  failed: { name: string; error: string }[];
+  reference_lora: string | null;
+  full_label: string | null;
+  frontiers: FrontierTable[];
+  loss_chart: string | null;
+  /** Counts of stability verdicts and the noisiest run, as one sentence. */
+  stability_summary: string;
+  decoding: { columns: string[]; rows: { label: string; strategy: string; options: string; cells: ScoreWithCi[]; tokens_per_s: number; seconds: number }[] };
+  domains: DomainTable;
+  examples: ExampleView[];
+}
+
+export interface TaskSection {
+  task: string;
+  title: string;
+  main_label: string;
+  blocks: Block[];
+}
+
+export interface DataSummary {
+  task: string;
+  /** Tokenized sizes differ per model family (each has its own tokenizer and length limits). */
+  family: string;
+  dataset: string;
+  origin: string;
+  synthetic: boolean;
+  corpus_examples: number;
+  cleaning: string;
+  train: number;
+  validation: number;
+  test: number;
+  encode: string;
+}
+
+export interface ReportView {
+  generated_at: string;
+  profiles: string[];
+  synthetic: string[];
+  random_init: string[];
+  environments: (EnvironmentRecord & { experiments: number })[];
+  seeds: number[];
+  training: { steps: number[]; batch: number[] };
+  decoding: string[];
+  models: { task: string; family: string; name: string; origin: string; params: number }[];
+  data: DataSummary[];
+  /** The corpus split every experiment uses (percent). */
+  split: { train: number; validation: number; test: number; seed: number | string };
+  counts: { experiments: number; cached: number; passed: number; failed: number; skipped: number };
+  tasks: TaskSection[];
+  recommendations: Recommendation[];
+  bench: BenchRecord[] | null;
+  /** Failed tests outside any (task, model) block (those inside are listed with the block). */
+  failures: { name: string; error: string }[];
+  skipped: SkippedExperiment[];
+  assets: string;
+}
+
+function hpString(h: Record<string, number | string | boolean>): string {
+  return Object.entries(h)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}
+
+function uniq<T>(xs: T[]): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => {
+    const k = JSON.stringify(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+const byOrder = (a: { order: number; id: string }, b: { order: number; id: string }) => a.order - b.order || a.id.localeCompare(b.id);
+
+function familyOf(r: ExperimentResult): string {
+  return r.model.family;
+}
+
+function cleaningLine(c: Record<string, unknown>): string {
+  const ch = (c.changed ?? {}) as Record<string, number>;
+  const dr = (c.dropped ?? {}) as Record<string, number>;
+  const changed = Object.entries(ch).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const dropped = Object.entries(dr).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  return `${c.input} in → ${c.output} kept; changed: ${changed}; dropped: ${dropped}`;
+}
+
+function encodeLine(e: Record<string, unknown> | null): string {
+  if (!e) return '';
+  return `${e.encoded}/${e.examples} encoded (source truncated ${e.sourceTruncated}, target truncated ${e.targetTruncated}, dropped ${e.dropped})`;
+}
+
+/** Builds the report's content and its charts. `assets` is the charts folder relative to REPORT.md. */
+export function buildReport(input: ReportInput, assets = 'report-assets'): { view: ReportView; charts: Chart[] } {
+  const tests = [...input.tests].sort((a, b) => a.file.localeCompare(b.file) || a.path.join('\u0000').localeCompare(b.path.join('\u0000')));
+  const experiments = tests.flatMap((t) => (t.meta?.experiment ? [t.meta.experiment] : [])).sort(byOrder);
+  const skipped = tests.flatMap((t) => (t.meta?.skipped ? [t.meta.skipped] : [])).sort(byOrder);
+  const comparisons = tests.flatMap((t) => (t.meta?.comparison ? [t.meta.comparison] : []));
+  const decodings = tests.flatMap((t) => (t.meta?.decoding ? [t.meta.decoding] : []));
+  const failedTests = tests.filter((t) => t.state === 'failed');
+  const charts: Chart[] = [];
+
+  const blockKeys = uniq(
+    [...experiments.map((e) => [e.task, familyOf(e)]), ...skipped.map((s) => [s.task, s.model_family])].map(([t, f]) => ({ task: t!, family: f! })),
+  ).sort((a, b) => TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task) || FAMILY_ORDER.indexOf(a.family) - FAMILY_ORDER.indexOf(b.family) || a.family.localeCompare(b.family));
+
+  const blocks: Block[] = blockKeys.map(({ task, family }) =>
+    buildBlock(
+      task,
+      family,
+      experiments.filter((e) => e.task === task && familyOf(e) === family),
+      skipped.filter((s) => s.task === task && s.model_family === family),
+      comparisons.find((c) => c.task === task && c.model_family === family),
+      decodings.find((d) => d.task === task && d.model_family === family),
+      failedTests.filter((t) => t.path[0] === `${task} · ${family}`),
+      assets,
+      charts,
+    ),
+  );
+
+  const tasks: TaskSection[] = TASK_ORDER.filter((t) => blocks.some((b) => b.task === t)).map((t) => {
+    const bs = blocks.filter((b) => b.task === t);
+    return { task: t, title: TASK_TITLES[t] ?? t, main_label: bs[0]!.main_label, blocks: bs };
+  });
+
+  const dataSummaries = uniq(
+    experiments.map((e) => ({
+      task: e.task,
+      family: e.model.family,
+      dataset: e.data.dataset,
+      origin: e.data.origin,
+      synthetic: e.data.synthetic,
+      corpus_examples: e.data.corpus_examples,
+      cleaning: cleaningLine(e.data.cleaning),
+      train: e.data.train_examples,
+      validation: e.data.validation_examples,
+      test: e.data.test_examples,
+      encode: encodeLine(e.data.encode),
+    })),
+  );
+
+  const envs = new Map<string, EnvironmentRecord & { experiments: number }>();
+  for (const e of experiments) {
+    const k = JSON.stringify(e.env);
+    const cur = envs.get(k);
+    if (cur) cur.experiments++;
+    else envs.set(k, { ...e.env, experiments: 1 });
+  }
+
+  const view: ReportView = {
+    generated_at: input.generated_at,
+    profiles: uniq(experiments.map((e) => e.profile)),
+    synthetic: uniq(experiments.filter((e) => e.data.synthetic).map((e) => `${e.data.dataset} (${e.task})`)),
+    random_init: uniq(experiments.filter((e) => e.model.random_init).map((e) => e.model.name)),
+    environments: [...envs.values()],
+    seeds: uniq(experiments.map((e) => e.seed)).sort((a, b) => a - b),
+    training: {
+      steps: uniq(experiments.flatMap((e) => (e.training ? [e.training.steps] : []))).sort((a, b) => a - b),
+      batch: uniq(experiments.flatMap((e) => (e.training ? [e.training.batch_size] : []))).sort((a, b) => a - b),
+    },
+    decoding: uniq(experiments.map((e) => Object.entries(e.inference.options).map(([k, v]) => `${k}=${v}`).join(', '))),
+    models: uniq(experiments.map((e) => ({ task: e.task, family: e.model.family, name: e.model.name, origin: e.model.origin, params: e.model.params }))),
+    data: dataSummaries,
+    split: {
+      train: Math.round(100 * (1 - CORPUS_SPLIT.test - CORPUS_SPLIT.validation)),
+      validation: Math.round(100 * CORPUS_SPLIT.validation),
+      test: Math.round(100 * CORPUS_SPLIT.test),
+      seed: CORPUS_SPLIT.seed,
+    },
+    counts: {
+      experiments: experiments.length,
+      cached: experiments.filter((e) => e.cached).length,
+      passed: tests.filter((t) => t.state === 'passed').length,
+      failed: failedTests.length,
+      skipped: tests.filter((t) => t.state === 'skipped').length,
+    },
+    tasks,
+    recommendations: recommendations(blocks),
+    bench: input.bench,
+    // Failures inside a block are listed with its table; here only the others.
+    failures: failedTests
+      .filter((t) => !blocks.some((b) => t.path[0] === `${b.task} · ${b.family}`))
+      .map((t) => ({ name: t.path.join(' › '), error: t.errors[0] ?? 'failed' })),
+    skipped,
+    assets,
+  };
+  return { view, charts };
+}
+
+function significance(comparison: BlockComparison | undefined, refId: string | null, id: string): Significance | null {
+  if (!comparison || !refId) return null;
+  return comparison.against[refId]?.[id] ?? null;
+}
+
+function buildBlock(
+  task: string,
+  family: string,
+  results: ExperimentResult[],
+  skipped: SkippedExperiment[],
+  comparison: BlockComparison | undefined,
+  decoding: DecodingComparison | undefined,
+  failed: TestRecord[],
+  assets: string,
+  charts: Chart[],
+): Block {
+  const anchor = `${task}-${family}`;
+  const main = results[0]?.main_metric ?? (task === 'translation' ? 'chrf' : 'rougeL');
+  const refLora = results.find((r) => r.id.endsWith('/lora-r8-a16')) ?? null;
+  const full = results.find((r) => r.method === 'full') ?? null;
+  const rows: Row[] = results.map((r) => ({
+    id: r.id,
+    label: r.label,
+    method: r.method,
+    hp: hpString(r.hyperparameters),
+    is_base: r.method === 'base',
+    trainable: r.params.trainable,
+    percent: r.params.percent,
+    formula: r.params.formula,
+    mem_train: r.training?.peak_tensor_mb ?? null,
+    mem_inf: r.inference.peak_tensor_mb,
+    s_epoch: r.training?.seconds_per_epoch ?? null,
+    train_tps: r.training?.tokens_per_s ?? null,
+    inf_tps: r.inference.tokens_per_s,
+    q: r.quality,
+    main: r.quality[r.main_metric],
+    vs_base: r.vs_base,
+    vs_lora: r === refLora ? null : significance(comparison, refLora?.id ?? null, r.id),
+    vs_full: r === full ? null : significance(comparison, full?.id ?? null, r.id),
+    stability: r.training?.stability ?? null,
+    steps: r.training?.steps ?? null,
+    final_loss: r.training?.final_loss ?? null,
+    eval_before: r.training?.eval_loss_before ?? null,
+    eval_after: r.training?.eval_loss ?? null,
+    errors: r.errors,
+    cached: r.cached,
+    facts: methodFacts(r),
+  }));
+
+  const trained = results.filter((r) => r.training);
+  const mainLabel = METRIC_LABELS[main];
+  const frontiers: FrontierTable[] = [];
+  const axes: { key: string; axis: string; unit: string; cost: (r: ExperimentResult) => number; text: (v: number) => string; log: boolean }[] = [
+    { key: 'trainable', axis: 'trainable parameters (% of total)', unit: '%', cost: (r) => r.params.percent, text: fmtPct, log: true },
+    { key: 'memory', axis: 'peak training memory (MB)', unit: 'MB', cost: (r) => r.training!.peak_tensor_mb, text: (v) => `${fmtMb(v)} MB`, log: false },
+    { key: 'time', axis: 'seconds per epoch', unit: 's', cost: (r) => r.training!.seconds_per_epoch, text: (v) => `${fmtNum(v, 1)} s`, log: false },
+  ];
+  for (const ax of axes) {
+    const front = paretoFrontier(trained, ax.cost, (r) => r.quality[main].score);
+    const onFront = new Set(front.map((r) => r.id));
+    const file = `${anchor}-pareto-${ax.key}.svg`;
+    charts.push({
+      file,
+      svg: scatterChart({
+        title: `${TASK_TITLES[task] ?? task} · ${family}: ${mainLabel} vs ${ax.axis}`,
+        xLabel: ax.axis,
+        yLabel: mainLabel,
+        xLog: ax.log,
+        frontierLine: true,
+        points: trained.map((r) => ({ x: ax.cost(r), y: r.quality[main].score, label: r.label, highlight: onFront.has(r.id), group: METHOD_NAMES[r.method] ?? r.method })),
+      }),
+    });
+    frontiers.push({ axis: ax.axis, unit: ax.unit, chart: `${assets}/${file}`, points: front.map((r) => ({ label: r.label, cost: ax.cost(r), cost_text: ax.text(ax.cost(r)), main: r.quality[main] })) });
+  }
+
+  // Loss curves: the best run of each method family (and LoRA r=8 α=16, the reference, dashed).
+  const best = bestPerMethod(trained, main);
+  const curveRuns = [...best];
+  if (refLora?.training && !curveRuns.includes(refLora)) curveRuns.push(refLora);
+  curveRuns.sort(byOrder);
+  let lossChart: string | null = null;
+  if (curveRuns.length) {
+    const file = `${anchor}-loss.svg`;
+    charts.push({
+      file,
+      svg: lineChart({
+        title: `${TASK_TITLES[task] ?? task} · ${family}: training loss`,
+        xLabel: 'optimizer step',
+        yLabel: 'training loss',
+        series: curveRuns.map((r) => ({ name: r.label, points: r.training!.loss_curve.map((p) => [p.step, p.loss] as [number, number]), dashed: r === refLora && !best.includes(r) })),
+      }),
+    });
+    lossChart = `${assets}/${file}`;
+  }
+
+  // Quality by text type.
+  const typeCounts = new Map<string, number>();
+  for (const r of results) for (const d of r.per_domain) typeCounts.set(d.domain, Math.max(typeCounts.get(d.domain) ?? 0, d.examples));
+  const types = [...typeCounts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, examples]) => ({ name, examples }));
+  const domains: DomainTable = {
+    types,
+    rows: results.map((r) => {
+      const cells = types.map((t) => r.per_domain.find((d) => d.domain === t.name)?.main ?? null);
+      const scores = cells.filter((c): c is ScoreWithCi => c !== null).map((c) => c.score);
+      return { label: r.label, cells, range: scores.length > 1 ? Math.max(...scores) - Math.min(...scores) : null };
+    }),
+  };
+
+  // Examples: the untuned base and the best run of each method family, on the same test inputs.
+  const base = results.find((r) => r.method === 'base');
+  const shown = [...(base ? [base] : []), ...best.sort(byOrder)];
+  const first = shown[0];
+  const examples: ExampleView[] = (first?.examples ?? []).map((ex) => ({
+    id: ex.id,
+    domain: ex.domain,
+    source: ex.source,
+    reference: ex.reference,
+    outputs: shown.map((r) => ({ label: r.label, prediction: r.examples.find((e) => e.id === ex.id)?.prediction ?? '' })),
+  }));
+
+  const model = results[0]?.model;
+  return {
+    task,
+    family,
+    anchor,
+    title: `${TASK_TITLES[task] ?? task} · ${family}${model ? ` (${model.name})` : ''}`,
+    model: model ? { name: model.name, origin: model.origin, params: model.params, random_init: model.random_init } : null,
+    main_metric: main,
+    main_label: mainLabel,
+    rows,
+    skipped,
+    failed: failed.map((t) => ({ name: t.path.slice(1).join(' › '), error: t.errors[0] ?? 'failed' })),
+    reference_lora: refLora?.label ?? null,
+    full_label: full?.label ?? null,
+    frontiers,
+    loss_chart: lossChart,
+    stability_summary: stabilitySummary(trained),
+    decoding: decodingView(decoding?.rows ?? [], main),
+    domains,
+    examples,
+  };
+}
+
+/** The highest-scoring run of each method (ties: grid order). */
+function bestPerMethod(runs: ExperimentResult[], main: MetricName): ExperimentResult[] {
+  const out = new Map<string, ExperimentResult>();
+  for (const r of [...runs].sort(byOrder)) {
+    const cur = out.get(r.method);
+    if (!cur || r.quality[main].score > cur.quality[main].score) out.set(r.method, r);
+  }
+  return [...out.values()];
+}
+
+function methodFacts(r: ExperimentResult): string | null {
+  const s = r.training?.method_summary;
+  if (!s) return null;
+  if (r.method === 'adalora' && s.rank_pattern && typeof s.rank_pattern === 'object') {
+    const ranks = Object.values(s.rank_pattern as Record<string, number>);
+    return `final rank budget ${String(s.total_rank)} of ${String(s.init_budget)} (target ${String(s.target_budget)}); ranks per layer: ${ranks.slice(0, 24).join(' ')}${ranks.length > 24 ? ` … (${ranks.length} layers)` : ''}`;
+  }
+  if (r.method === 'qlora' && typeof s.quantized_bytes === 'number') {
+    const bits = typeof s.bits_per_param === 'number' ? s.bits_per_param.toFixed(2) : '?';
+    return `NF4 base weights: ${(s.quantized_bytes / 2 ** 20).toFixed(2)} MB for ${String(s.quantized_params)} weights (${bits} bits/weight; float32 would be ${((4 * Number(s.quantized_params)) / 2 ** 20).toFixed(2)} MB)`;
+  }
+  return null;
+}
+
+function stabilitySummary(runs: ExperimentResult[]): string {
+  if (!runs.length) return 'No training runs.';
+  const counts = new Map<string, number>();
+  for (const r of runs) counts.set(r.training!.stability.verdict, (counts.get(r.training!.stability.verdict) ?? 0) + 1);
+  const parts = ['stable', 'noisy', 'flat', 'diverged'].filter((v) => counts.get(v)).map((v) => `${counts.get(v)} ${v}`);
+  const noisiest = [...runs].sort((a, b) => b.training!.stability.noise - a.training!.stability.noise || byOrder(a, b))[0]!;
+  const spikes = runs.reduce((s, r) => s + r.training!.stability.spikes, 0);
+  return (
+    `Of ${runs.length} runs: ${parts.join(', ')}. Noisiest: ${noisiest.label} (step-to-step noise ${(100 * noisiest.training!.stability.noise).toFixed(1)}% of the loss). ` +
+    `Loss spikes (> 1.5× the running average): ${spikes}.`
+  );
+}
+
+/** Decoding rows with the main metric first, then the other two of BLEU / chrF / ROUGE-L. */
+function decodingView(rows: DecodingRow[], main: MetricName): Block['decoding'] {
+  const keys = (['main', 'bleu', 'chrf', 'rougeL'] as const).filter((k) => k === 'main' || k !== main);
+  return {
+    columns: keys.map((k) => METRIC_LABELS[k === 'main' ? main : k]),
+    rows: rows.map((r) => ({
+      label: r.label,
+      strategy: r.strategy,
+      options: Object.entries(r.options)
+        .filter(([k]) => k !== 'strategy' && k !== 'max_new_tokens')
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
+      cells: keys.map((k) => r[k]),
+      tokens_per_s: r.tokens_per_s,
+      seconds: r.seconds,
+    })),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * What every summarization experiment must show (main metric ROUGE-L, see
+ * src/experiment/evaluate.ts), per profile. Each number is the measured value with a safety margin of
+ * about half; the measurements are quoted so the numbers can be re-derived. "Loss fall" is the
+ * held-out (validation) loss: 1 − after / before training; where it is null, the test asserts only
+ * that it did not rise by more than 5%. Every test also asserts no NaN and the trainable-parameter
+ * formula.
+ */
+import type { SuiteThresholds } from '../shared/thresholds.ts';
+
+export const SUMMARIZATION_THRESHOLDS: SuiteThresholds = {
+  // Smoke on the committed micro models (CI): 12 steps of 8 descriptions, seed 42. Held-out loss
+  // fall measured on the micro models of model.safetensors sha256 e3644afa… (gpt2-micro) / 786167a4…
+  // (t5-micro), and [in brackets] on their earlier stage-1 checkpoints 6fbe31be… / 19425d91…:
+  //   GPT-2: LoRA 3.6–7.4% [4.0–6.1], QLoRA 4.1% [4.2], AdaLoRA 4.6–6.1% [4.4–5.8], IA³ 1.5% [1.1],
+  //          prompt 5.8% [5.5], prefix 0.4% [0.5], P-tuning 2.6% [3.6], full 10.6% [7.2];
+  //   T5:    LoRA 5.6–13.1% [10.9–13.5], QLoRA 5.8% [11.1], AdaLoRA 2.4–2.6% [3.4–3.5], IA³ 4.4% [6.9],
+  //          prompt 0.1% [0.2], prefix 0.1% [0.6], P-tuning 0.0% [0.0], full 14.0% [13.9].
+  // Quality: no run beats the untuned floor significantly (GPT-2 ROUGE-L 2.23 [0, 5.03] untuned, best
+  // prompt tuning 4.89 [1.64, 8.74]; T5 stops at once: 0 for every run). Smoke requires the loss fall;
+  // the standard profile the win.
+  smoke: {
+    default: { minLossDrop: null, beatsBase: false, note: 'a dozen steps: the held-out loss falls, quality is not yet above the floor' },
+    overrides: {
+      'gpt2:lora': { minLossDrop: 0.02 },
+      'gpt2:qlora': { minLossDrop: 0.02 },
+      'gpt2:adalora': { minLossDrop: 0.02 },
+      'gpt2:ia3': { minLossDrop: 0.005 },
+      'gpt2:prompt_tuning': { minLossDrop: 0.025 },
+      'gpt2:p_tuning': { minLossDrop: 0.015 },
+      'gpt2:full': { minLossDrop: 0.035 },
+      't5:lora': { minLossDrop: 0.03 },
+      't5:qlora': { minLossDrop: 0.03 },
+      't5:adalora': { minLossDrop: 0.015 },
+      't5:ia3': { minLossDrop: 0.03 },
+      't5:full': { minLossDrop: 0.06 },
+      // Prefix tuning (0.5% / 0.6%), prompt tuning and P-tuning on T5 (0.2% / 0.0%) barely move the
+      // loss in 12 steps: only "did not rise" is asserted (the default).
+    },
+  },
+  // Smoke without the micro models: small random-init bases built on the spot (2 layers × 128, vocab
+  // 1024, 12 steps of 8, seed 42). Measured held-out loss fall: GPT-2 LoRA 0.3–1.3%, QLoRA 0.3%,
+  // AdaLoRA 2.1–2.8%, IA³ 0.1%, prompt 0.5%, prefix 0.2%, P-tuning 0.6%, full 5.6%; T5 LoRA 3.4–9.3%,
+  // QLoRA 3.3%, AdaLoRA 1.1–1.4%, IA³ 1.8%, prompt 0.5%, prefix 0.6%, P-tuning 4.0%, full 10.8%. No
+  // method beats the untuned base.
+  'smoke-random-init': {
+    default: { minLossDrop: null, beatsBase: false, note: 'random-init base: adapters cannot learn the task in a dozen steps' },
+    overrides: {
+      'gpt2:adalora': { minLossDrop: 0.01 },
+      'gpt2:p_tuning': { minLossDrop: 0.003 },
+      'gpt2:full': { minLossDrop: 0.025 },
+      't5:lora': { minLossDrop: 0.015 },
+      't5:qlora': { minLossDrop: 0.015 },
+      't5:adalora': { minLossDrop: 0.005 },
+      't5:ia3': { minLossDrop: 0.008 },
+      't5:prefix_tuning': { minLossDrop: 0.003 },
+      't5:p_tuning': { minLossDrop: 0.02 },
+      't5:full': { minLossDrop: 0.05 },
+    },
+  },
+  // standard / full: PROVISIONAL (see translation/thresholds.ts).
+  standard: {
+    default: { minLossDrop: 0.03, beatsBase: true },
+    // Prompt-learning methods and IA³ moved the loss least in every smoke measurement.
+    overrides: { prompt_tuning: { minLossDrop: 0.005 }, prefix_tuning: { minLossDrop: 0.005 }, p_tuning: { minLossDrop: 0.005 }, ia3: { minLossDrop: 0.01 } },
+  },
+  full: {
+    default: { minLossDrop: 0.05, beatsBase: true },
+  },
+};
