@@ -7,8 +7,11 @@ export default defineConfig({
     // Model tests load the wasm backend once per worker; two workers match the two cores.
     pool: 'forks',
     maxWorkers: 2,
-    // .ci/run sets PEFT_TEST_REPORT to read the pass/fail counts from vitest's JSON report.
-    reporters: process.env.PEFT_TEST_REPORT ? ['default', ['json', { outputFile: process.env.PEFT_TEST_REPORT }]] : ['default'],
+    // The report reporter writes REPORT.md when experiment suites ran (a no-op otherwise); .ci/run sets
+    // PEFT_TEST_REPORT to read the pass/fail counts from vitest's JSON report.
+    reporters: process.env.PEFT_TEST_REPORT
+      ? ['default', './reporters/report.ts', ['json', { outputFile: process.env.PEFT_TEST_REPORT }]]
+      : ['default', './reporters/report.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

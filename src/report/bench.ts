@@ -10,7 +10,12 @@ interface VitestBenchJson {
   files?: { filepath?: string; groups?: { fullName?: string; benchmarks?: { name?: string; mean?: number; hz?: number; rme?: number; sampleCount?: number }[] }[] }[];
 }
 
-const UNITS = /\((\d[\d,_]*)\s+([A-Za-z]+)\)/;
+// The last "(N unit)" in the name: earlier parentheses may describe the method ("prompt tuning (20 tokens)").
+const UNITS = /\((\d[\d,_]*)\s+([A-Za-z]+)\)/g;
+
+function lastUnits(s: string): RegExpMatchArray | undefined {
+  return [...s.matchAll(UNITS)].at(-1);
+}
 
 export function parseBenchJson(json: unknown): BenchRecord[] {
   const out: BenchRecord[] = [];
@@ -18,7 +23,7 @@ export function parseBenchJson(json: unknown): BenchRecord[] {
     for (const g of file.groups ?? [])
       for (const b of g.benchmarks ?? []) {
         if (typeof b.name !== 'string' || typeof b.mean !== 'number') continue;
-        const m = (b.name.match(UNITS) ?? (g.fullName ?? '').match(UNITS)) as RegExpMatchArray | null;
+        const m = lastUnits(b.name) ?? lastUnits(g.fullName ?? '');
         out.push({
           group: (g.fullName ?? '').replace(/^.*?\.bench\.ts > /, ''),
           name: b.name,

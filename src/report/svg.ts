@@ -159,12 +159,20 @@ export function scatterChart(spec: ScatterSpec): string {
     const fr = pts.filter((p) => p.highlight).sort((a, b) => a.x - b.x || a.y - b.y);
     if (fr.length > 1) body.push(`<polyline fill="none" stroke="#333" stroke-width="1.5" stroke-dasharray="5 3" points="${fr.map((p) => `${f(x.map(p.x))},${f(y.map(p.y))}`).join(' ')}"/>`);
   }
+  // Frontier labels alternate above and below their points (in x order), so neighbours do not collide.
+  const below = new Set(pts.filter((p) => p.highlight).sort((a, b) => a.x - b.x || a.y - b.y).filter((_, i) => i % 2 === 1));
   for (const p of pts) {
     const px = f(x.map(p.x));
     const py = f(y.map(p.y));
     const c = col.get(p.group)!;
     body.push(p.highlight ? `<circle cx="${px}" cy="${py}" r="5.5" fill="${c}" stroke="#000" stroke-width="1.5"/>` : `<circle cx="${px}" cy="${py}" r="4" fill="${c}" fill-opacity="0.75"/>`);
-    if (p.highlight) body.push(`<text x="${f(x.map(p.x) + 7)}" y="${f(y.map(p.y) - 7)}" font-size="10" fill="#111">${escapeXml(p.label)}</text>`);
+    if (p.highlight) {
+      // Labels near the right or top edge go inside the plot, not into the legend or the title.
+      const right = x.map(p.x) > PW * 0.7;
+      const lx = right ? x.map(p.x) - 7 : x.map(p.x) + 7;
+      const ly = y.map(p.y) < 14 || (below.has(p) && y.map(p.y) < PH - 14) ? y.map(p.y) + 16 : y.map(p.y) - 7;
+      body.push(`<text x="${f(lx)}" y="${f(ly)}" font-size="10" fill="#111"${right ? ' text-anchor="end"' : ''}>${escapeXml(p.label)}</text>`);
+    }
   }
   const legend = legendEntries([...col.entries()].map(([name, colour]) => ({ name, colour, marker: true })));
   if (spec.frontierLine) legend.push(...legendEntries([{ name: 'Pareto frontier', colour: '#333', dashed: true }]).map((s) => `<g transform="translate(0,${col.size * 15 + 6})">${s}</g>`));
