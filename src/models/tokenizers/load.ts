@@ -3,27 +3,16 @@
  * - `tokenizer.json` (+ `tokenizer_config.json`, `special_tokens_map.json` beside it);
  * - a bare SentencePiece `.model` (T5's `spiece.model`), converted as HF's T5 converter does.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../util/errors.ts';
+import { readJsonFile } from '../hf/modelDir.ts';
 import { t5TokenizerConfig, t5TokenizerJsonFromSentencePiece } from './sentencepiece-convert.ts';
 import { readSentencePieceModel } from './sentencepiece-model.ts';
 import { HfTokenizer, type TokenizerOptions } from './tokenizer.ts';
 import type { TokenizerConfigJson, TokenizerJson } from './tokenizer-json.ts';
 
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UserError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new UserError(`${file} is not valid JSON: ${(e as Error).message}`);
-  }
-}
+const readJson = (file: string): unknown => readJsonFile<unknown>(file, 'tokenizer file');
 
 function asTokenizerJson(value: unknown, file: string): TokenizerJson {
   const v = value as Partial<TokenizerJson> | null;
