@@ -10,6 +10,16 @@
 
 const f = Math.fround;
 
+/** max |x| over values[lo, hi): the per-block scale of every bitsandbytes blockwise quantizer. */
+export function blockAbsmax(values: Float32Array, lo: number, hi: number): number {
+  let m = 0;
+  for (let i = lo; i < hi; i++) {
+    const a = Math.abs(values[i]!);
+    if (a > m) m = a;
+  }
+  return m;
+}
+
 /** bitsandbytes' blocksize for the second-level (absmax) quantization. */
 export const DOUBLE_QUANT_BLOCKSIZE = 256;
 
@@ -167,11 +177,7 @@ export function quantizeBlockwise8bit(values: Float32Array, blocksize = DOUBLE_Q
   for (let b = 0; b < blocks; b++) {
     const lo = b * blocksize;
     const hi = Math.min(n, lo + blocksize);
-    let m = 0;
-    for (let i = lo; i < hi; i++) {
-      const a = Math.abs(values[i]!);
-      if (a > m) m = a;
-    }
+    const m = blockAbsmax(values, lo, hi);
     absmax[b] = m;
     const inv = f(1 / m);
     for (let i = lo; i < hi; i++) q[i] = quantizeDynamic(code, f(values[i]! * inv));

@@ -16,7 +16,7 @@
  * tree maps to code 0, so they dequantize to −1·0 = −0.
  */
 import { UserError } from '../../src/util/errors.ts';
-import { DOUBLE_QUANT_BLOCKSIZE, dequantizeAbsmax, doubleQuantize, type DoubleQuantState } from './doubleQuant.ts';
+import { blockAbsmax, DOUBLE_QUANT_BLOCKSIZE, dequantizeAbsmax, doubleQuantize, type DoubleQuantState } from './doubleQuant.ts';
 
 const f = Math.fround;
 
@@ -75,11 +75,7 @@ export function quantizeNf4Blocks(values: Float32Array, blocksize = NF4_DEFAULT_
   for (let b = 0; b < blocks; b++) {
     const lo = b * blocksize;
     const hi = Math.min(n, lo + blocksize);
-    let m = 0;
-    for (let i = lo; i < hi; i++) {
-      const a = Math.abs(values[i]!);
-      if (a > m) m = a;
-    }
+    const m = blockAbsmax(values, lo, hi);
     absmax[b] = m;
     const inv = f(1 / m);
     // Block sizes are even, so a block never splits a byte.
