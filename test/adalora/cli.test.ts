@@ -1,31 +1,18 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { Command } from '../../src/cli/command.ts';
+import { afterAll, describe, expect, it } from 'vitest';
 import { command as generateCmd } from '../../src/cli/commands/generate.ts';
 import { command as logitsCmd } from '../../src/cli/commands/logits.ts';
 import { command as paramsCmd } from '../../src/cli/commands/params.ts';
 import { adapterDir, type AdapterGolden } from '../helpers/adapterGolden.ts';
 import { flat, goldenPath, readGolden } from '../helpers/golden.ts';
+import { runInProcess } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'peft-methods-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs a CLI command in-process and returns the JSON it printed. */
-async function run(cmd: Command, values: Record<string, string | boolean | undefined>): Promise<Record<string, unknown>> {
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    await cmd.run(values, []);
-  } finally {
-    spy.mockRestore();
-  }
-  return JSON.parse(chunks.join('')) as Record<string, unknown>;
-}
+const run = runInProcess;
 
 function inputFile(name: string, content: object): string {
   const p = path.join(dir, name);

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sharedDir } from '../../src/util/paths.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { fromFloat32, readSafetensors, writeSafetensors, type Tensor } from '../../src/models/safetensors.ts';
@@ -9,24 +9,12 @@ import { command as quantize } from '../../src/cli/commands/quantize.ts';
 import { command as dequantize } from '../../src/cli/commands/dequantize.ts';
 import { dequantizeNf4, quantizeNf4 } from '../../plugins/qlora/nf4.ts';
 import { NF4_STATE_SUFFIX, loadQuantizedFile } from '../../plugins/qlora/quantizedFile.ts';
+import { runInProcess } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'peft-quantize-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs a command and returns the JSON it printed. */
-async function runCommand(cmd: typeof quantize, values: Record<string, string | boolean | undefined>): Promise<Record<string, unknown>> {
-  const chunks: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  });
-  try {
-    await cmd.run(values, []);
-  } finally {
-    spy.mockRestore();
-  }
-  return JSON.parse(chunks.join('')) as Record<string, unknown>;
-}
+const runCommand = runInProcess;
 
 const tinyGpt2 = (() => {
   const s = sharedDir();
