@@ -74,7 +74,7 @@ const STANDARD: Profile = {
     translation: { train_examples: 4000, validation_examples: 200, test_examples: 200, max_length: 96, max_target_length: 48, max_new_tokens: 48 },
     summarization: { train_examples: 4000, validation_examples: 200, test_examples: 200, max_length: 160, max_target_length: 32, max_new_tokens: 24 },
   },
-  max_steps: 150,
+  max_steps: 120,
   batch_size: 16,
   warmup_ratio: 0.05,
   generation_batch_size: 32,
