@@ -4,6 +4,7 @@
 #define NAPI_VERSION 8
 #include <node_api.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <new>
@@ -590,6 +591,82 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
 }
 
 // info(): what runs, for `peft-lab doctor` and result records.
+// attendCached(q, k, v, pastK, pastV, bias, y, kOut, vOut, dims, divisor): one attention step with a
+// KV cache, for inference. dims = [B, T, P, H, D, ldq, ldk, ldv, biasB, biasH]. q/k/v hold the new
+// tokens' projections, token rows of stride ldq/ldk/ldv with head h at columns [h·D, (h+1)·D); pastK
+// and pastV are [B, H, P, D] (empty when P = 0); bias is additive, [biasB, biasH, T, P+T] with biasB
+// ∈ {1, B} and biasH ∈ {1, H}. Writes kOut/vOut = past ++ new, [B, H, P+T, D], and
+// y [B, T, H·D] = softmax(q·kᵀ / divisor + bias)·v, the heads already merged. It replaces the ~15
+// small tfjs ops of a decoding step (split, transposes, concats, two products, scale, mask, softmax),
+// whose per-op overhead, not arithmetic, bounds decoding at batch 1.
+napi_value AttendCached(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    Args a(env, info);
+    a.need(11, "attendCached");
+    size_t l[9];
+    float* t[9];
+    for (int i = 0; i < 9; i++) t[i] = a.f32(i, &l[i]);
+    size_t ld;
+    const int32_t* dims = static_cast<const int32_t*>(a.word32(9, &ld));
+    if (ld < 10) throw Err{"attendCached: dims needs 10 entries"};
+    const long B = dims[0], T = dims[1], P = dims[2], H = dims[3], D = dims[4];
+    const long ldq = dims[5], ldk = dims[6], ldv = dims[7], bB = dims[8], bH = dims[9];
+    const float divisor = (float)a.f64(10);
+    if (B < 1 || T < 1 || P < 0 || H < 1 || D < 1 || ldq < H * D || ldk < H * D || ldv < H * D ||
+        (bB != 1 && bB != B) || (bH != 1 && bH != H))
+      throw Err{"attendCached: bad sizes"};
+    const long S = P + T, C = H * D;
+    need_len(l[0], (B * T - 1) * ldq + C, "attendCached: q");
+    need_len(l[1], (B * T - 1) * ldk + C, "attendCached: k");
+    need_len(l[2], (B * T - 1) * ldv + C, "attendCached: v");
+    need_len(l[3], B * H * P * D, "attendCached: pastK");
+    need_len(l[4], B * H * P * D, "attendCached: pastV");
+    need_len(l[5], bB * bH * T * S, "attendCached: bias");
+    need_len(l[6], B * T * C, "attendCached: y");
+    need_len(l[7], B * H * S * D, "attendCached: kOut");
+    need_len(l[8], B * H * S * D, "attendCached: vOut");
+    const float *q = t[0], *kn = t[1], *vn = t[2], *pk = t[3], *pv = t[4], *bias = t[5];
+    float *y = t[6], *ko = t[7], *vo = t[8];
+    long grain = (kGrain + T * S * D - 1) / (T * S * D);
+    peft::parallel_for(B * H, grain, [&](long i0, long i1) {
+      std::vector<float> p((size_t)S);
+      for (long i = i0; i < i1; i++) {
+        const long b = i / H, h = i % H;
+        float* K = ko + i * S * D;
+        float* V = vo + i * S * D;
+        if (P > 0) {
+          memcpy(K, pk + i * P * D, P * D * sizeof(float));
+          memcpy(V, pv + i * P * D, P * D * sizeof(float));
+        }
+        for (long s = 0; s < T; s++) {
+          memcpy(K + (P + s) * D, kn + (b * T + s) * ldk + h * D, D * sizeof(float));
+          memcpy(V + (P + s) * D, vn + (b * T + s) * ldv + h * D, D * sizeof(float));
+        }
+        const float* bb = bias + ((bB == 1 ? 0 : b) * bH + (bH == 1 ? 0 : h)) * T * S;
+        for (long s = 0; s < T; s++) {
+          const float* qr = q + (b * T + s) * ldq + h * D;
+          float m = -INFINITY;
+          for (long j = 0; j < S; j++) {
+            float dot = 0.f;
+            for (long d = 0; d < D; d++) dot += qr[d] * K[j * D + d];
+            p[j] = dot / divisor + bb[s * S + j];
+            m = p[j] > m ? p[j] : m;
+          }
+          float sum = 0.f;
+          for (long j = 0; j < S; j++) sum += (p[j] = expf(p[j] - m));
+          float* yr = y + (b * T + s) * C + h * D;
+          for (long d = 0; d < D; d++) yr[d] = 0.f;
+          for (long j = 0; j < S; j++) {
+            const float w = p[j] / sum;
+            for (long d = 0; d < D; d++) yr[d] += w * V[j * D + d];
+          }
+        }
+      }
+    });
+    return undefined(env);
+  });
+}
+
 napi_value Info(napi_env env, napi_callback_info) {
   return guarded(env, [&] {
     napi_value o, cpu, compiled;
@@ -643,6 +720,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"layerNormBackward", nullptr, LayerNormBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"crossEntropy", nullptr, CrossEntropy, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"crossEntropyBackward", nullptr, CrossEntropyBackward, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"attendCached", nullptr, AttendCached, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"info", nullptr, Info, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"configure", nullptr, Configure, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '../engine/tf.ts';
 import { Module } from './module.ts';
 import { layerNorm } from '../engine/ops.ts';
+import { projectNative } from '../engine/native/projection.ts';
 
 /** What every projection layer offers, so that PEFT wrappers treat nn.Linear and GPT-2's Conv1D alike. */
 export interface LinearLike extends Module {
@@ -19,6 +20,8 @@ export function isLinearLike(m: Module): m is LinearLike {
 
 /** y = x·Wᵀ + b over the last dimension of x of any rank. */
 function project(x: Tensor, w: Tensor, transposeW: boolean, bias: Tensor | undefined, out: number): Tensor {
+  const fast = projectNative(x, w, transposeW, bias, out);
+  if (fast) return fast;
   return tf.tidy(() => {
     const lead = x.shape.slice(0, -1);
     const x2 = x.reshape([-1, x.shape[x.shape.length - 1]!]) as tf.Tensor2D;

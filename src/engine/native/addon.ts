@@ -55,6 +55,11 @@ export interface NativeAddon {
   crossEntropy(x: Float32Array, labels: Int32Array, lse: Float32Array, loss: Float32Array, rows: number, n: number, ignoreIndex: number): void;
   /** dx = (softmax(x) − onehot(label))·scale, zero rows where label = ignoreIndex. */
   crossEntropyBackward(x: Float32Array, labels: Int32Array, lse: Float32Array, dx: Float32Array, rows: number, n: number, ignoreIndex: number, scale: number): void;
+  /**
+   * One attention step with a KV cache (see src/engine/native/attention.ts). dims = [B, T, P, H, D,
+   * ldq, ldk, ldv, biasB, biasH]; writes y [B, T, H·D] and kOut / vOut [B, H, P+T, D].
+   */
+  attendCached(q: Float32Array, k: Float32Array, v: Float32Array, pastK: Float32Array, pastV: Float32Array, bias: Float32Array, y: Float32Array, kOut: Float32Array, vOut: Float32Array, dims: Int32Array, divisor: number): void;
   info(): NativeInfo;
   /** threads <= 0 keeps the count, isa '' keeps the table; returns '' or why the change was refused. */
   configure(threads: number, isa: string): string;

@@ -12,6 +12,7 @@
  *   causalLMLossFused(l, y)      ↔ gpt2/model.ts causalLMLoss (shift inside, no copy of the logits)
  */
 import { tf, type Tensor } from '../tf.ts';
+import { recordingGradients } from '../tape.ts';
 import { crossEntropyComposite as crossEntropy, geluNewComposite as geluNew, layerNormComposite } from '../composite.ts';
 import { accessFor, type TensorAccess } from './access.ts';
 import { BINARY, loadNative, UNARY, type NativeAddon } from './addon.ts';
@@ -36,6 +37,12 @@ export function geluNewFused(x: Tensor): Tensor {
   const n = native(x);
   if (!n) return geluNew(x);
   const { addon, acc } = n;
+  if (!recordingGradients()) {
+    // Inference: no tape, so no customGrad bookkeeping (a measurable share of a decoding step).
+    const out = acc.alloc(x.shape);
+    addon.unary(UNARY.geluNew, acc.f32(x)!, acc.f32(out)!, 0);
+    return wrap(out);
+  }
   const f = tf.customGrad(((xi: Tensor, save: tf.GradSaveFunc) => {
     const out = acc.alloc(xi.shape);
     addon.unary(UNARY.geluNew, acc.f32(xi)!, acc.f32(out)!, 0);
@@ -60,6 +67,14 @@ export function layerNormFused(x: Tensor, weight: Tensor, bias: Tensor, eps: num
   if (!n || x.rank === 0 || C === 0 || weight.size !== C || bias.size !== C) return layerNormComposite(x, weight, bias, eps);
   const { addon, acc } = n;
   const rows = x.size / C;
+  if (!recordingGradients()) {
+    const y = acc.alloc(x.shape);
+    const stats = acc.alloc([2, rows]);
+    const s = acc.f32(stats)!;
+    addon.layerNorm(acc.f32(x)!, acc.f32(weight)!, acc.f32(bias)!, acc.f32(y)!, s.subarray(0, rows), s.subarray(rows), rows, C, eps);
+    acc.dispose(stats);
+    return wrap(y);
+  }
   const f = tf.customGrad(((xi: Tensor, w: Tensor, b: Tensor, save: tf.GradSaveFunc) => {
     const y = acc.alloc(xi.shape);
     const mean = acc.alloc([rows]);

@@ -9,6 +9,7 @@ import { Conv1D, Embedding, LayerNorm, Linear, type LinearLike } from '../linear
 import type { ModelInput, LayerKV, ModelOutput } from '../outputs.ts';
 import type { GPT2Config } from './config.ts';
 import { nextDropoutSeed } from '../../engine/random.ts';
+import { attendCached } from '../../engine/native/attention.ts';
 
 export class GPT2Attention extends Module {
   c_attn: LinearLike;
@@ -31,6 +32,12 @@ export class GPT2Attention extends Module {
     const [B, T] = x.shape as [number, number, number];
     const D = C / H;
     const qkv = this.c_attn.forward(x); // [B,T,3C]
+    if (!this.training) {
+      // Decoding steps: the whole attention in one native call when available.
+      const divisor = this.config.scale_attn_weights ? Math.sqrt(D) : 1;
+      const fast = attendCached({ q: qkv, k: qkv, v: qkv, kOffset: C, vOffset: 2 * C, pastKey: past?.key, pastValue: past?.value, bias, heads: H, headDim: D, divisor });
+      if (fast) return { out: this.c_proj.forward(fast.out), present: { key: fast.key, value: fast.value } };
+    }
     const heads = (t: Tensor) => t.reshape([B, T, H, D]).transpose([0, 2, 1, 3]); // [B,H,T,D]
     const [q, kNew, vNew] = tf.split(qkv, 3, -1).map(heads) as [Tensor, Tensor, Tensor];
     const k = past ? tf.concat([past.key, kNew], 2) : kNew; // [B,H,P+T,D]
@@ -112,11 +119,17 @@ export function causalPaddingBias(T: number, P: number, mask: Tensor | undefined
   const K = P + T;
   const causal = new Float32Array(T * K);
   for (let i = 0; i < T; i++) for (let j = 0; j < K; j++) causal[i * K + j] = j <= P + i ? 0 : FLOAT32_MIN;
-  const c = tf.tensor4d(causal, [1, 1, T, K]);
-  if (!mask) return c;
+  if (!mask) return tf.tensor4d(causal, [1, 1, T, K]);
+  // Built here rather than with tensor ops (cast, sub, mul, reshape, add): one tensor per forward
+  // instead of five ops, which matters at one token per decoding step. Same float32 values: the
+  // sum of two float32-min entries overflows to -inf in both.
   const B = mask.shape[0]!;
-  const pad = tf.mul(tf.sub(1, mask.toFloat()), FLOAT32_MIN).reshape([B, 1, 1, K]);
-  return tf.add(c, pad);
+  const m = mask.dataSync();
+  const bias = new Float32Array(B * T * K);
+  for (let b = 0; b < B; b++)
+    for (let i = 0; i < T; i++)
+      for (let j = 0; j < K; j++) bias[(b * T + i) * K + j] = causal[i * K + j]! + Math.fround((1 - Number(m[b * K + j])) * FLOAT32_MIN);
+  return tf.tensor4d(bias, [B, 1, T, K]);
 }
 
 export class GPT2LMHeadModel extends Module {

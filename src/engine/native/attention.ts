@@ -1,0 +1,82 @@
+/**
+ * Attention for a decoding step with a KV cache as one native call. A GPT-2 or T5 decoding step is
+ * ~15 tfjs ops per layer around two tiny products (split, head transposes, cache concats, scale,
+ * mask, softmax, merge), and at batch 1 their per-op overhead, not arithmetic, bounds the speed.
+ *
+ * Inference only: there is no gradient, so callers take this path only when no gradient is being
+ * recorded, and fall back to their tfjs ops when it returns undefined (no addon, other dtypes,
+ * a backend whose memory it cannot reach, or many query tokens, where the batched products win).
+ */
+import { tf, type Tensor } from '../tf.ts';
+import { recordingGradients } from '../tape.ts';
+import { accessFor } from './access.ts';
+import { loadNative } from './addon.ts';
+
+/** Query tokens above this go through the tfjs products (prefill, scoring a whole sequence). */
+const MAX_QUERY_TOKENS = 4;
+
+export interface CachedAttentionInput {
+  /** Query rows [B, T, ≥H·D]; heads at columns [h·D, (h+1)·D) from `qOffset`. */
+  q: Tensor;
+  k: Tensor;
+  v: Tensor;
+  qOffset?: number;
+  kOffset?: number;
+  vOffset?: number;
+  /** [B, H, P, D] cached keys / values, absent on the first step. */
+  pastKey?: Tensor;
+  pastValue?: Tensor;
+  /** Additive [1|B, 1|H, T, P+T]. */
+  bias: Tensor;
+  heads: number;
+  headDim: number;
+  /** Scores are q·kᵀ / divisor (GPT-2: √D; T5: 1). */
+  divisor: number;
+}
+
+export interface CachedAttentionOutput {
+  /** [B, T, H·D], heads merged. */
+  out: Tensor;
+  key: Tensor;
+  value: Tensor;
+}
+
+/** softmax(q·kᵀ / divisor + bias)·v with the cache extended, or undefined when this path does not apply. */
+export function attendCached(i: CachedAttentionInput): CachedAttentionOutput | undefined {
+  const [B, T, ldq] = i.q.shape as [number, number, number];
+  const H = i.heads;
+  const D = i.headDim;
+  const P = i.pastKey?.shape[2] ?? 0;
+  if (T > MAX_QUERY_TOKENS || i.q.rank !== 3 || recordingGradients()) return undefined;
+  const addon = loadNative();
+  if (!addon) return undefined;
+  const ts = [i.q, i.k, i.v, i.bias, ...(i.pastKey ? [i.pastKey, i.pastValue!] : [])];
+  if (ts.some((t) => t.dtype !== 'float32')) return undefined;
+  const acc = accessFor(tf.getBackend(), tf.backend());
+  if (!acc) return undefined;
+  const [bB, bH, bT, bS] = i.bias.shape as [number, number, number, number];
+  if (i.bias.rank !== 4 || (bB !== 1 && bB !== B) || (bH !== 1 && bH !== H) || bT !== T || bS !== P + T) return undefined;
+  const ldk = i.k.shape[2]!;
+  const ldv = i.v.shape[2]!;
+  // Outputs first: allocating can grow the wasm heap, which detaches views taken before.
+  const y = acc.alloc([B, T, H * D]);
+  const kOut = acc.alloc([B, H, P + T, D]);
+  const vOut = acc.alloc([B, H, P + T, D]);
+  const view = (t: Tensor, offset = 0) => acc.f32(t)!.subarray(offset);
+  const empty = new Float32Array(0);
+  addon.attendCached(
+    view(i.q, i.qOffset),
+    view(i.k, i.kOffset),
+    view(i.v, i.vOffset),
+    i.pastKey ? view(i.pastKey) : empty,
+    i.pastValue ? view(i.pastValue) : empty,
+    view(i.bias),
+    acc.f32(y)!,
+    acc.f32(kOut)!,
+    acc.f32(vOut)!,
+    Int32Array.of(B, T, P, H, D, ldq, ldk, ldv, bB, bH),
+    i.divisor,
+  );
+  const wrap = (info: tf.TensorInfo): Tensor => tf.engine().makeTensorFromTensorInfo(info);
+  return { out: wrap(y), key: wrap(kOut), value: wrap(vOut) };
+}
