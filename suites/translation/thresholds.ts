@@ -60,13 +60,49 @@ export const TRANSLATION_THRESHOLDS: SuiteThresholds = {
       't5:full': { minLossDrop: 0.06 },
     },
   },
-  // standard / full: PROVISIONAL (the standard run takes an hour or two and was not run when this
-  // file was written). REFERENCE_RESULTS.md, same scale: every method beats the untuned base
-  // (chrF 4.9–24.3 against 0.4).
+  // standard: derived from the committed REPORT.md's run (PEFT_PROFILE=standard, micro models, 120
+  // steps of 16, seed 42; 2 h 18 min on 2 cores). Rules: minLossDrop = half the smallest held-out
+  // loss fall measured for the method (null below 1%: only "did not rise"); beatsBase where every
+  // case of the method won clearly (95% intervals apart or paired bootstrap p < 0.01), per case where
+  // only some did. Measured (main metric chrF, untuned base in the report):
+  //   gpt2:adalora: loss fall 14.6–19.1%, chrf 1.00 / 1.58; clear wins 2/2, wins (p<0.05) 2/2
+  //   gpt2:full: loss fall 4.2–4.2%, chrf 4.94; clear wins 1/1, wins (p<0.05) 1/1
+  //   gpt2:ia3: loss fall 3.1–3.1%, chrf 4.34; clear wins 1/1, wins (p<0.05) 1/1
+  //   gpt2:lora: loss fall 3.6–4.0%, chrf 4.11 / 4.20 / 4.84 / 3.98 / 4.20 / 4.52 / 4.01 / 4.27 / 4.61 / 3.91 / 4.04 / 4.29; clear wins 12/12, wins (p<0.05) 12/12
+  //   gpt2:p_tuning: loss fall 3.1–3.1%, chrf 2.21; clear wins 1/1, wins (p<0.05) 1/1
+  //   gpt2:prefix_tuning: loss fall 2.8–2.8%, chrf 1.76; clear wins 1/1, wins (p<0.05) 1/1
+  //   gpt2:prompt_tuning: loss fall 3.3–3.3%, chrf 2.35; clear wins 1/1, wins (p<0.05) 1/1
+  //   gpt2:qlora: loss fall 3.7–3.7%, chrf 3.95; clear wins 1/1, wins (p<0.05) 1/1
+  //   t5:adalora: loss fall 22.5–24.6%, chrf 0.23 / 0.27; clear wins 0/2, wins (p<0.05) 0/2
+  //   t5:full: loss fall 16.9–16.9%, chrf 0.25; clear wins 0/1, wins (p<0.05) 0/1
+  //   t5:ia3: loss fall 10.5–10.5%, chrf 1.17; clear wins 0/1, wins (p<0.05) 0/1
+  //   t5:lora: loss fall 15.0–15.6%, chrf 0.98 / 0.24 / 0.78 / 0.87 / 0.78 / 0.15 / 0.84 / 0.28 / 0.26 / 0.78 / 0.78 / 0.25; clear wins 0/12, wins (p<0.05) 0/12
+  //   t5:p_tuning: loss fall 2.0–2.0%, chrf 0.20; clear wins 0/1, wins (p<0.05) 0/1
+  //   t5:prefix_tuning: loss fall 0.4–0.4%, chrf 0.09; clear wins 0/1, wins (p<0.05) 0/1
+  //   t5:prompt_tuning: loss fall 1.6–1.6%, chrf 1.22; clear wins 0/1, wins (p<0.05) 0/1
+  //   t5:qlora: loss fall 15.2–15.2%, chrf 0.78; clear wins 0/1, wins (p<0.05) 0/1
+  // T5-micro (undertrained: held-out span-corruption loss 5.91) falls in loss under every
+  // method but its greedy outputs degenerate into repetitions at this budget: no win is required.
   standard: {
-    default: { minLossDrop: 0.03, beatsBase: true },
-    // Prompt-learning methods and IA³ moved the loss least in every smoke measurement.
-    overrides: { prompt_tuning: { minLossDrop: 0.005 }, prefix_tuning: { minLossDrop: 0.005 }, p_tuning: { minLossDrop: 0.005 }, ia3: { minLossDrop: 0.01 } },
+    default: { minLossDrop: 0.01, beatsBase: false },
+    overrides: {
+      'gpt2:adalora': { minLossDrop: 0.072, beatsBase: true },
+      'gpt2:full': { minLossDrop: 0.02, beatsBase: true },
+      'gpt2:ia3': { minLossDrop: 0.015, beatsBase: true },
+      'gpt2:lora': { minLossDrop: 0.018, beatsBase: true },
+      'gpt2:p_tuning': { minLossDrop: 0.015, beatsBase: true },
+      'gpt2:prefix_tuning': { minLossDrop: 0.014, beatsBase: true },
+      'gpt2:prompt_tuning': { minLossDrop: 0.016, beatsBase: true },
+      'gpt2:qlora': { minLossDrop: 0.018, beatsBase: true },
+      't5:adalora': { minLossDrop: 0.112, beatsBase: false },
+      't5:full': { minLossDrop: 0.084, beatsBase: false },
+      't5:ia3': { minLossDrop: 0.052, beatsBase: false },
+      't5:lora': { minLossDrop: 0.074, beatsBase: false },
+      't5:p_tuning': { minLossDrop: 0.01, beatsBase: false },
+      't5:prefix_tuning': { minLossDrop: null, beatsBase: false },
+      't5:prompt_tuning': { minLossDrop: 0.008, beatsBase: false },
+      't5:qlora': { minLossDrop: 0.075, beatsBase: false },
+    },
   },
   full: {
     default: { minLossDrop: 0.05, beatsBase: true },
