@@ -6,17 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tf, type Tensor } from '../../src/engine/tf.ts';
+import { expectTensorsClose as close } from '../helpers/tensorClose.ts';
 import { loadNative } from '../../src/engine/native/addon.ts';
 import { attendCached, type CachedAttentionInput } from '../../src/engine/native/attention.ts';
 
 const RUNS = Number(process.env.PEFT_PROPERTY_RUNS ?? 40);
-
-function close(a: Tensor, b: Tensor, atol: number): void {
-  expect(a.shape).toEqual(b.shape);
-  const x = a.dataSync();
-  const y = b.dataSync();
-  for (let i = 0; i < y.length; i++) expect(Math.abs(x[i]! - y[i]!), `element ${i}: ${x[i]} vs ${y[i]}`).toBeLessThanOrEqual(atol * (1 + Math.abs(y[i]!)));
-}
 
 /** The tfjs formulation (as in the GPT-2 / T5 attention modules). */
 function reference(i: CachedAttentionInput): { out: Tensor; key: Tensor; value: Tensor } {

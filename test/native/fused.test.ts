@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tf, type Tensor } from '../../src/engine/tf.ts';
+import { expectTensorsClose as close } from '../helpers/tensorClose.ts';
 import { crossEntropyComposite as crossEntropy, geluNewComposite as geluNew } from '../../src/engine/composite.ts';
 import { loadNative } from '../../src/engine/native/addon.ts';
 import { causalLMLossFused, crossEntropyFused, geluNewFused, layerNormFused } from '../../src/engine/native/fused.ts';
@@ -17,13 +18,6 @@ function causalLMLoss(logits: Tensor, labels: Tensor): Tensor {
 }
 
 const RUNS = Number(process.env.PEFT_PROPERTY_RUNS ?? 25);
-
-function close(a: Tensor, b: Tensor, atol: number): void {
-  expect(a.shape).toEqual(b.shape);
-  const x = a.dataSync();
-  const y = b.dataSync();
-  for (let i = 0; i < y.length; i++) expect(Math.abs(x[i]! - y[i]!), `element ${i}: ${x[i]} vs ${y[i]}`).toBeLessThanOrEqual(atol * (1 + Math.abs(y[i]!)));
-}
 
 /** Value and gradients (w.r.t. every input, weighted by a random upstream gradient) of f. */
 function valueAndGrads(f: (...xs: Tensor[]) => Tensor, xs: Tensor[], seed: number): Tensor[] {
