@@ -2,6 +2,7 @@ import { bench, describe } from 'vitest';
 import { BLEU } from '../src/metrics/bleu.ts';
 import { CHRF } from '../src/metrics/chrf.ts';
 import { rougeScorer } from '../src/metrics/rouge.ts';
+import { Rng } from '../src/engine/random.ts';
 
 /*
  * Scoring 10,000 segments with corpus BLEU + chrF + ROUGE (1/2/L/Lsum, one reference each).
@@ -11,17 +12,6 @@ import { rougeScorer } from '../src/metrics/rouge.ts';
  */
 
 const N = 10_000;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VOCAB = (
   'the a of to and in on for with by at from that this was were is are has have had said says ' +
@@ -33,7 +23,8 @@ const VOCAB = (
   '2024 15% $5 million billion 3.5 1,000 U.S. E.U. well-known long-term , . " ( ) ; :'
 ).split(' ');
 
-const rand = mulberry32(20240611);
+const gen = new Rng(20240611);
+const rand = () => gen.next();
 const pick = () => VOCAB[Math.floor(rand() * VOCAB.length)]!;
 const references: string[] = [];
 const hypotheses: string[] = [];

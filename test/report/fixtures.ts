@@ -13,17 +13,7 @@ import type {
   SkippedExperiment,
 } from '../../src/experiment/results.ts';
 import { RESULT_SCHEMA } from '../../src/experiment/results.ts';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Rng } from '../../src/engine/random.ts';
 
 const ci = (score: number, half: number): ScoreWithCi => ({ score, low: score - half, high: score + half });
 
@@ -42,7 +32,8 @@ export interface FixtureSpec {
 }
 
 export function makeExperiment(s: FixtureSpec): ExperimentResult {
-  const r = rng(s.seed ?? s.order + 17 * s.caseId.length);
+  const gen = new Rng(s.seed ?? s.order + 17 * s.caseId.length);
+  const r = () => gen.next();
   const all = s.family === 'gpt2' ? 5_322_240 : 6_033_920;
   const isBase = s.method === 'base';
   const main: MetricName = s.task === 'translation' ? 'chrf' : 'rougeL';
