@@ -26,15 +26,31 @@ function matrix(v: unknown, name: string, file: string, rows?: number, cols?: nu
   return m as number[][];
 }
 
-/** Reads and validates the input JSON; token ids are checked against the vocabulary size. */
-export function readInputFile(file: string, vocabSize: number): InputFile {
+/** Position ids index a table of `maxPositions` rows; a row past it has no embedding. */
+function checkPositions(file: string, T: number, positionIds: number[][] | undefined, maxPositions: number | undefined): void {
+  if (maxPositions === undefined) return;
+  if (T > maxPositions)
+    throw new UserError(`${file}: the rows have ${T} tokens but the model has n_positions=${maxPositions}: shorten them to at most ${maxPositions}`);
+  positionIds?.forEach((r, i) =>
+    r.forEach((x, j) => {
+      if (x < 0 || x >= maxPositions)
+        throw new UserError(`${file}: position_ids[${i}][${j}] = ${x} is out of range: the model has positions 0..${maxPositions - 1} (n_positions=${maxPositions})`);
+    }),
+  );
+}
+
+/**
+ * Reads and validates the input JSON; token ids are checked against the vocabulary size and, for a
+ * decoder-only model (`maxPositions`), lengths and position ids against its positions.
+ */
+export function readInputFile(file: string, vocabSize: number, maxPositions?: number): InputFile {
   const raw = readJsonFile<Record<string, unknown>>(file, 'input file');
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new UserError(`${file}: expected a JSON object with "input_ids"`);
   const known = ['input_ids', 'attention_mask', 'position_ids', 'decoder_input_ids'];
   const extra = Object.keys(raw).filter((k) => !known.includes(k));
   if (extra.length) throw new UserError(`${file}: unknown field(s) ${extra.join(', ')}; valid: ${known.join(', ')}`);
-  if (raw.input_ids === undefined) throw new UserError(`${file}: missing "input_ids"`);
+  if (raw.input_ids === undefined || raw.input_ids === null) throw new UserError(`${file}: missing "input_ids"`);
   const ids = matrix(raw.input_ids, 'input_ids', file);
   const B = ids.length, T = ids[0]!.length;
   const checkVocab = (m: number[][], name: string) =>
@@ -54,6 +70,7 @@ export function readInputFile(file: string, vocabSize: number): InputFile {
   }
   if (raw.position_ids !== undefined && raw.position_ids !== null)
     out.position_ids = matrix(raw.position_ids, 'position_ids', file, B, T);
+  checkPositions(file, T, out.position_ids, maxPositions);
   if (raw.decoder_input_ids !== undefined && raw.decoder_input_ids !== null) {
     out.decoder_input_ids = matrix(raw.decoder_input_ids, 'decoder_input_ids', file, B);
     checkVocab(out.decoder_input_ids, 'decoder_input_ids');

@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { LanguageModel } from '../models/registry.ts';
 import { loadPretrained, modelFromConfig } from '../models/hf/loadPretrained.ts';
-import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, loadPeftModel } from '../peft/format.ts';
+import { ADAPTER_CONFIG, loadPeftModel, readAdapterConfig } from '../peft/format.ts';
 import { getPeftModel } from '../peft/getPeftModel.ts';
 import { pluginForPeftType } from '../peft/plugin.ts';
-import { readJsonFile } from '../models/hf/modelDir.ts';
 
 /**
  * Loads --model and optional --adapter (ours or Python peft's). With `countOnly`, directories may
@@ -16,10 +15,13 @@ export async function loadModelForCli(modelDir: string, adapterDir?: string, opt
   const hasWeights = existsSync(path.join(modelDir, 'model.safetensors')) || existsSync(path.join(modelDir, 'model.safetensors.index.json'));
   const base = opts.countOnly && !hasWeights ? modelFromConfig(modelDir) : loadPretrained(modelDir);
   if (!adapterDir) return base;
-  if (opts.countOnly && !existsSync(path.join(adapterDir, ADAPTER_WEIGHTS)) && existsSync(path.join(adapterDir, ADAPTER_CONFIG))) {
-    const raw = readJsonFile(path.join(adapterDir, ADAPTER_CONFIG), ADAPTER_CONFIG);
+  // A count is what peft's print_trainable_parameters says for this config on get_peft_model: the
+  // trainable setup, so P-tuning's prompt encoder and prefix tuning's projection count, although a
+  // saved adapter holds only their output table.
+  if (opts.countOnly && existsSync(path.join(adapterDir, ADAPTER_CONFIG))) {
+    const raw = readAdapterConfig(path.join(adapterDir, ADAPTER_CONFIG));
     const plugin = pluginForPeftType(raw.peft_type, path.join(adapterDir, ADAPTER_CONFIG));
-    return getPeftModel(base, plugin.name, raw);
+    return getPeftModel(base, plugin.name, { ...raw, inference_mode: false });
   }
   return loadPeftModel(base, adapterDir);
 }

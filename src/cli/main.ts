@@ -1,3 +1,4 @@
+import { BACKEND_ENV_USAGE } from '../engine/backendChoices.ts';
 import { UserError } from '../util/errors.ts';
 import { parseCommandArgs, type Command } from './command.ts';
 
@@ -18,7 +19,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   quantize: { summary: 'NF4-quantize a safetensors checkpoint as bitsandbytes does (QLoRA storage)', load: () => import('./commands/quantize.ts') },
   dequantize: { summary: 'turn an NF4 (bitsandbytes-layout) safetensors file back into float32 tensors', load: () => import('./commands/dequantize.ts') },
   bench: { summary: 'training and generation speed on random GPT-2 configurations', load: () => import('./commands/bench.ts') },
-  doctor: { summary: 'which compute backends and native kernels are available here', load: () => import('./commands/doctor.ts') },
+  doctor: { summary: 'which compute backend and native kernels are in use here, and why (--json for JSON)', load: () => import('./commands/doctor.ts') },
 };
 
 function help(): string {
@@ -32,7 +33,7 @@ function help(): string {
     'commands:',
     ...lines,
     '',
-    'environment: PEFT_BACKEND=wasm|cpu|tensorflow|... forces a compute backend',
+    `environment: ${BACKEND_ENV_USAGE} forces a compute backend (default: the first of these that loads)`,
   ].join('\n');
 }
 

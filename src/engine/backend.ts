@@ -2,10 +2,9 @@ import { createRequire } from 'node:module';
 import { tf } from './tf.ts';
 import { UserError } from '../util/errors.ts';
 import { registerKernelOverrides } from './kernels/index.ts';
+import { BACKEND_CHOICES, parseBackendChoice, unknownBackendMessage, type BackendChoice } from './backendChoices.ts';
 
-/** The backends we know, fastest first. `tensorflow` is what tfjs-node and tfjs-node-gpu register. */
-export const BACKEND_ORDER = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_ORDER)[number];
+export { BACKEND_CHOICES, type BackendChoice };
 
 export interface BackendInfo {
   /** Which package provides the kernels (what users asked for with PEFT_BACKEND). */
@@ -22,23 +21,43 @@ export interface BackendInfo {
 let active: BackendInfo | undefined;
 const require = createRequire(import.meta.url);
 
-async function tryNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<string | undefined> {
+/** The optional native packages, by choice. */
+const NATIVE_PACKAGES = { 'tfjs-node-gpu': '@tensorflow/tfjs-node-gpu', 'tfjs-node': '@tensorflow/tfjs-node' } as const;
+
+/**
+ * How the optional native packages are found and loaded. Loading one registers tfjs' `tensorflow`
+ * backend; tests pass a stub since the packages cannot be installed everywhere.
+ */
+export interface PackageLoader {
+  installed(pkg: string): boolean;
+  load(pkg: string): Promise<unknown>;
+}
+
+export const nodePackageLoader: PackageLoader = {
+  installed(pkg) {
+    try {
+      require.resolve(pkg);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  load: (pkg) => import(pkg),
+};
+
+async function tryNative(pkg: string, loader: PackageLoader): Promise<string | undefined> {
+  if (!loader.installed(pkg)) return `${pkg}: not installed`;
   try {
-    require.resolve(pkg);
-  } catch {
-    return `${pkg}: not installed`;
-  }
-  try {
-    await import(pkg);
+    await loader.load(pkg);
     return undefined;
   } catch (e) {
     return `${pkg}: failed to load (${(e as Error).message.split('\n')[0]})`;
   }
 }
 
-async function activate(choice: BackendChoice): Promise<string | undefined> {
+async function activate(choice: BackendChoice, loader: PackageLoader): Promise<string | undefined> {
   if (choice === 'tfjs-node-gpu' || choice === 'tfjs-node') {
-    const why = await tryNative(choice === 'tfjs-node' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-node-gpu');
+    const why = await tryNative(NATIVE_PACKAGES[choice], loader);
     if (why) return why;
     return (await tf.setBackend('tensorflow')) ? undefined : `${choice}: the tensorflow backend did not initialise`;
   }
@@ -51,43 +70,42 @@ async function activate(choice: BackendChoice): Promise<string | undefined> {
   }
 }
 
-function normalise(name: string): BackendChoice | undefined {
-  const n = name.trim().toLowerCase();
-  if (n === 'tensorflow' || n === 'node' || n === 'tfjs-node') return 'tfjs-node';
-  if (n === 'gpu' || n === 'tfjs-node-gpu') return 'tfjs-node-gpu';
-  if (n === 'wasm' || n === 'cpu') return n;
-  return undefined;
-}
-
 /**
- * Selects the compute backend once per process: PEFT_BACKEND forces one (and fails clearly if it is
- * not available), otherwise the fastest that loads wins. Every result records the returned info.
+ * Activates a compute backend: the one `requested` names (failing clearly if it is not available),
+ * otherwise the fastest that loads, in BACKEND_CHOICES order.
  */
-export async function initBackend(requested: string | undefined = process.env.PEFT_BACKEND): Promise<BackendInfo> {
-  if (active && (!requested || normalise(requested) === active.choice)) return active;
+export async function selectBackend(requested: string | undefined, loader: PackageLoader = nodePackageLoader): Promise<BackendInfo> {
   const skipped: string[] = [];
-  let order: readonly BackendChoice[] = BACKEND_ORDER;
+  let order: readonly BackendChoice[] = BACKEND_CHOICES;
   if (requested) {
-    const forced = normalise(requested);
-    if (!forced)
-      throw new UserError(`PEFT_BACKEND='${requested}' is not a backend; valid: ${BACKEND_ORDER.join(', ')}`);
+    const forced = parseBackendChoice(requested);
+    if (!forced) throw new UserError(unknownBackendMessage(requested));
     order = [forced];
   }
   for (const choice of order) {
-    const why = await activate(choice);
+    const why = await activate(choice, loader);
     if (why) {
       skipped.push(why);
       continue;
     }
     const overrides = registerKernelOverrides(tf.getBackend());
-    active = { choice, tfBackend: tf.getBackend(), skipped, overrides, tfjsVersion: tf.version_core };
-    return active;
+    return { choice, tfBackend: tf.getBackend(), skipped, overrides, tfjsVersion: tf.version_core };
   }
   throw new UserError(
     requested
       ? `PEFT_BACKEND=${requested} is not available here: ${skipped.join('; ')}`
       : `no compute backend could be started: ${skipped.join('; ')}`,
   );
+}
+
+/**
+ * Selects the compute backend once per process (PEFT_BACKEND forces one); every result records the
+ * returned info.
+ */
+export async function initBackend(requested: string | undefined = process.env.PEFT_BACKEND): Promise<BackendInfo> {
+  if (active && (!requested || parseBackendChoice(requested) === active.choice)) return active;
+  active = await selectBackend(requested);
+  return active;
 }
 
 /** The backend chosen by initBackend(), or undefined before it ran. */

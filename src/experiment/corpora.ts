@@ -22,7 +22,17 @@ export function experimentDataDir(env: NodeJS.ProcessEnv = process.env): string 
 export function taskCorpus(task: Task, dataDir: string | null): string {
   const real = DEFAULT_REAL_DATASETS[task];
   if (dataDir && resolveInDataDir(real, dataDir)) return real;
+  warnSynthetic(task, dataDir ? `${real} is not in ${dataDir}` : 'no data folder (../shared, PEFT_SHARED_DIR or PEFT_DATA_DIR)');
   return task === 'translation' ? 'synthetic:translation' : 'synthetic:summarization';
+}
+
+const warnedSynthetic = new Set<Task>();
+
+/** Results on synthetic data are not comparable to the real corpus: say so once per task, loudly. */
+function warnSynthetic(task: Task, why: string): void {
+  if (warnedSynthetic.has(task)) return;
+  warnedSynthetic.add(task);
+  console.warn(`!!! ${task}: ${why}: using SYNTHETIC ${task} data; scores are not comparable to the real corpus !!!`);
 }
 
 /** The file a dataset name resolves to (for hashing), or undefined for synthetic data. */

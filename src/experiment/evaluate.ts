@@ -23,8 +23,9 @@ import { CHRF } from '../metrics/chrf.ts';
 import { rougeScorer, type RougeScore, type RougeScorer } from '../metrics/rouge.ts';
 import { ROUGE_DEFAULT_SEED, rougeBootstrapAggregate } from '../metrics/rougeBootstrap.ts';
 import { UserError } from '../util/errors.ts';
+import { degenerationProfile } from './degeneration.ts';
 import { analyseErrors } from './errorAnalysis.ts';
-import type { DomainQuality, ErrorAnalysis, ExampleOutput, MetricName, Quality, ScoreWithCi } from './results.ts';
+import type { DegenerationProfile, DomainQuality, ErrorAnalysis, ExampleOutput, MetricName, Quality, ScoreWithCi } from './results.ts';
 import { textType } from './textTypes.ts';
 
 export interface OutputRow {
@@ -48,6 +49,7 @@ export interface Evaluation {
   main_metric: MetricName;
   per_domain: DomainQuality[];
   errors: ErrorAnalysis;
+  degeneration: DegenerationProfile;
   examples: ExampleOutput[];
 }
 
@@ -150,6 +152,7 @@ export function evaluateOutputs(task: Task, rows: readonly OutputRow[], opts: Ev
     main_metric: MAIN_METRIC[task],
     per_domain,
     errors: analyseErrors(task, rows.map((r) => ({ ...r, truncated: r.truncated ?? false }))),
+    degeneration: degenerationProfile(hyps),
     examples: rows.slice(0, opts.examplesShown ?? 3).map((r) => ({
       id: r.id,
       domain: r.domain ?? '',

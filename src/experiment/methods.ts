@@ -9,6 +9,7 @@
  * steps and the same data, so the comparison is per step budget.
  */
 import type { Task } from '../data/index.ts';
+import type { OptimizerName } from '../train/arguments.ts';
 import type { ModelFamilyName } from './baseModels.ts';
 import type { Profile } from './profile.ts';
 
@@ -19,12 +20,12 @@ export interface MethodCase {
   label: string;
   peft_config: Record<string, unknown>;
   learning_rate: number;
+  /** TrainingArguments.optim when not HF's default adamw_torch. */
+  optim?: OptimizerName;
   /** What the report's hyperparameter column shows. */
   hyperparameters: Record<string, number | string | boolean>;
 }
 
-export const LORA_RANKS = [4, 8, 16, 32] as const;
-export const LORA_ALPHAS = [16, 32, 64] as const;
 export const LORA_DROPOUT = 0.05;
 export const NUM_VIRTUAL_TOKENS = 20;
 
@@ -55,18 +56,42 @@ function adaloraSchedule(steps: number): Record<string, number> {
   return { tinit: Math.max(1, Math.round(steps * 0.1)), tfinal: Math.max(1, Math.round(steps * 0.2)), deltaT: Math.max(1, Math.round(steps / 20)) };
 }
 
-export function methodCases(task: Task, _family: ModelFamilyName, profile: Profile): MethodCase[] {
+/**
+ * Every linear layer of a block (peft's `all-linear`, which leaves the LM head out): GPT-2's fused
+ * attention, its output projection and both MLP layers; T5's q/k/v/o and feed-forward wi/wo.
+ */
+export const ALL_LINEAR_TARGETS: Readonly<Record<ModelFamilyName, readonly string[]>> = {
+  gpt2: ['c_attn', 'c_proj', 'c_fc'],
+  t5: ['q', 'k', 'v', 'o', 'wi', 'wo'],
+};
+
+/**
+ * Full fine-tuning by family. T5's weights differ in scale by two orders of magnitude (embeddings
+ * N(0, 1), attention N(0, 1/128)), so it is fine-tuned with steps relative to each tensor's RMS
+ * (adamw_scale, as Adafactor's scale_parameter, the optimizer T5 was made with): 1e-3 moves every
+ * tensor by about 0.1% of its size per step. GPT-2 takes plain AdamW.
+ */
+const FULL: Readonly<Record<ModelFamilyName, { lr: number; optim?: OptimizerName }>> = { gpt2: { lr: LR.full }, t5: { lr: 1e-3, optim: 'adamw_scale' } };
+
+export function methodCases(task: Task, family: ModelFamilyName, profile: Profile): MethodCase[] {
   const cases: MethodCase[] = [];
-  for (const r of LORA_RANKS)
-    for (const alpha of LORA_ALPHAS)
-      cases.push({
-        case: `lora-r${r}-a${alpha}`,
-        method: 'lora',
-        label: `LoRA r=${r} α=${alpha}`,
-        peft_config: { r, lora_alpha: alpha, lora_dropout: LORA_DROPOUT },
-        learning_rate: LR.lora,
-        hyperparameters: { r, alpha, lr: LR.lora },
-      });
+  for (const { r, alpha } of profile.lora_grid)
+    cases.push({
+      case: `lora-r${r}-a${alpha}`,
+      method: 'lora',
+      label: `LoRA r=${r} α=${alpha}`,
+      peft_config: { r, lora_alpha: alpha, lora_dropout: LORA_DROPOUT },
+      learning_rate: LR.lora,
+      hyperparameters: { r, alpha, lr: LR.lora },
+    });
+  cases.push({
+    case: 'lora-all-r8-a16',
+    method: 'lora',
+    label: 'LoRA r=8 α=16, all linear layers',
+    peft_config: { r: 8, lora_alpha: 16, lora_dropout: LORA_DROPOUT, target_modules: [...ALL_LINEAR_TARGETS[family]] },
+    learning_rate: LR.lora,
+    hyperparameters: { r: 8, alpha: 16, targets: 'all linear', lr: LR.lora },
+  });
   cases.push({
     case: 'qlora-r8-a16',
     method: 'qlora',
@@ -83,7 +108,7 @@ export function methodCases(task: Task, _family: ModelFamilyName, profile: Profi
       case: `adalora-r${initR}-t${targetR}`,
       method: 'adalora',
       label: `AdaLoRA r ${initR}→${targetR}`,
-      peft_config: { init_r: initR, target_r: targetR, lora_alpha: 32, lora_dropout: LORA_DROPOUT, ...adaloraSchedule(profile.max_steps) },
+      peft_config: { init_r: initR, target_r: targetR, lora_alpha: 32, lora_dropout: LORA_DROPOUT, ...adaloraSchedule(profile.sizes[task].max_steps) },
       learning_rate: LR.adalora,
       hyperparameters: { init_r: initR, target_r: targetR, alpha: 32, lr: LR.adalora },
     });
@@ -117,6 +142,15 @@ export function methodCases(task: Task, _family: ModelFamilyName, profile: Profi
     learning_rate: LR.p_tuning,
     hyperparameters: { virtual_tokens: NUM_VIRTUAL_TOKENS, encoder: 'MLP h=128', lr: LR.p_tuning },
   });
-  cases.push({ case: FULL_CASE, method: 'full', label: 'full fine-tuning', peft_config: {}, learning_rate: LR.full, hyperparameters: { lr: LR.full } });
+  const full = FULL[family];
+  cases.push({
+    case: FULL_CASE,
+    method: 'full',
+    label: 'full fine-tuning',
+    peft_config: {},
+    learning_rate: full.lr,
+    ...(full.optim ? { optim: full.optim } : {}),
+    hyperparameters: { lr: full.lr, ...(full.optim ? { optim: full.optim } : {}) },
+  });
   return cases;
 }

@@ -26,15 +26,23 @@ export interface TaskSizes {
   /** T5: target tokens. */
   max_target_length: number;
   max_new_tokens: number;
+  /** Optimizer steps per experiment (the same for every method, so the comparison is fair). */
+  max_steps: number;
+  batch_size: number;
+  /** Sampling weights by domain prefix (src/experiment/selection.ts); absent: the first n examples. */
+  domains?: Readonly<Record<string, number>>;
+  /** Training pairs with a side longer than this many tokens are skipped (absent: none). */
+  max_tokens?: number;
 }
 
 export interface Profile {
   name: ProfileName;
   sizes: Record<Task, TaskSizes>;
-  /** Optimizer steps per experiment (the same for every method, so the comparison is fair). */
-  max_steps: number;
-  batch_size: number;
   warmup_ratio: number;
+  /** Batches of similar lengths (HF's group_by_length): far less padding on short pairs. */
+  group_by_length: boolean;
+  /** LoRA's rank × alpha grid. */
+  lora_grid: readonly { r: number; alpha: number }[];
   /** Prompts per generation batch. */
   generation_batch_size: number;
   bootstrap_samples: number;
@@ -50,15 +58,31 @@ export interface Profile {
   smoke_model: { vocab_size: number; layers: number; width: number; heads: number; tokenizer_texts: number };
 }
 
+function cross(ranks: number[], alphas: number[]): { r: number; alpha: number }[] {
+  return ranks.flatMap((r) => alphas.map((alpha) => ({ r, alpha })));
+}
+
+/**
+ * The translation mix: everyday sentences first (the reference drew 70% Tatoeba), then the other
+ * text types of the shared en-ru corpus, so quality per text type can be reported.
+ */
+export const TRANSLATION_DOMAINS: Readonly<Record<string, number>> = Object.freeze({
+  tatoeba: 0.7,
+  wmt: 0.1,
+  'debian-ddtp': 0.1,
+  tico19: 0.05,
+  ntrex: 0.05,
+});
+
 const SMOKE: Profile = {
   name: 'smoke',
   sizes: {
-    translation: { train_examples: 256, validation_examples: 32, test_examples: 24, max_length: 64, max_target_length: 32, max_new_tokens: 24 },
-    summarization: { train_examples: 256, validation_examples: 32, test_examples: 24, max_length: 96, max_target_length: 24, max_new_tokens: 16 },
+    translation: { train_examples: 256, validation_examples: 32, test_examples: 24, max_length: 64, max_target_length: 32, max_new_tokens: 24, max_steps: 12, batch_size: 8 },
+    summarization: { train_examples: 256, validation_examples: 32, test_examples: 24, max_length: 96, max_target_length: 24, max_new_tokens: 16, max_steps: 12, batch_size: 8 },
   },
-  max_steps: 12,
-  batch_size: 8,
   warmup_ratio: 0.1,
+  group_by_length: false,
+  lora_grid: cross([4, 8, 16, 32], [16, 32, 64]),
   generation_batch_size: 24,
   bootstrap_samples: 1000,
   examples_shown: 3,
@@ -71,12 +95,31 @@ const SMOKE: Profile = {
 const STANDARD: Profile = {
   name: 'standard',
   sizes: {
-    translation: { train_examples: 4000, validation_examples: 200, test_examples: 200, max_length: 96, max_target_length: 48, max_new_tokens: 48 },
-    summarization: { train_examples: 4000, validation_examples: 200, test_examples: 200, max_length: 160, max_target_length: 32, max_new_tokens: 24 },
+    // The reference pipeline's budget (../shared/REFERENCE_RESULTS.md): ~1,000 steps × 32 pairs with
+    // both sides ≤ 48 tokens, 70% everyday sentences; 16,000 pairs seen twice.
+    translation: {
+      train_examples: 16000,
+      validation_examples: 200,
+      test_examples: 500,
+      max_length: 104,
+      max_target_length: 48,
+      max_new_tokens: 64,
+      max_steps: 1000,
+      batch_size: 32,
+      domains: TRANSLATION_DOMAINS,
+      max_tokens: 48,
+    },
+    // Sized by tokens: 300 × 32 descriptions of up to 160 tokens ≈ 1.4M tokens, more than the
+    // reference's 5 minutes per method.
+    summarization: { train_examples: 8000, validation_examples: 200, test_examples: 300, max_length: 160, max_target_length: 32, max_new_tokens: 24, max_steps: 300, batch_size: 32 },
   },
-  max_steps: 120,
-  batch_size: 16,
   warmup_ratio: 0.05,
+  group_by_length: true,
+  lora_grid: [
+    { r: 4, alpha: 8 },
+    { r: 8, alpha: 16 },
+    { r: 16, alpha: 32 },
+  ],
   generation_batch_size: 32,
   bootstrap_samples: 1000,
   examples_shown: 4,
@@ -89,12 +132,12 @@ const STANDARD: Profile = {
 const FULL: Profile = {
   name: 'full',
   sizes: {
-    translation: { train_examples: 40000, validation_examples: 1000, test_examples: 1000, max_length: 128, max_target_length: 64, max_new_tokens: 64 },
-    summarization: { train_examples: 20000, validation_examples: 500, test_examples: 500, max_length: 512, max_target_length: 48, max_new_tokens: 48 },
+    translation: { train_examples: 40000, validation_examples: 1000, test_examples: 1000, max_length: 128, max_target_length: 64, max_new_tokens: 64, max_steps: 2000, batch_size: 16, domains: TRANSLATION_DOMAINS },
+    summarization: { train_examples: 20000, validation_examples: 500, test_examples: 500, max_length: 512, max_target_length: 48, max_new_tokens: 48, max_steps: 2000, batch_size: 16 },
   },
-  max_steps: 2000,
-  batch_size: 16,
   warmup_ratio: 0.03,
+  group_by_length: true,
+  lora_grid: cross([4, 8, 16, 32], [16, 32, 64]),
   generation_batch_size: 32,
   bootstrap_samples: 1000,
   examples_shown: 5,

@@ -7,7 +7,7 @@
 import type { Task } from '../data/index.ts';
 
 /** Bumped whenever the meaning or shape of a result changes: older cache entries are then recomputed. */
-export const RESULT_SCHEMA = 6;
+export const RESULT_SCHEMA = 7;
 
 /** A score (0–100 scale for every metric) with its 95% bootstrap interval. */
 export interface ScoreWithCi {
@@ -150,6 +150,21 @@ export interface DataRecord {
   corpus_examples: number;
   cleaning: Record<string, unknown>;
   encode: Record<string, unknown> | null;
+  /** How examples were chosen (src/experiment/selection.ts); absent in results from before it existed. */
+  selection?: SelectionRecord;
+}
+
+export interface SelectionRecord {
+  /** Sampling weights by domain prefix; null: the first n examples of each split. */
+  domains: Record<string, number> | null;
+  /** Token cap on each side of a training pair; null: none. */
+  max_tokens: number | null;
+  train_by_domain: Record<string, number>;
+  test_by_domain: Record<string, number>;
+  /** Domain keys whose training examples ran out. */
+  exhausted: string[];
+  /** Training pairs skipped for the token cap. */
+  too_long: number;
 }
 
 export interface EnvironmentRecord {
@@ -179,6 +194,20 @@ export interface ModelRecord {
   random_init: boolean;
 }
 
+/** Collapsed outputs (src/experiment/degeneration.ts). */
+export interface DegenerationProfile {
+  outputs: number;
+  empty: number;
+  /** Outputs of 3+ words where one word is more than half of them. */
+  one_word_dominant: number;
+  /** empty + one_word_dominant */
+  degenerate: number;
+  degenerate_rate: number;
+  distinct_outputs: number;
+  /** distinct outputs / inputs: 1 when every input gets its own output, near 0 for collapse onto stock outputs. */
+  distinct_per_input: number;
+}
+
 /** One experiment's outcome, as attached to the test's meta and cached on disk. */
 export interface ExperimentResult {
   schema: number;
@@ -205,6 +234,7 @@ export interface ExperimentResult {
   main_metric: MetricName;
   per_domain: DomainQuality[];
   errors: ErrorAnalysis;
+  degeneration: DegenerationProfile;
   examples: ExampleOutput[];
   /** Against the untuned base on the main metric (null for the base itself). */
   vs_base: Significance | null;

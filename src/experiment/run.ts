@@ -8,14 +8,13 @@
  * plus formatting.json; a whole HF model for full fine-tuning), train/loss_log.jsonl. A cached entry
  * is reused unless `fresh` is set (PEFT_FRESH=1 in the suites).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeCausal, encodeT5, type Example, type Task } from '../data/index.ts';
 import { initBackend } from '../engine/backend.ts';
 import { loadPretrained } from '../models/hf/loadPretrained.ts';
 import type { LanguageModel } from '../models/registry.ts';
 import { loadTokenizer, type Tokenizer } from '../models/tokenizers/index.ts';
-import { savePeftModel } from '../peft/format.ts';
 import { getPeftModel } from '../peft/getPeftModel.ts';
 import { getPlugin } from '../peft/plugin.ts';
 import type { PeftModel } from '../peft/peftModel.ts';
@@ -34,6 +33,8 @@ import { generationPeakMb, trainingStepPeakMb } from './memory.ts';
 import { canonicalJson, hashFile, sha256 } from './hash.ts';
 import { predictTexts, type DecodingSpec } from './predict.ts';
 import { RESULT_SCHEMA, type DataRecord, type ExperimentResult, type ParamRecord, type TrainingRecord } from './results.ts';
+import { saveTrained } from './saveTrained.ts';
+import { selectExamples, type DomainWeights, type Selection } from './selection.ts';
 import { compareOnMainMetric } from './significance.ts';
 import { analyseStability, thinCurve } from './stability.ts';
 
@@ -51,6 +52,19 @@ export interface ExperimentData {
   max_target_length: number;
   /** Decoder-only template (default DEFAULT_CAUSAL_TEMPLATE). */
   template?: string | null;
+  /** Sampling weights by domain prefix (src/experiment/selection.ts); absent: the first n of each split. */
+  domains?: DomainWeights | null;
+  /** Training and validation pairs with a side longer than this many tokens are skipped. */
+  max_tokens?: number | null;
+}
+
+/** Seeds the domain draw of each split: fixed, so every method and run sees the same examples. */
+const SELECTION_SEED = 42;
+
+/** The test examples of `data`: the first n of the test split, or its domain mix (no token cap). */
+export async function selectTestExamples(data: ExperimentData): Promise<Selection> {
+  const { splits } = await loadCorpus(data.name, data.dataDir);
+  return selectExamples(splits.test, data.test_examples, { domains: data.domains, seed: SELECTION_SEED + 2 });
 }
 
 export interface ExperimentRunSpec {
@@ -158,9 +172,13 @@ function splitData(spec: ExperimentRunSpec, formatting: Formatting, tokenizer: T
         checkTemplateTokens(tokenizer, formatting.template);
         return encodeCausal(examples, encoder, { maxLength: d.max_length, template: formatting.template });
       };
-      const train = encode(splits.train.slice(0, d.train_examples));
-      const validation = encode(splits.validation.slice(0, d.validation_examples));
-      const test = splits.test.slice(0, d.test_examples);
+      const cap = d.max_tokens;
+      const fits = cap ? (e: Example) => encoder.encode(e.source).length <= cap && encoder.encode(e.target).length <= cap : undefined;
+      const trainSel = selectExamples(splits.train, d.train_examples, { domains: d.domains, seed: SELECTION_SEED, fits });
+      const train = encode(trainSel.examples);
+      const validation = encode(selectExamples(splits.validation, d.validation_examples, { domains: d.domains, seed: SELECTION_SEED + 1, fits }).examples);
+      const testSel = await selectTestExamples(d);
+      const test = testSel.examples;
       const origin = prepared.dataset.origin;
       return {
         train: train.features,
@@ -176,6 +194,14 @@ function splitData(spec: ExperimentRunSpec, formatting: Formatting, tokenizer: T
           corpus_examples: prepared.dataset.examples.length,
           cleaning: { ...prepared.cleaning },
           encode: { ...train.stats },
+          selection: {
+            domains: d.domains ?? null,
+            max_tokens: cap ?? null,
+            train_by_domain: trainSel.by_domain,
+            test_by_domain: testSel.by_domain,
+            exhausted: trainSel.exhausted,
+            too_long: trainSel.too_long,
+          },
         },
       };
     })();
@@ -315,12 +341,8 @@ export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = 
       // Keep the loss log, drop optimizer checkpoints (a full fine-tune's are 3× the model).
       for (const f of readdirSync(args.output_dir)) if (f.startsWith('checkpoint-')) rmSync(path.join(args.output_dir, f), { recursive: true, force: true });
       adapterDir = path.join(dir, 'adapter');
-      savePeftModel(peft, adapterDir);
+      saveTrained(peft, adapterDir, spec.model.dir);
       saveFormatting(adapterDir, formatting);
-      // A fully fine-tuned model is a whole model directory: give it the tokenizer so --model works.
-      if (!peft.plugin.peftType)
-        for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'generation_config.json'])
-          if (existsSync(path.join(spec.model.dir, f))) copyFileSync(path.join(spec.model.dir, f), path.join(adapterDir, f));
     }
 
     model.eval();
@@ -369,6 +391,7 @@ export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = 
       main_metric: evaluation.main_metric,
       per_domain: evaluation.per_domain,
       errors: evaluation.errors,
+      degeneration: evaluation.degeneration,
       examples: evaluation.examples,
       vs_base: null,
       adapter_dir: adapterDir ? path.relative(REPO_ROOT, adapterDir) : null,

@@ -3,6 +3,7 @@ import { ConfigReader } from '../peft/configFields.ts';
 import { readJsonFile } from '../models/hf/modelDir.ts';
 import { parseTrainingArguments, type TrainingArguments } from '../train/arguments.ts';
 import { UserError } from '../util/errors.ts';
+import { checkDomainWeights } from './selection.ts';
 
 /** How examples are drawn from a dataset and turned into token ids. */
 export interface DataSpec {
@@ -22,6 +23,10 @@ export interface DataSpec {
   /** Decoder-only prompt template. */
   template: string | null;
   split_seed: number;
+  /** Sampling weights by domain prefix, as interleave_datasets' probabilities (src/experiment/selection.ts). */
+  domains: Record<string, number> | null;
+  /** Training/validation pairs with a side longer than this many tokens are skipped, not cut. */
+  max_tokens: number | null;
 }
 
 /** One experiment: (dataset, base model, PEFT method + config, training arguments, seed). */
@@ -66,7 +71,10 @@ export function parseExperimentSpec(raw: Record<string, unknown>, where: string,
     max_target_length: d.int('max_target_length', 64, 2),
     template: d.str('template', null),
     split_seed: d.int('split_seed', seed, 0),
+    domains: d.has('domains') ? d.record('domains', (v): v is number => typeof v === 'number', 'a map of domain prefix → sampling weight') : (d.ignore('domains'), null),
+    max_tokens: d.has('max_tokens') ? d.int('max_tokens', 0, 1) : (d.ignore('max_tokens'), null),
   };
+  if (data.domains) checkDomainWeights(data.domains, `${where}: dataset`);
   d.ignore('name');
   d.rejectUnknown();
   const ta = { seed, ...obj(raw.training_args, where, 'training_args') };

@@ -1,5 +1,6 @@
 import { encoderDecoderStepper } from './encoderDecoderStepper.ts';
-import type { LanguageModel } from '../models/registry.ts';
+import { positionLimit, type LanguageModel } from '../models/registry.ts';
+import { UserError } from '../util/errors.ts';
 import { decoderOnlyStepper } from './decoderOnlyStepper.ts';
 import { beamSearch } from './beamSearch.ts';
 import { validateGenerationOptions, type GenerationOptions, type GenerationResult } from './options.ts';
@@ -53,7 +54,20 @@ export function generate(
     const { factory, startToken } = make(model);
     return generateWith(factory, prompts, prompts.inputIds.map(() => [startToken]), opts, trace);
   }
+  checkPositions(model, prompts.inputIds[0]?.length ?? 0, opts.maxNewTokens);
   return generateWith((p, e) => decoderOnlyStepper(model, p, e), prompts, prompts.inputIds, opts, trace);
+}
+
+/** The last new token needs no forward pass: a prompt of T tokens and N new ones use T + N − 1 positions. */
+function checkPositions(model: LanguageModel, promptTokens: number, maxNewTokens: number): void {
+  const limit = positionLimit(model);
+  if (limit === undefined || promptTokens + maxNewTokens - 1 <= limit) return;
+  if (promptTokens > limit)
+    throw new UserError(`a prompt of ${promptTokens} tokens leaves no room to generate: the model has n_positions=${limit}; shorten the prompt`);
+  throw new UserError(
+    `a prompt of ${promptTokens} tokens plus max_new_tokens=${maxNewTokens} runs past the model's n_positions=${limit}: ` +
+      `use max_new_tokens <= ${limit + 1 - promptTokens} or a shorter prompt`,
+  );
 }
 
 for (const t of ['t5', 'mt5']) registerEncoderDecoderStepper(t, (model) => ({

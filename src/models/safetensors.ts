@@ -565,3 +565,20 @@ export function fromFloat32<D extends 'F32' | 'F64' | 'F16' | 'BF16'>(values: Fl
   }
   return { dtype, shape: [...shape], data: data as DtypeArrays[D] };
 }
+
+const FLOAT_DTYPES: ReadonlySet<Dtype> = new Set(['F32', 'F16', 'BF16', 'F64', 'F8_E4M3', 'F8_E5M2']);
+
+/**
+ * A float parameter's values as float32. An integer dtype (e.g. F16 bits relabelled I16) and a
+ * non-finite value would otherwise load without a word and turn every output into NaN, so both are
+ * refused; `where` names the file and the tensor.
+ */
+export function floatParameter(t: Tensor, where: string): Float32Array {
+  if (!FLOAT_DTYPES.has(t.dtype))
+    throw new UserError(`${where}: dtype ${t.dtype} is not a float type; a weight must be F32, F16 or BF16 (or F64, F8_E4M3, F8_E5M2)`);
+  const values = toFloat32(t);
+  for (let i = 0; i < values.length; i++)
+    if (!Number.isFinite(values[i]!))
+      throw new UserError(`${where}: element ${i} is ${values[i]} (as float32); weights must be finite: the file is corrupt or from a diverged run`);
+  return values;
+}

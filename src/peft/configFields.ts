@@ -6,9 +6,15 @@ import { UserError } from '../util/errors.ts';
  */
 export class ConfigReader {
   private readonly used = new Set<string>();
+  /**
+   * peft writes null for every unset Optional field, so null means "the default" by default; files
+   * whose fields are never null (TrainingArguments) pass {nullIsDefault: false}, and a null there is
+   * an error rather than a silent default.
+   */
   constructor(
     readonly raw: Record<string, unknown>,
     readonly where: string,
+    private readonly opts: { nullIsDefault?: boolean } = {},
   ) {}
 
   private fail(field: string, want: string): never {
@@ -16,7 +22,8 @@ export class ConfigReader {
   }
 
   has(field: string): boolean {
-    return this.raw[field] !== undefined && this.raw[field] !== null;
+    const v = this.raw[field];
+    return v !== undefined && (v !== null || this.opts.nullIsDefault === false);
   }
 
   int(field: string, dflt: number, min = 0): number {
@@ -89,7 +96,7 @@ export class ConfigReader {
     this.used.add(field);
     if (!this.has(field)) return {};
     const v = this.raw[field];
-    if (typeof v !== 'object' || Array.isArray(v) || !Object.values(v as object).every(check)) this.fail(field, want);
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.values(v).every(check)) this.fail(field, want);
     return v as Record<string, T>;
   }
 

@@ -4,7 +4,7 @@ import '../../plugins/index.ts';
 import { tf, type Tensor } from '../engine/tf.ts';
 import { readJsonFile } from '../models/hf/modelDir.ts';
 import type { LanguageModel } from '../models/registry.ts';
-import { readSafetensors, toFloat32, writeSafetensors, type Tensor as StTensor } from '../models/safetensors.ts';
+import { floatParameter, readSafetensors, writeSafetensors, type Tensor as StTensor } from '../models/safetensors.ts';
 import { UserError } from '../util/errors.ts';
 import { getPlugin, pluginForPeftType } from './plugin.ts';
 import { PeftModel } from './peftModel.ts';
@@ -46,6 +46,14 @@ export function savePeftModel(model: PeftModel, dir: string): void {
   writeAtomic(path.join(dir, ADAPTER_CONFIG), JSON.stringify(cfg, null, 2) + '\n');
 }
 
+/** adapter_config.json as an object (anything else is a one-line error naming the file). */
+export function readAdapterConfig(cfgPath: string): Record<string, unknown> {
+  const raw = readJsonFile<unknown>(cfgPath, ADAPTER_CONFIG);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UserError(`${cfgPath}: expected a JSON object with "peft_type" and the method's fields`);
+  return raw as Record<string, unknown>;
+}
+
 /** PeftModel.from_pretrained(base, dir): attaches the saved method and loads its weights. */
 export function loadPeftModel(base: LanguageModel, dir: string, opts: { isTrainable?: boolean } = {}): PeftModel {
   const cfgPath = path.join(dir, ADAPTER_CONFIG);
@@ -54,7 +62,7 @@ export function loadPeftModel(base: LanguageModel, dir: string, opts: { isTraina
       throw new UserError(`${dir} holds a fully fine-tuned model, not an adapter: pass it as --model instead`);
     throw new UserError(`${dir} is not an adapter directory: ${ADAPTER_CONFIG} is missing`);
   }
-  const raw = readJsonFile(cfgPath, ADAPTER_CONFIG);
+  const raw = readAdapterConfig(cfgPath);
   const plugin = raw.peft_type ? pluginForPeftType(raw.peft_type, cfgPath) : getPlugin(String(raw.method));
   const cfg = plugin.parseConfig(raw, base, cfgPath);
   cfg.inference_mode = !opts.isTrainable;
@@ -63,8 +71,8 @@ export function loadPeftModel(base: LanguageModel, dir: string, opts: { isTraina
   if (!existsSync(weightsPath)) throw new UserError(`${dir}: ${ADAPTER_WEIGHTS} is missing`);
   const st = readSafetensors(weightsPath);
   const tensors = new Map<string, Tensor>();
-  for (const [k, t] of st.tensors) tensors.set(k, tf.tensor(toFloat32(t), t.shape, 'float32'));
   try {
+    for (const [k, t] of st.tensors) tensors.set(k, tf.tensor(floatParameter(t, `${weightsPath}: tensor '${k}'`), t.shape, 'float32'));
     adapter.loadStateDict(tensors, weightsPath);
   } finally {
     tf.dispose([...tensors.values()]);

@@ -1,4 +1,5 @@
 import '../../plugins/index.ts';
+import { nameOrPath } from '../models/hf/nameOrPath.ts';
 import type { LanguageModel } from '../models/registry.ts';
 import { getPlugin, type AttachContext } from './plugin.ts';
 import { PeftModel } from './peftModel.ts';
@@ -12,6 +13,9 @@ export function getPeftModel(
 ): PeftModel {
   const plugin = getPlugin(name);
   const cfg = plugin.parseConfig(config, model, `${name} config`);
+  // peft records where the base came from (AutoPeftModel loads it from there); a value given in the
+  // config is kept, so an adapter made for a named base says that name.
+  cfg.base_model_name_or_path ??= nameOrPath(model) ?? null;
   const adapter = plugin.attach(model, cfg, { seed: opts.seed ?? 0, totalSteps: opts.totalSteps, tokenizer: opts.tokenizer });
   return new PeftModel(model, plugin, adapter);
 }

@@ -29,9 +29,9 @@ import { loadPretrained } from '../models/hf/loadPretrained.ts';
 import { modelFamily, type LanguageModel } from '../models/registry.ts';
 import { loadTokenizer, tokenizerFromJson, type HfTokenizer, type TokenizerJson } from '../models/tokenizers/index.ts';
 import { getPeftModel } from '../peft/getPeftModel.ts';
-import { parseTrainingArguments, type TrainingArguments } from '../train/arguments.ts';
+import { parseTrainingArguments, type OptimizerName, type TrainingArguments } from '../train/arguments.ts';
 import { collate, type TrainExample } from '../train/collate.ts';
-import { listCheckpoints, type LogEntry } from '../train/checkpoint.ts';
+import { listCheckpoints, readCheckpointState, type LogEntry } from '../train/checkpoint.ts';
 import { Trainer } from '../train/trainer.ts';
 import { UserError } from '../util/errors.ts';
 import { buildPretrainCorpus, type Lang, type PretrainCorpus, type PretrainDocument } from './corpus.ts';
@@ -39,7 +39,8 @@ import { saveHfModel } from './export.ts';
 import { initWeights } from './init.ts';
 import { joinDocuments, packCausal } from './packing.ts';
 import { preset as getPreset, type PresetName } from './presets.ts';
-import { buildSpanCorruptionExamples, t5InputAndTargetLengths, T5_SPAN_CORRUPTION } from './spanCorruption.ts';
+import { buildT5PretrainExamples, DEFAULT_PREFIX_LM_RATE, T5_PREFIX_LM, type T5Objective } from './prefixLm.ts';
+import { t5InputAndTargetLengths, T5_SPAN_CORRUPTION } from './spanCorruption.ts';
 import { NUM_SENTINELS, sentinelIds, trainSharedTokenizer, writeTokenizerFiles } from './tokenizer.ts';
 
 type Log = (message: string) => void;
@@ -165,6 +166,10 @@ export interface PretrainOptions {
    * instead of a fresh initialisation; optimizer state and schedule start anew.
    */
   initFrom?: string;
+  /** The optimizer (default: adamw_scale for T5, whose weights need relative steps; adamw_torch for GPT-2). */
+  optim?: OptimizerName;
+  /** T5: share of prefix-LM examples in the mixture (default 0.5; 0 is span corruption alone). */
+  prefixLmRate?: number;
   /** Changes to the preset's config (tests: tiny models). */
   configOverrides?: Record<string, unknown>;
   corpus?: PretrainCorpus;
@@ -203,7 +208,7 @@ export interface PretrainResult {
     sources: PretrainCorpus['sources'];
   };
   objective: Record<string, unknown>;
-  training_args: Pick<TrainingArguments, 'learning_rate' | 'per_device_train_batch_size' | 'weight_decay' | 'adam_beta1' | 'adam_beta2' | 'max_grad_norm' | 'seed'> & {
+  training_args: Pick<TrainingArguments, 'learning_rate' | 'per_device_train_batch_size' | 'weight_decay' | 'adam_beta1' | 'adam_beta2' | 'max_grad_norm' | 'seed' | 'optim'> & {
     dropout: number;
     max_steps: number;
     schedule: string;
@@ -219,6 +224,8 @@ export interface PretrainResult {
   final_train_loss: number;
   /** Loss of the exported (F16) model on the validation split. */
   heldout_loss: number;
+  /** T5: the same, per objective of the mixture. */
+  heldout_loss_by_objective?: Partial<Record<T5Objective, number>>;
   heldout_sequences: number;
   /** Entropy (nats) of the training tokens' unigram distribution: the loss of a model that ignores context. */
   unigram_entropy: number;
@@ -278,7 +285,15 @@ export function sampleGenerations(model: LanguageModel, tok: HfTokenizer, flavor
   const prompts =
     flavor === 'gpt2'
       ? ['The government said that', 'This package provides', 'Правительство заявило, что', 'Я не знаю, где']
-      : ['The government said <extra_id_0> new law on Monday.', 'This package provides <extra_id_0> for the GNOME desktop.', 'Правительство заявило, <extra_id_0> в понедельник.', 'Я не знаю, <extra_id_0> он живёт.'];
+      : [
+          'The government said <extra_id_0> new law on Monday.',
+          'This package provides <extra_id_0> for the GNOME desktop.',
+          'Правительство заявило, <extra_id_0> в понедельник.',
+          'Я не знаю, <extra_id_0> он живёт.',
+          // prefix LM: the decoder continues the text
+          'This package provides a library for',
+          'Он сказал, что',
+        ];
   const eos = flavor === 'gpt2' ? tok.tokenToId('<|endoftext|>')! : tok.tokenToId('</s>')!;
   return prompts.map((prompt) => {
     const ids = flavor === 'gpt2' ? tok.encode(prompt, { addSpecialTokens: false }) : [...tok.encode(prompt, { addSpecialTokens: false }), eos];
@@ -366,10 +381,14 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
   const valid = encodeDocuments(tok, corpus.validation, eosId);
   log(`${opts.preset}: encoded ${train.stream.length} train / ${valid.stream.length} validation tokens in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   const sentinels = flavor === 't5' ? sentinelIds((t) => tok.tokenToId(t), NUM_SENTINELS) : [];
-  const toExamples = (stream: Uint16Array, s: number): TrainExample[] =>
-    flavor === 'gpt2' ? packCausal(stream, seqLen) : buildSpanCorruptionExamples(stream, { inputsLength: seqLen, sentinelIds: sentinels, eosId, seed: s });
-  const trainExamples = toExamples(train.stream, seed);
-  const validExamples = toExamples(valid.stream, seed + 1);
+  const prefixLmRate = flavor === 't5' ? (opts.prefixLmRate ?? DEFAULT_PREFIX_LM_RATE) : 0;
+  const toExamples = (stream: Uint16Array, s: number): { examples: TrainExample[]; objectives?: T5Objective[] } =>
+    flavor === 'gpt2'
+      ? { examples: packCausal(stream, seqLen) }
+      : buildT5PretrainExamples(stream, { inputsLength: seqLen, sentinelIds: sentinels, eosId, seed: s, prefixLmRate });
+  const trainExamples = toExamples(train.stream, seed).examples;
+  const valid_ = toExamples(valid.stream, seed + 1);
+  const validExamples = valid_.examples;
   if (!trainExamples.length) throw new UserError(`${opts.preset}: the corpus is too small for one training sequence`);
   const evalN = opts.evalSequences ?? 64;
   const evalSet = validExamples.slice(0, evalN);
@@ -394,7 +413,9 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
   // Plan
   const existing = opts.resume ? readPlan(opts.workDir) : undefined;
   const reserveS = 120; // export, final held-out loss, samples
-  const peak = opts.learningRate ?? 2e-3;
+  const optim: OptimizerName = opts.optim ?? (flavor === 't5' ? 'adamw_scale' : 'adamw_torch');
+  // adamw_scale's rate is relative to each tensor's RMS (nanoT5 pretrains T5 at 2e-2 with it).
+  const peak = opts.learningRate ?? (optim === 'adamw_scale' ? 1e-2 : 2e-3);
   let plan: PretrainPlan;
   if (existing) {
     plan = existing;
@@ -423,6 +444,7 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
       weight_decay: opts.weightDecay ?? 0.01,
       adam_beta1: 0.9,
       adam_beta2: 0.98,
+      optim,
       max_grad_norm: 1.0,
       lr_scheduler_type: schedule === 'minutes' ? 'constant' : 'cosine',
       warmup_steps: schedule === 'minutes' ? 0 : Math.min(warmup, Math.ceil(maxSteps * (opts.warmupRatio ?? 0.05))),
@@ -439,7 +461,7 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
   if (plan.schedule === 'minutes') {
     const clock = new WallClockCosine(plan.peak_learning_rate, plan.warmup_steps, plan.train_seconds_budget!);
     const last = opts.resume ? listCheckpoints(opts.workDir).at(-1) : undefined;
-    const state = last ? (JSON.parse(readFileSync(path.join(last, 'trainer_state.json'), 'utf8')) as { global_step: number; train_seconds: number }) : undefined;
+    const state = last ? readCheckpointState(last) : undefined;
     args.learning_rate = clock.lrAt(state?.global_step ?? 0, state?.train_seconds ?? 0);
     callbacks.push(clock.callback(args));
     log(`${opts.preset}: wall-clock cosine schedule over ${plan.train_seconds_budget!.toFixed(0)} s of training`);
@@ -469,6 +491,12 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
   const exported = loadPretrained(opts.outDir);
   const heldout = validExamples.slice(0, evalN * 4);
   const heldoutLoss = meanLoss(exported, heldout, batch, 0);
+  const byObjective: Partial<Record<T5Objective, number>> = {};
+  if (valid_.objectives)
+    for (const o of new Set(valid_.objectives)) {
+      const picked = validExamples.filter((_, i) => valid_.objectives![i] === o).slice(0, evalN * 4);
+      byObjective[o] = meanLoss(exported, picked, batch, 0);
+    }
   const samples = sampleGenerations(exported, loadTokenizer(opts.outDir), flavor);
   exported.dispose();
 
@@ -494,7 +522,15 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
     objective:
       flavor === 'gpt2'
         ? { type: 'causal_lm', block_size: seqLen, separator: '<|endoftext|>' }
-        : { type: 'span_corruption', ...T5_SPAN_CORRUPTION, inputs_length: seqLen, ...t5InputAndTargetLengths(seqLen), separator: '</s>' },
+        : {
+            type: prefixLmRate > 0 ? 'span_corruption+prefix_lm' : 'span_corruption',
+            ...T5_SPAN_CORRUPTION,
+            inputs_length: seqLen,
+            ...t5InputAndTargetLengths(seqLen),
+            prefix_lm_rate: prefixLmRate,
+            prefix_lm_targets: prefixLmRate > 0 ? [T5_PREFIX_LM.minTargets, T5_PREFIX_LM.maxTargets] : undefined,
+            separator: '</s>',
+          },
     training_args: {
       learning_rate: plan.peak_learning_rate,
       per_device_train_batch_size: args.per_device_train_batch_size,
@@ -502,6 +538,7 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
       adam_beta1: args.adam_beta1,
       adam_beta2: args.adam_beta2,
       max_grad_norm: args.max_grad_norm,
+      optim: args.optim,
       seed: args.seed,
       dropout: pretrainDropout,
       max_steps: args.max_steps,
@@ -516,6 +553,7 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
     first_loss: fit.first_loss,
     final_train_loss: last.reduce((s, x) => s + x, 0) / Math.max(last.length, 1),
     heldout_loss: heldoutLoss,
+    heldout_loss_by_objective: valid_.objectives ? byObjective : undefined,
     heldout_sequences: heldout.length,
     unigram_entropy: unigramEntropy(train.stream),
     samples,

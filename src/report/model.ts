@@ -10,11 +10,13 @@ import type {
   BlockComparison,
   DecodingComparison,
   DecodingRow,
+  DegenerationProfile,
   EnvironmentRecord,
   ErrorAnalysis,
   ExperimentResult,
   MetricName,
   ScoreWithCi,
+  SelectionRecord,
   Significance,
   SkippedExperiment,
   StabilityNote,
@@ -24,7 +26,7 @@ import { CORPUS_SPLIT } from '../experiment/corpus.ts';
 import type { BenchRecord, ReportInput, TestRecord } from './input.ts';
 import { paretoFrontier } from './pareto.ts';
 import { recommendations, type Recommendation } from './recommendations.ts';
-import { fmtMb, fmtNum, fmtPct } from './format.ts';
+import { fmtInt, fmtMb, fmtNum, fmtPct } from './format.ts';
 import { lineChart, scatterChart } from './svg.ts';
 
 const TASK_ORDER = ['translation', 'summarization'];
@@ -76,6 +78,8 @@ export interface Row {
   eval_before: number | null;
   eval_after: number | null;
   errors: ErrorAnalysis;
+  /** null for results recorded before the degeneration profile existed. */
+  degeneration: DegenerationProfile | null;
   cached: boolean;
   /** Method-specific facts (AdaLoRA's final ranks, QLoRA's NF4 bytes), as one line. */
   facts: string | null;
@@ -143,6 +147,8 @@ export interface DataSummary {
   validation: number;
   test: number;
   encode: string;
+  /** Which examples were drawn: domain mix and token cap, or the first n of each split. */
+  selection: string;
 }
 
 export interface ReportView {
@@ -203,6 +209,17 @@ function encodeLine(e: Record<string, unknown> | null): string {
   return `${e.encoded}/${e.examples} encoded (source truncated ${e.sourceTruncated}, target truncated ${e.targetTruncated}, dropped ${e.dropped})`;
 }
 
+function selectionLine(s: SelectionRecord | undefined): string {
+  if (!s) return 'first n of each split';
+  const counts = (c: Record<string, number>) => Object.entries(c).map(([k, n]) => `${k} ${fmtInt(n)}`).join(', ');
+  const mix = s.domains
+    ? `domains ${Object.entries(s.domains).map(([k, w]) => `${k} ${fmtNum(w)}`).join(', ')} (train: ${counts(s.train_by_domain)}; test: ${counts(s.test_by_domain)})` +
+      (s.exhausted.length ? `; ran out: ${s.exhausted.join(', ')}` : '')
+    : 'first n of each split';
+  const cap = s.max_tokens ? `; pairs of ≤ ${s.max_tokens} tokens per side (${fmtInt(s.too_long)} longer skipped)` : '';
+  return mix + cap;
+}
+
 /** Builds the report's content and its charts. `assets` is the charts folder relative to REPORT.md. */
 export function buildReport(input: ReportInput, assets = 'report-assets'): { view: ReportView; charts: Chart[] } {
   const tests = [...input.tests].sort((a, b) => a.file.localeCompare(b.file) || a.path.join('\u0000').localeCompare(b.path.join('\u0000')));
@@ -249,6 +266,7 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
       validation: e.data.validation_examples,
       test: e.data.test_examples,
       encode: encodeLine(e.data.encode),
+      selection: selectionLine(e.data.selection),
     })),
   );
 
@@ -345,6 +363,7 @@ function buildBlock(
     eval_before: r.training?.eval_loss_before ?? null,
     eval_after: r.training?.eval_loss ?? null,
     errors: r.errors,
+    degeneration: r.degeneration ?? null,
     cached: r.cached,
     facts: methodFacts(r),
   }));

@@ -15,6 +15,10 @@
  *
  * A block where no adapter beats the untuned base significantly says so first: then the base model is
  * too weak for those methods at this budget, and the other rules rank noise.
+ *
+ * Runs whose outputs collapsed (5% or more degenerate outputs: empty, or one word over half of the
+ * words) are named in a caveat and take no part in any rule: a collapsed run is a failure, and
+ * ranking it would crown an adapter that does not do the task.
  */
 import type { Block, Row } from './model.ts';
 import { fmtCi, fmtInt, fmtNum, fmtP, fmtPct } from './format.ts';
@@ -36,14 +40,29 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** Share of degenerate outputs from which a run counts as collapsed. */
+export const COLLAPSED_RATE = 0.05;
+
+const collapsed = (r: Row) => r.degeneration !== null && r.degeneration.degenerate_rate >= COLLAPSED_RATE;
+
 export function recommendations(blocks: Block[]): Recommendation[] {
   const out: Recommendation[] = [];
   for (const b of blocks) {
-    const runs = b.rows.filter((r) => !r.is_base);
+    const trained = b.rows.filter((r) => !r.is_base);
     const base = b.rows.find((r) => r.is_base);
-    if (!runs.length) continue;
+    if (!trained.length) continue;
     const m = b.main_label;
     const add = (rule: string, text: string) => out.push({ block: b.title, rule, text });
+    const broken = trained.filter(collapsed);
+    if (broken.length)
+      add(
+        'collapsed runs',
+        `${broken.length} of ${trained.length} runs collapsed and are left out of every recommendation: ` +
+          broken.map((r) => `${r.label} (${fmtPct(100 * r.degeneration!.degenerate_rate)} degenerate outputs, ${r.degeneration!.distinct_outputs} distinct of ${r.degeneration!.outputs})`).join('; ') +
+          '.',
+      );
+    const runs = trained.filter((r) => !collapsed(r));
+    if (!runs.length) continue;
     const winners = runs.filter((r) => better(r.vs_base));
     if (base && !winners.length)
       add(

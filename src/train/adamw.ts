@@ -6,7 +6,19 @@ export interface AdamWOptions {
   beta2: number;
   eps: number;
   weightDecay: number;
+  /**
+   * Scale each tensor's step by max(1e-3, RMS(tensor)), as Adafactor's `scale_parameter` and
+   * nanoT5's AdamWScale do: the update is then relative to the weights' own size. T5 needs it:
+   * its weights span two orders of magnitude (embeddings N(0, 1), attention N(0, 1/128)), so one
+   * absolute rate is either too small for the embeddings or moves q/k by a quarter of their size each
+   * step; plain AdamW leaves a T5 trained from scratch stuck at a unigram loss with exploding
+   * gradient norms (nanoT5 reports the same).
+   */
+  scaleByParamRms?: boolean;
 }
+
+/** Adafactor's eps2: the smallest RMS a tensor's step is scaled by (zero-initialised tensors still move). */
+export const MIN_PARAM_RMS = 1e-3;
 
 /**
  * torch.optim.AdamW (decoupled weight decay, bias-corrected moments), over named variables so its
@@ -36,7 +48,7 @@ export class AdamW {
   }
 
   /** One update with learning rate `lr` (the scheduler's value for this step). */
-  apply(grads: ReadonlyMap<string, Tensor>, lr: number): void {
+  apply(grads: ReadonlyMap<string, Tensor>, baseLr: number): void {
     this.step++;
     const { beta1: b1, beta2: b2, eps, weightDecay } = this.opts;
     const bc1 = 1 - b1 ** this.step;
@@ -47,6 +59,7 @@ export class AdamW {
         if (!g) continue;
         const m = this.m.get(n)!;
         const v = this.v.get(n)!;
+        const lr = this.opts.scaleByParamRms ? baseLr * Math.max(MIN_PARAM_RMS, Math.sqrt(tf.mean(tf.square(p)).dataSync()[0]!)) : baseLr;
         const decayed = weightDecay > 0 && !this.noDecay.has(n) ? tf.mul(p, 1 - lr * weightDecay) : p;
         const m2 = tf.add(tf.mul(m, b1), tf.mul(g, 1 - b1));
         const v2 = tf.add(tf.mul(v, b2), tf.mul(tf.square(g), 1 - b2));

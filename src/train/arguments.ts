@@ -1,6 +1,12 @@
 import { ConfigReader } from '../peft/configFields.ts';
 
 export const SCHEDULERS = ['linear', 'cosine', 'constant', 'constant_with_warmup'] as const;
+/**
+ * `adamw_torch`: torch.optim.AdamW (HF's default); `adamw_scale`: AdamW whose step for each tensor is
+ * scaled by the tensor's RMS (nanoT5's AdamWScale, Adafactor's scale_parameter), what T5 needs.
+ */
+export const OPTIMIZERS = ['adamw_torch', 'adamw_scale'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
 export type SchedulerType = (typeof SCHEDULERS)[number];
 
 /** The subset of transformers' TrainingArguments we implement, with its names and defaults. */
@@ -33,10 +39,13 @@ export interface TrainingArguments {
   early_stopping_threshold: number;
   /** Maximum sequence length (longer examples are truncated by the data layer, counted). */
   max_seq_length: number;
+  optim: OptimizerName;
+  /** Batches of similar lengths (HF's LengthGroupedSampler), so padding does not dominate short examples. */
+  group_by_length: boolean;
 }
 
 export function parseTrainingArguments(raw: Record<string, unknown>, where = 'training arguments'): TrainingArguments {
-  const c = new ConfigReader(raw, where);
+  const c = new ConfigReader(raw, where, { nullIsDefault: false });
   const args: TrainingArguments = {
     output_dir: c.str('output_dir', 'runs/train')!,
     num_train_epochs: c.num('num_train_epochs', 3, { min: 0, exclusiveMin: true }),
@@ -61,6 +70,8 @@ export function parseTrainingArguments(raw: Record<string, unknown>, where = 'tr
     early_stopping_patience: c.int('early_stopping_patience', 0, 0),
     early_stopping_threshold: c.num('early_stopping_threshold', 0, { min: 0 }),
     max_seq_length: c.int('max_seq_length', 256, 2),
+    group_by_length: c.bool('group_by_length', false),
+    optim: c.oneOf('optim', OPTIMIZERS, 'adamw_torch'),
   };
   c.rejectUnknown();
   return args;

@@ -9,6 +9,8 @@ export interface LogEntry {
   epoch: number;
   loss?: number;
   eval_loss?: number;
+  /** Seconds the evaluation took. */
+  eval_runtime?: number;
   learning_rate?: number;
   grad_norm?: number;
   tokens_per_s?: number;
@@ -26,9 +28,16 @@ export interface TrainerState {
   best_eval_loss: number | null;
   evals_without_improvement: number;
   train_seconds: number;
+  /** The step of the best evaluation so far (absent in checkpoints written before it was kept). */
+  best_eval_step?: number | null;
+  /** HF's floating-point operation estimate, summed over the steps taken. */
+  total_flos?: number;
 }
 
-const STATE = 'trainer_state.json';
+/** Hugging Face's name: every checkpoint has one, so it marks a completed checkpoint. */
+export const HF_TRAINER_STATE = 'trainer_state.json';
+/** Ours: everything a resumed run needs (HF's trainer_state.json has neither the RNG nor the batch position). */
+const RESUME_STATE = 'resume_state.json';
 const WEIGHTS = 'trainable.safetensors';
 const OPTIM = 'optimizer.safetensors';
 
@@ -38,10 +47,15 @@ function toSt(tensors: Map<string, Tensor>): Map<string, StTensor> {
   );
 }
 
+export function checkpointDir(outputDir: string, step: number): string {
+  return path.join(outputDir, `checkpoint-${step}`);
+}
+
 /**
  * Writes checkpoint-<step>/ atomically: everything goes to a temporary folder that is renamed
  * into place only when complete, so a run killed at any moment leaves the previous checkpoint
- * intact. Keeps the newest `keep` checkpoints.
+ * intact. Keeps the newest `keep` checkpoints. `documents` are further files (name → text), among
+ * them HF's trainer_state.json, which must be one of them.
  */
 export function saveCheckpoint(
   outputDir: string,
@@ -49,15 +63,18 @@ export function saveCheckpoint(
   weights: Map<string, Tensor>,
   optimizer: Map<string, Tensor>,
   keep: number,
+  documents: Record<string, string>,
 ): string {
+  if (!(HF_TRAINER_STATE in documents)) throw new Error(`saveCheckpoint: ${HF_TRAINER_STATE} is missing from the documents`);
   mkdirSync(outputDir, { recursive: true });
-  const final = path.join(outputDir, `checkpoint-${state.global_step}`);
+  const final = checkpointDir(outputDir, state.global_step);
   const tmp = `${final}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   writeSafetensors(path.join(tmp, WEIGHTS), toSt(weights));
   writeSafetensors(path.join(tmp, OPTIM), toSt(optimizer));
-  writeFileSync(path.join(tmp, STATE), JSON.stringify(state));
+  writeFileSync(path.join(tmp, RESUME_STATE), JSON.stringify(state));
+  for (const [name, text] of Object.entries(documents)) writeFileSync(path.join(tmp, name), text);
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
   for (const old of listCheckpoints(outputDir).slice(0, -keep)) rmSync(old, { recursive: true, force: true });
@@ -68,7 +85,7 @@ export function saveCheckpoint(
 export function listCheckpoints(outputDir: string): string[] {
   if (!existsSync(outputDir)) return [];
   return readdirSync(outputDir)
-    .filter((d) => /^checkpoint-\d+$/.test(d) && existsSync(path.join(outputDir, d, STATE)))
+    .filter((d) => /^checkpoint-\d+$/.test(d) && existsSync(path.join(outputDir, d, HF_TRAINER_STATE)))
     .sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]))
     .map((d) => path.join(outputDir, d));
 }
@@ -80,9 +97,20 @@ export interface LoadedCheckpoint {
   optimizer: Map<string, Tensor>;
 }
 
+/**
+ * The resume state of a checkpoint. Checkpoints written before HF's trainer_state.json was added
+ * kept our state under that name, and still resume.
+ */
+export function readCheckpointState(dir: string): TrainerState {
+  for (const name of [RESUME_STATE, HF_TRAINER_STATE]) {
+    const file = path.join(dir, name);
+    if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as TrainerState;
+  }
+  throw new UserError(`${dir} is not a checkpoint (no ${HF_TRAINER_STATE})`);
+}
+
 export function loadCheckpoint(dir: string): LoadedCheckpoint {
-  if (!existsSync(path.join(dir, STATE))) throw new UserError(`${dir} is not a checkpoint (no ${STATE})`);
-  const state = JSON.parse(readFileSync(path.join(dir, STATE), 'utf8')) as TrainerState;
+  const state = readCheckpointState(dir);
   const read = (f: string) => {
     const st = readSafetensors(path.join(dir, f));
     return new Map([...st.tensors].map(([k, t]) => [k, tf.tensor(toFloat32(t), t.shape, 'float32')]));

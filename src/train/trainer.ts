@@ -9,7 +9,9 @@ import type { PeftModel } from '../peft/peftModel.ts';
 import type { TrainingArguments } from './arguments.ts';
 import { AdamW } from './adamw.ts';
 import { collate, type Batch, type TrainExample } from './collate.ts';
+import { lengthGroupedIndices } from './lengthGrouped.ts';
 import { listCheckpoints, loadCheckpoint, saveCheckpoint, type LogEntry, type TrainerState } from './checkpoint.ts';
+import { checkpointDocuments, flopParameters, writeHfRunFiles, type RunPlan } from './hfTrainerFiles.ts';
 import { Progress } from './progress.ts';
 import { lrMultiplier, warmupSteps } from './schedule.ts';
 
@@ -83,14 +85,14 @@ export class Trainer {
     if (!this.params.length) throw new Error('the model has no trainable parameters');
     this.optimizer = new AdamW(
       this.params,
-      { lr: args.learning_rate, beta1: args.adam_beta1, beta2: args.adam_beta2, eps: args.adam_epsilon, weightDecay: args.weight_decay },
+      { lr: args.learning_rate, beta1: args.adam_beta1, beta2: args.adam_beta2, eps: args.adam_epsilon, weightDecay: args.weight_decay, scaleByParamRms: args.optim === 'adamw_scale' },
       noDecayNames(model),
     );
     const cfg = model.config as { pad_token_id?: number | null; eos_token_id?: number };
     this.padId = opts.padTokenId ?? cfg.pad_token_id ?? cfg.eos_token_id ?? 0;
     this.state = {
       global_step: 0, epoch: 0, batch_in_epoch: 0, dropout_rng_state: args.seed, log_history: [],
-      best_eval_loss: null, evals_without_improvement: 0, train_seconds: 0,
+      best_eval_loss: null, evals_without_improvement: 0, train_seconds: 0, best_eval_step: null, total_flos: 0,
     };
   }
 
@@ -104,14 +106,32 @@ export class Trainer {
     return plannedSteps(this.args, this.train.length);
   }
 
+  /** What HF's output files say about this run (hfTrainerFiles.ts). */
+  private get plan(): RunPlan {
+    return { args: this.args, maxSteps: this.totalSteps, stepsPerEpoch: this.stepsPerEpoch, trainExamples: this.train.length, evalExamples: this.evalSet.length };
+  }
+
+  private flopParams?: number;
+
+  /** HF's estimate for one micro-batch: 6 × input_ids elements (padding included) × parameters. */
+  private flos(b: Batch): number {
+    this.flopParams ??= flopParameters(this.model);
+    return 6 * b.inputIds.length * (b.inputIds[0]?.length ?? 0) * this.flopParams;
+  }
+
   /** Asks the loop to stop after the current step (callbacks use it). */
   requestStop(): void {
     this.stopRequested = true;
   }
 
-  /** The order of examples in `epoch`: a function of (seed, epoch) alone, so a resumed run sees the same order. */
+  /**
+   * The order of examples in `epoch`: a function of (seed, epoch) alone, so a resumed run sees the same
+   * order; with group_by_length, batches of similar input lengths.
+   */
   epochOrder(epoch: number): number[] {
-    return new Rng(this.args.seed * 100_003 + epoch).shuffle([...this.train.keys()]);
+    const rng = new Rng(this.args.seed * 100_003 + epoch);
+    if (!this.args.group_by_length) return rng.shuffle([...this.train.keys()]);
+    return lengthGroupedIndices(this.train.map((e) => e.input_ids.length), this.args.per_device_train_batch_size, rng);
   }
 
   private batch(order: number[], b: number): Batch {
@@ -141,7 +161,8 @@ export class Trainer {
   private checkpoint(): void {
     this.state.dropout_rng_state = dropoutRng.state;
     const weights = new Map<string, Tensor>(this.params.map(([n, v]) => [n, v]));
-    const dir = saveCheckpoint(this.args.output_dir, this.state, weights, this.optimizer.stateTensors(), this.args.save_total_limit);
+    const documents = checkpointDocuments(this.state, this.plan);
+    const dir = saveCheckpoint(this.args.output_dir, this.state, weights, this.optimizer.stateTensors(), this.args.save_total_limit, documents);
     for (const c of this.callbacks) c.onSave?.(dir, this);
   }
 
@@ -232,6 +253,7 @@ export class Trainer {
           }
           stepLoss += loss / micro;
           stepTokens += b.tokens;
+          this.state.total_flos = (this.state.total_flos ?? 0) + this.flos(b);
           if (!acc) acc = grads;
           else {
             for (const [n, g] of grads) {
@@ -278,12 +300,14 @@ export class Trainer {
 
         const last = this.state.global_step >= total;
         if (this.evalSet.length && ((a.eval_steps > 0 && this.state.global_step % a.eval_steps === 0) || last)) {
+          const evalStart = performance.now();
           const evalLoss = this.evaluate();
-          const e: LogEntry = { step: this.state.global_step, epoch: entry.epoch, eval_loss: evalLoss };
+          const e: LogEntry = { step: this.state.global_step, epoch: entry.epoch, eval_loss: evalLoss, eval_runtime: (performance.now() - evalStart) / 1000 };
           this.log(e);
           for (const c of this.callbacks) c.onEvaluate?.(e, this);
           if (this.state.best_eval_loss === null || evalLoss < this.state.best_eval_loss - a.early_stopping_threshold) {
             this.state.best_eval_loss = evalLoss;
+            this.state.best_eval_step = this.state.global_step;
             this.state.evals_without_improvement = 0;
           } else if (a.early_stopping_patience > 0 && ++this.state.evals_without_improvement >= a.early_stopping_patience) {
             stoppedEarly = true;
@@ -303,10 +327,12 @@ export class Trainer {
     const losses = this.state.log_history.filter((e) => e.loss !== undefined).map((e) => e.loss!);
     const epochs = this.state.global_step / this.stepsPerEpoch;
     const runSeconds = (performance.now() - runStart) / 1000;
+    const trainLoss = losses.reduce((s, l) => s + l, 0) / Math.max(losses.length, 1);
+    writeHfRunFiles(this.state, this.plan, trainLoss, runSeconds);
     return {
       global_step: this.state.global_step,
       epochs,
-      train_loss: losses.reduce((s, l) => s + l, 0) / Math.max(losses.length, 1),
+      train_loss: trainLoss,
       first_loss: losses[0] ?? NaN,
       final_loss: losses.at(-1) ?? NaN,
       log_history: this.state.log_history,

@@ -10,12 +10,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../src/data/index.ts';
 import { MODEL_FAMILIES, resolveBaseModel, type BaseModel, type ModelFamilyName } from '../../src/experiment/baseModels.ts';
-import { experimentDataDir, loadCorpus, taskCorpus } from '../../src/experiment/corpora.ts';
+import { experimentDataDir, taskCorpus } from '../../src/experiment/corpora.ts';
 import { compareDecoding, decodingStrategies } from '../../src/experiment/decoding.ts';
 import { FULL_CASE, methodCases, REFERENCE_LORA_CASE, type MethodCase } from '../../src/experiment/methods.ts';
 import { freshFromEnv, profileFromEnv } from '../../src/experiment/profile.ts';
 import type { DecodingRow, ExperimentResult, Significance } from '../../src/experiment/results.ts';
-import { BASE_METHOD, runExperiment, type ExperimentOutcome, type ExperimentRunSpec } from '../../src/experiment/run.ts';
+import { BASE_METHOD, runExperiment, selectTestExamples, type ExperimentOutcome, type ExperimentRunSpec } from '../../src/experiment/run.ts';
 import { compareOnMainMetric, isSignificantlyBetter } from '../../src/experiment/significance.ts';
 import { listPlugins } from '../../src/peft/plugin.ts';
 // Registers the PEFT plugins, so listPlugins() sees them.
@@ -72,14 +72,18 @@ export function defineExperimentSuite(task: Task, thresholds: SuiteThresholds): 
           test_examples: sizes.test_examples,
           max_length: sizes.max_length,
           max_target_length: sizes.max_target_length,
+          ...(sizes.domains ? { domains: sizes.domains } : {}),
+          ...(sizes.max_tokens ? { max_tokens: sizes.max_tokens } : {}),
         },
         method: c?.method ?? BASE_METHOD,
         peft_config: peftConfig,
         training_args: {
-          max_steps: profile.max_steps,
-          per_device_train_batch_size: profile.batch_size,
-          per_device_eval_batch_size: profile.batch_size,
+          max_steps: sizes.max_steps,
+          per_device_train_batch_size: sizes.batch_size,
+          per_device_eval_batch_size: sizes.batch_size,
+          ...(profile.group_by_length ? { group_by_length: true } : {}),
           learning_rate: c?.learning_rate ?? 0,
+          ...(c?.optim ? { optim: c.optim } : {}),
           warmup_ratio: profile.warmup_ratio,
           lr_scheduler_type: 'linear',
           weight_decay: 0,
@@ -141,6 +145,9 @@ export function defineExperimentSuite(task: Task, thresholds: SuiteThresholds): 
       expect(r.params.percent).toBeCloseTo((100 * r.params.trainable) / r.params.all, 10);
       // Better than the untuned base on the main metric, significantly.
       if (th.beatsBase) expect(isSignificantlyBetter(r.vs_base!), `beats the untuned base: ${JSON.stringify(r.vs_base)}`).toBe(true);
+      // Collapsed outputs are a failure, whatever the metric says.
+      if (th.maxDegenerateRate !== null)
+        expect(r.degeneration.degenerate_rate, `degenerate outputs: ${JSON.stringify(r.degeneration)}`).toBeLessThan(th.maxDegenerateRate);
     }, timeout);
 
     it('significance against LoRA r=8 and full fine-tuning', async ({ task: t }) => {
@@ -182,8 +189,7 @@ export function defineExperimentSuite(task: Task, thresholds: SuiteThresholds): 
       for (const [c, o, order] of best) {
         const spec = specs.get(c.case) ?? (await specFor(c, order));
         const n = Math.min(profile.decoding_examples, o.references.length);
-        const { splits } = await loadCorpus(spec.data.name, spec.data.dataDir);
-        const test = splits.test.slice(0, n);
+        const test = (await selectTestExamples(spec.data)).examples.slice(0, n);
         rows.push(
           ...compareDecoding(task, {
             spec,

@@ -16,6 +16,12 @@ export interface MethodThreshold {
    * paired bootstrap p < 0.05 (with a positive difference).
    */
   beatsBase: boolean;
+  /**
+   * Most outputs that may be degenerate (empty, or one word more than half of the words; see
+   * src/experiment/degeneration.ts): a run whose outputs collapsed is a failure, never a result.
+   * null: not asserted (smoke budgets are pipeline checks, far too short to learn the task).
+   */
+  maxDegenerateRate: number | null;
   /** Why a requirement is relaxed here (a measured outcome, not a wish). */
   note?: string;
 }

@@ -20,7 +20,7 @@ export const SUMMARIZATION_THRESHOLDS: SuiteThresholds = {
   // prompt tuning 4.89 [1.64, 8.74]; T5 stops at once: 0 for every run). Smoke requires the loss fall;
   // the standard profile the win.
   smoke: {
-    default: { minLossDrop: null, beatsBase: false, note: 'a dozen steps: the held-out loss falls, quality is not yet above the floor' },
+    default: { minLossDrop: null, beatsBase: false, maxDegenerateRate: null, note: 'a dozen steps: the held-out loss falls, quality is not yet above the floor' },
     overrides: {
       'gpt2:lora': { minLossDrop: 0.02 },
       'gpt2:qlora': { minLossDrop: 0.02 },
@@ -44,7 +44,7 @@ export const SUMMARIZATION_THRESHOLDS: SuiteThresholds = {
   // QLoRA 3.3%, AdaLoRA 1.1–1.4%, IA³ 1.8%, prompt 0.5%, prefix 0.6%, P-tuning 4.0%, full 10.8%. No
   // method beats the untuned base.
   'smoke-random-init': {
-    default: { minLossDrop: null, beatsBase: false, note: 'random-init base: adapters cannot learn the task in a dozen steps' },
+    default: { minLossDrop: null, beatsBase: false, maxDegenerateRate: null, note: 'random-init base: adapters cannot learn the task in a dozen steps' },
     overrides: {
       'gpt2:adalora': { minLossDrop: 0.01 },
       'gpt2:p_tuning': { minLossDrop: 0.003 },
@@ -58,56 +58,14 @@ export const SUMMARIZATION_THRESHOLDS: SuiteThresholds = {
       't5:full': { minLossDrop: 0.05 },
     },
   },
-  // standard: derived from the committed REPORT.md's run (PEFT_PROFILE=standard, micro models, 120
-  // steps of 16, seed 42; 2 h 18 min on 2 cores). Rules: minLossDrop = half the smallest held-out
-  // loss fall measured for the method (null below 1%: only "did not rise"); beatsBase where every
-  // case of the method won clearly (95% intervals apart or paired bootstrap p < 0.01), per case where
-  // only some did. Measured (main metric ROUGE-L, untuned base in the report):
-  //   gpt2:adalora: loss fall 20.2–23.7%, rougeL 3.70 / 2.72; clear wins 0/2, wins (p<0.05) 1/2
-  //   gpt2:full: loss fall 14.1–14.1%, rougeL 5.60; clear wins 1/1, wins (p<0.05) 1/1
-  //   gpt2:ia3: loss fall 9.9–9.9%, rougeL 5.89; clear wins 1/1, wins (p<0.05) 1/1
-  //   gpt2:lora: loss fall 11.7–12.2%, rougeL 4.30 / 4.37 / 3.84 / 5.38 / 4.03 / 1.77 / 5.25 / 2.71 / 1.22 / 2.37 / 3.13 / 2.03; clear wins 5/12, wins (p<0.05) 6/12
-  //   gpt2:p_tuning: loss fall 8.3–8.3%, rougeL 1.34; clear wins 0/1, wins (p<0.05) 0/1
-  //   gpt2:prefix_tuning: loss fall 6.4–6.4%, rougeL 3.07; clear wins 0/1, wins (p<0.05) 1/1
-  //   gpt2:prompt_tuning: loss fall 8.3–8.3%, rougeL 0.81; clear wins 0/1, wins (p<0.05) 0/1
-  //   gpt2:qlora: loss fall 11.7–11.7%, rougeL 5.65; clear wins 1/1, wins (p<0.05) 1/1
-  //   t5:adalora: loss fall 23.8–26.8%, rougeL 0.00 / 0.00; clear wins 0/2, wins (p<0.05) 0/2
-  //   t5:full: loss fall 17.1–17.1%, rougeL 0.00; clear wins 0/1, wins (p<0.05) 0/1
-  //   t5:ia3: loss fall 13.9–13.9%, rougeL 0.00; clear wins 0/1, wins (p<0.05) 0/1
-  //   t5:lora: loss fall 15.6–16.2%, rougeL 0.00 / 0.00 / 0.00 / 0.00 / 0.00 / 0.00 / 0.00 / 0.00 / 0.00 / 0.00 / 0.00 / 0.00; clear wins 0/12, wins (p<0.05) 0/12
-  //   t5:p_tuning: loss fall -0.8–-0.8%, rougeL 0.00; clear wins 0/1, wins (p<0.05) 0/1
-  //   t5:prefix_tuning: loss fall 0.4–0.4%, rougeL 0.53; clear wins 1/1, wins (p<0.05) 1/1
-  //   t5:prompt_tuning: loss fall -0.0–-0.0%, rougeL 0.00; clear wins 0/1, wins (p<0.05) 0/1
-  //   t5:qlora: loss fall 15.7–15.7%, rougeL 0.00; clear wins 0/1, wins (p<0.05) 0/1
-  // T5-micro (undertrained: held-out span-corruption loss 5.91) falls in loss under every
-  // method but its greedy outputs degenerate into repetitions at this budget: no win is required.
+  // standard: the reference's budget (300 steps × 32 descriptions) on the micro models. Every fine-tuned method must
+  // beat the untuned base significantly (95% intervals apart or paired bootstrap p < 0.05) with fewer
+  // than 5% degenerate outputs: a collapsed run is a failed test, not a row of the report. The loss
+  // margin is the general 1%; per-method margins are derived from the first standard run on these budgets.
   standard: {
-    default: { minLossDrop: 0.01, beatsBase: false },
-    overrides: {
-      'gpt2:adalora': { minLossDrop: 0.1, beatsBase: false },
-      'gpt2:full': { minLossDrop: 0.07, beatsBase: true },
-      'gpt2:ia3': { minLossDrop: 0.049, beatsBase: true },
-      'gpt2:lora': { minLossDrop: 0.058, beatsBase: false },
-      'gpt2:lora-r4-a16': { beatsBase: true },
-      'gpt2:lora-r4-a32': { beatsBase: true },
-      'gpt2:lora-r8-a16': { beatsBase: true },
-      'gpt2:lora-r8-a32': { beatsBase: true },
-      'gpt2:lora-r16-a16': { beatsBase: true },
-      'gpt2:p_tuning': { minLossDrop: 0.041, beatsBase: false },
-      'gpt2:prefix_tuning': { minLossDrop: 0.032, beatsBase: false },
-      'gpt2:prompt_tuning': { minLossDrop: 0.041, beatsBase: false },
-      'gpt2:qlora': { minLossDrop: 0.058, beatsBase: true },
-      't5:adalora': { minLossDrop: 0.119, beatsBase: false },
-      't5:full': { minLossDrop: 0.085, beatsBase: false },
-      't5:ia3': { minLossDrop: 0.069, beatsBase: false },
-      't5:lora': { minLossDrop: 0.077, beatsBase: false },
-      't5:p_tuning': { minLossDrop: null, beatsBase: false },
-      't5:prefix_tuning': { minLossDrop: null, beatsBase: true },
-      't5:prompt_tuning': { minLossDrop: null, beatsBase: false },
-      't5:qlora': { minLossDrop: 0.078, beatsBase: false },
-    },
+    default: { minLossDrop: 0.01, beatsBase: true, maxDegenerateRate: 0.05 },
   },
   full: {
-    default: { minLossDrop: 0.05, beatsBase: true },
+    default: { minLossDrop: 0.05, beatsBase: true, maxDegenerateRate: 0.05 },
   },
 };

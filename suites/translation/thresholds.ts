@@ -20,7 +20,7 @@ export const TRANSLATION_THRESHOLDS: SuiteThresholds = {
   // (LoRA α=16: 0.40 [0.15, 0.68]); T5 mostly repeats its untuned output after 12 steps. A dozen steps
   // is a pipeline check, not a quality budget: smoke requires the loss fall, standard the win.
   smoke: {
-    default: { minLossDrop: null, beatsBase: false, note: 'a dozen steps: the held-out loss falls, quality is not yet reliably above the floor' },
+    default: { minLossDrop: null, beatsBase: false, maxDegenerateRate: null, note: 'a dozen steps: the held-out loss falls, quality is not yet reliably above the floor' },
     overrides: {
       'gpt2:lora': { minLossDrop: 0.008 },
       'gpt2:qlora': { minLossDrop: 0.008 },
@@ -44,7 +44,7 @@ export const TRANSLATION_THRESHOLDS: SuiteThresholds = {
   // QLoRA 4.9%, AdaLoRA 1.2–1.5%, IA³ 2.1%, prompt 1.1%, prefix 0.9%, P-tuning 5.4%, full 12.6%. No
   // method reliably beats the untuned base (best chrF ≈ 1 against 0).
   'smoke-random-init': {
-    default: { minLossDrop: null, beatsBase: false, note: 'random-init base: adapters cannot learn the task in a dozen steps' },
+    default: { minLossDrop: null, beatsBase: false, maxDegenerateRate: null, note: 'random-init base: adapters cannot learn the task in a dozen steps' },
     overrides: {
       'gpt2:adalora': { minLossDrop: 0.01 },
       'gpt2:prompt_tuning': { minLossDrop: 0.004 },
@@ -60,51 +60,14 @@ export const TRANSLATION_THRESHOLDS: SuiteThresholds = {
       't5:full': { minLossDrop: 0.06 },
     },
   },
-  // standard: derived from the committed REPORT.md's run (PEFT_PROFILE=standard, micro models, 120
-  // steps of 16, seed 42; 2 h 18 min on 2 cores). Rules: minLossDrop = half the smallest held-out
-  // loss fall measured for the method (null below 1%: only "did not rise"); beatsBase where every
-  // case of the method won clearly (95% intervals apart or paired bootstrap p < 0.01), per case where
-  // only some did. Measured (main metric chrF, untuned base in the report):
-  //   gpt2:adalora: loss fall 14.6–19.1%, chrf 1.00 / 1.58; clear wins 2/2, wins (p<0.05) 2/2
-  //   gpt2:full: loss fall 4.2–4.2%, chrf 4.94; clear wins 1/1, wins (p<0.05) 1/1
-  //   gpt2:ia3: loss fall 3.1–3.1%, chrf 4.34; clear wins 1/1, wins (p<0.05) 1/1
-  //   gpt2:lora: loss fall 3.6–4.0%, chrf 4.11 / 4.20 / 4.84 / 3.98 / 4.20 / 4.52 / 4.01 / 4.27 / 4.61 / 3.91 / 4.04 / 4.29; clear wins 12/12, wins (p<0.05) 12/12
-  //   gpt2:p_tuning: loss fall 3.1–3.1%, chrf 2.21; clear wins 1/1, wins (p<0.05) 1/1
-  //   gpt2:prefix_tuning: loss fall 2.8–2.8%, chrf 1.76; clear wins 1/1, wins (p<0.05) 1/1
-  //   gpt2:prompt_tuning: loss fall 3.3–3.3%, chrf 2.35; clear wins 1/1, wins (p<0.05) 1/1
-  //   gpt2:qlora: loss fall 3.7–3.7%, chrf 3.95; clear wins 1/1, wins (p<0.05) 1/1
-  //   t5:adalora: loss fall 22.5–24.6%, chrf 0.23 / 0.27; clear wins 0/2, wins (p<0.05) 0/2
-  //   t5:full: loss fall 16.9–16.9%, chrf 0.25; clear wins 0/1, wins (p<0.05) 0/1
-  //   t5:ia3: loss fall 10.5–10.5%, chrf 1.17; clear wins 0/1, wins (p<0.05) 0/1
-  //   t5:lora: loss fall 15.0–15.6%, chrf 0.98 / 0.24 / 0.78 / 0.87 / 0.78 / 0.15 / 0.84 / 0.28 / 0.26 / 0.78 / 0.78 / 0.25; clear wins 0/12, wins (p<0.05) 0/12
-  //   t5:p_tuning: loss fall 2.0–2.0%, chrf 0.20; clear wins 0/1, wins (p<0.05) 0/1
-  //   t5:prefix_tuning: loss fall 0.4–0.4%, chrf 0.09; clear wins 0/1, wins (p<0.05) 0/1
-  //   t5:prompt_tuning: loss fall 1.6–1.6%, chrf 1.22; clear wins 0/1, wins (p<0.05) 0/1
-  //   t5:qlora: loss fall 15.2–15.2%, chrf 0.78; clear wins 0/1, wins (p<0.05) 0/1
-  // T5-micro (undertrained: held-out span-corruption loss 5.91) falls in loss under every
-  // method but its greedy outputs degenerate into repetitions at this budget: no win is required.
+  // standard: the reference's budget (1,000 steps × 32 pairs (both sides ≤ 48 tokens, 70% everyday sentences)) on the micro models. Every fine-tuned method must
+  // beat the untuned base significantly (95% intervals apart or paired bootstrap p < 0.05) with fewer
+  // than 5% degenerate outputs: a collapsed run is a failed test, not a row of the report. The loss
+  // margin is the general 1%; per-method margins are derived from the first standard run on these budgets.
   standard: {
-    default: { minLossDrop: 0.01, beatsBase: false },
-    overrides: {
-      'gpt2:adalora': { minLossDrop: 0.072, beatsBase: true },
-      'gpt2:full': { minLossDrop: 0.02, beatsBase: true },
-      'gpt2:ia3': { minLossDrop: 0.015, beatsBase: true },
-      'gpt2:lora': { minLossDrop: 0.018, beatsBase: true },
-      'gpt2:p_tuning': { minLossDrop: 0.015, beatsBase: true },
-      'gpt2:prefix_tuning': { minLossDrop: 0.014, beatsBase: true },
-      'gpt2:prompt_tuning': { minLossDrop: 0.016, beatsBase: true },
-      'gpt2:qlora': { minLossDrop: 0.018, beatsBase: true },
-      't5:adalora': { minLossDrop: 0.112, beatsBase: false },
-      't5:full': { minLossDrop: 0.084, beatsBase: false },
-      't5:ia3': { minLossDrop: 0.052, beatsBase: false },
-      't5:lora': { minLossDrop: 0.074, beatsBase: false },
-      't5:p_tuning': { minLossDrop: 0.01, beatsBase: false },
-      't5:prefix_tuning': { minLossDrop: null, beatsBase: false },
-      't5:prompt_tuning': { minLossDrop: 0.008, beatsBase: false },
-      't5:qlora': { minLossDrop: 0.075, beatsBase: false },
-    },
+    default: { minLossDrop: 0.01, beatsBase: true, maxDegenerateRate: 0.05 },
   },
   full: {
-    default: { minLossDrop: 0.05, beatsBase: true },
+    default: { minLossDrop: 0.05, beatsBase: true, maxDegenerateRate: 0.05 },
   },
 };

@@ -10,6 +10,7 @@ import { SvdLinear } from '../../plugins/adalora/layer.ts';
 import type { AdaLoraAdapter } from '../../plugins/adalora/model.ts';
 import { readGolden } from '../helpers/golden.ts';
 import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, roundTrip, trainBriefly } from '../helpers/methodKit.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -35,7 +36,7 @@ const x = (base: string) => ({
   decoderInputIds: base === 'tiny-gpt2' ? undefined : [[0, 8, 9], [0, 1, 2]],
 });
 
-describe.skipIf(!baseDir('tiny-gpt2'))('AdaLoRA plugin', () => {
+describe('AdaLoRA plugin', needsShared(baseDir('tiny-gpt2')), () => {
   for (const base of BASES) {
     it(`${base}: trainable counts equal peft's (param_counts_tiny.json; ranknum counts in all_params only)`, () => {
       const model = getPeftModel(loadBase(base), 'adalora', goldenConfig(base));

@@ -11,6 +11,7 @@ import type { PeftModel } from '../../src/peft/peftModel.ts';
 import type { AdaLoraAdapter } from '../../plugins/adalora/model.ts';
 import { ADAPTER_BASES, adapterDir, checkOutputs, loadGoldenAdapter } from '../helpers/adapterGolden.ts';
 import { flat, goldenPath, readGolden } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 interface AllocationStep {
   global_step: number;
@@ -57,8 +58,10 @@ function allocationStep(model: PeftModel, batch: ReturnType<typeof traceBatch>, 
 const modulePath = (goldenKey: string) => goldenKey.replace(/^base_model\.model\./, '').replace(/\.lora_E(\.default)?$/, '');
 
 for (const base of ADAPTER_BASES) {
-  describe.skipIf(!adapterDir(base, 'adalora'))(`${base}__adalora matches peft 0.10`, () => {
-    const golden = readGolden<AdaLoraGolden>('models', 'peft', `${base}__adalora`, 'golden.json');
+  describe(`${base}__adalora matches peft 0.10`, needsShared(adapterDir(base, 'adalora')), () => {
+    // Read when the first test runs: skipped suites are still collected.
+    let cached: AdaLoraGolden | undefined;
+    const golden = () => (cached ??= readGolden<AdaLoraGolden>('models', 'peft', `${base}__adalora`, 'golden.json'));
 
     it('loads the peft adapter: counts, logits, loss with the orthogonality penalty, greedy tokens', () => {
       const { model, golden: g } = loadGoldenAdapter(base, 'adalora', { isTrainable: true });
@@ -72,9 +75,9 @@ for (const base of ADAPTER_BASES) {
     it('update_and_allocate reproduces the allocation trace (budget, mask, every lora_E), then saves the pruned adapter as peft', () => {
       const { model } = loadGoldenAdapter(base, 'adalora', { isTrainable: true });
       const adapter = model.adapter as AdaLoraAdapter;
-      const batch = traceBatch(golden);
+      const batch = traceBatch(golden());
       const eByPath = new Map(model.base.namedParameters().filter(([n]) => n.endsWith('.lora_E')));
-      for (const s of golden.allocation.steps) {
+      for (const s of golden().allocation.steps) {
         const loss = allocationStep(model, batch, s.global_step);
         expect(Math.abs(loss - s.loss_with_orth_reg) / s.loss_with_orth_reg, `step ${s.global_step} loss`).toBeLessThan(1e-5);
         expect(adapter.budgetSchedule(s.global_step), `step ${s.global_step} schedule`).toEqual({ budget: s.budget, maskInd: s.mask_ind });
@@ -86,12 +89,12 @@ for (const base of ADAPTER_BASES) {
               expect.fail(`step ${s.global_step} ${key}[${i}]: got ${got[i]}, want ${w[i]}`);
         }
       }
-      const wantPattern = Object.fromEntries(Object.entries(golden.allocation.rank_pattern).map(([k, v]) => [k.replace(/\.default$/, ''), v]));
+      const wantPattern = Object.fromEntries(Object.entries(golden().allocation.rank_pattern).map(([k, v]) => [k.replace(/\.default$/, ''), v]));
       expect(adapter.config.rank_pattern).toEqual(wantPattern);
       expect(adapter.rankPerModule()).toEqual(
         Object.fromEntries(Object.entries(wantPattern).map(([k, v]) => [k.replace(/\.lora_E$/, ''), v.filter(Boolean).length])),
       );
-      checkOutputs(base, model, golden.allocation.outputs_after_allocation);
+      checkOutputs(base, model, golden().allocation.outputs_after_allocation);
 
       // Saved as peft saves it: tensors cut to the kept ranks, rank_pattern in the config.
       const out = path.join(tmp, `${base}-allocated`);
@@ -114,7 +117,7 @@ for (const base of ADAPTER_BASES) {
     });
   });
 
-  describe.skipIf(!adapterDir(base, 'adalora_allocated'))(`${base}__adalora_allocated (pruned, rank_pattern) loads as in peft`, () => {
+  describe(`${base}__adalora_allocated (pruned, rank_pattern) loads as in peft`, needsShared(adapterDir(base, 'adalora_allocated')), () => {
     it('rebuilds the kept ranks and gives the outputs after allocation', () => {
       const golden = readGolden<AdaLoraGolden>('models', 'peft', `${base}__adalora`, 'golden.json');
       const model = loadPeftModel(loadPretrained(goldenPath('models', base)!), adapterDir(base, 'adalora_allocated')!);

@@ -8,6 +8,7 @@ import { command as paramsCmd } from '../../src/cli/commands/params.ts';
 import { adapterDir, type AdapterGolden } from '../helpers/adapterGolden.ts';
 import { flat, goldenPath, readGolden } from '../helpers/golden.ts';
 import { runInProcess } from '../helpers/cli.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'peft-methods-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,7 +21,7 @@ function inputFile(name: string, content: object): string {
   return p;
 }
 
-describe.skipIf(!adapterDir('tiny-gpt2', 'ia3'))('peft-lab params / logits / generate --adapter with IA³ and AdaLoRA adapters', () => {
+describe('peft-lab params / logits / generate --adapter with IA³ and AdaLoRA adapters', needsShared(adapterDir('tiny-gpt2', 'ia3')), () => {
   for (const [base, method] of [['tiny-gpt2', 'ia3'], ['tiny-t5', 'ia3'], ['tiny-gpt2', 'adalora'], ['tiny-t5-gated', 'adalora']] as const) {
     it(`${base}__${method}: generate and logits reproduce peft's outputs`, async () => {
       const golden = readGolden<AdapterGolden>('models', 'peft', `${base}__${method}`, 'golden.json');

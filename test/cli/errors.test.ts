@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BACKEND_CHOICES, BACKEND_ENV_USAGE } from '../../src/engine/backendChoices.ts';
 import { goldenPath } from '../helpers/golden.ts';
 import { peftLab } from '../helpers/cli.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'peft-cli-err-'));
 const gpt2 = goldenPath('models', 'tiny-gpt2');
@@ -29,10 +31,13 @@ describe('peft-lab help', () => {
     const r = peftLab(['--help']);
     expect(r.status).toBe(0);
     for (const c of ['logits', 'generate', 'params', 'train', 'score']) expect(r.stdout).toContain(c);
+    // The backends it names are the ones backend selection accepts.
+    expect(r.stdout).toContain(`environment: ${BACKEND_ENV_USAGE} forces`);
+    expect(BACKEND_ENV_USAGE).toBe(`PEFT_BACKEND=${BACKEND_CHOICES.join('|')}`);
   });
 });
 
-describe.skipIf(!gpt2)('peft-lab bad input', () => {
+describe('peft-lab bad input', needsShared(gpt2), () => {
   it('unknown command / unknown flag', () => {
     expectOneLine(['frobnicate'], /unknown command 'frobnicate'; valid commands: .*logits/);
     expectOneLine(['logits', '--modle', 'x'], /logits: Unknown option '--modle'/);

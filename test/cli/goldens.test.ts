@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { flat, goldenPath, maxAbsDiff, readGolden } from '../helpers/golden.ts';
 import { peftLab } from '../helpers/cli.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'peft-cli-'));
 let n = 0;
@@ -38,7 +39,7 @@ function genFlags(k: Record<string, number | boolean>): string[] {
  */
 for (const name of ['tiny-gpt2', 'tiny-t5', 'tiny-t5-gated']) {
   const dir = goldenPath('models', name);
-  describe.skipIf(!dir)(`peft-lab logits/generate on ${name}`, () => {
+  describe(`peft-lab logits/generate on ${name}`, needsShared(dir), () => {
     const g = dir ? readGolden<Record<string, unknown>>('models', name, 'golden.json') : {};
     it('logits', () => {
       let input: object, want: number[];
@@ -70,7 +71,7 @@ for (const name of ['tiny-gpt2', 'tiny-t5', 'tiny-t5-gated']) {
   });
 }
 
-describe.skipIf(!goldenPath('models', 'peft', 'tiny-gpt2__lora'))('peft-lab with --adapter (a Python peft adapter)', () => {
+describe('peft-lab with --adapter (a Python peft adapter)', needsShared(goldenPath('models', 'peft', 'tiny-gpt2__lora')), () => {
   it('params, logits and greedy generation match peft', () => {
     const base = goldenPath('models', 'tiny-gpt2')!;
     const adapter = goldenPath('models', 'peft', 'tiny-gpt2__lora')!;
@@ -87,4 +88,19 @@ describe.skipIf(!goldenPath('models', 'peft', 'tiny-gpt2__lora'))('peft-lab with
     expect(gen.status, gen.stderr).toBe(0);
     expect(JSON.parse(gen.stdout).sequences).toEqual(g.outputs.greedy_single!.sequences);
   });
+});
+
+const countsFile = goldenPath('models', 'peft', 'param_counts_tiny.json');
+describe('peft-lab params --adapter counts as peft prints it for every saved method', needsShared(countsFile), () => {
+  // A saved P-tuning / prefix-projection adapter holds only the encoder's output table; peft's count
+  // is that of the trainable setup, encoder and projection included (5,568 for tiny-gpt2 P-tuning).
+  const counts = countsFile ? readGolden<Record<string, { trainable_params: number; all_params: number }>>('models', 'peft', 'param_counts_tiny.json') : {};
+  for (const name of Object.keys(counts).filter((n) => goldenPath('models', 'peft', n)))
+    it(name, () => {
+      const [base] = name.split('__');
+      const p = peftLab(['params', '--model', goldenPath('models', base!)!, '--adapter', goldenPath('models', 'peft', name)!]);
+      expect(p.status, p.stderr).toBe(0);
+      const got = JSON.parse(p.stdout) as Record<string, number>;
+      expect({ trainable_params: got.trainable_params, all_params: got.all_params }).toEqual({ trainable_params: counts[name]!.trainable_params, all_params: counts[name]!.all_params });
+    });
 });

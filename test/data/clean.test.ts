@@ -6,6 +6,7 @@ import { collapseWhitespace, stripControlChars, toNfc } from '../../src/data/cle
 import { loadDataset } from '../../src/data/load.ts';
 import type { Example } from '../../src/data/types.ts';
 import { sharedDatasets } from './helpers.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const ex = (source: string, target: string, id = source): Example => ({ id, source, target, task: 'translation' });
 
@@ -104,7 +105,7 @@ describe('cleanExamples', () => {
 });
 
 const shared = sharedDatasets();
-describe.skipIf(!shared)('cleaning the shared CNN/DailyMail sample', () => {
+describe('cleaning the shared CNN/DailyMail sample', needsShared(shared), () => {
   it('leaves no PTB tokens in the test-split highlights', async () => {
     const ds = await loadDataset('cnn_dailymail', { dataDir: shared! });
     const test = ds.examples.filter((e) => e.domain === 'cnndm-test-frank');

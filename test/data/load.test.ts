@@ -7,6 +7,7 @@ import { prepareDataset } from '../../src/data/prepare.ts';
 import { corpusSummaries } from '../../src/data/summary.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { sharedDatasets, tempDir } from './helpers.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const shared = sharedDatasets();
 
@@ -49,7 +50,7 @@ describe('local files', () => {
   });
 });
 
-describe.skipIf(!shared)('the shared data folder (PEFT_DATA_DIR)', () => {
+describe('the shared data folder (PEFT_DATA_DIR)', needsShared(shared), () => {
   it('maps dataset ids to the shared files', () => {
     const cases: Record<string, string> = {
       opus_books: 'opus-style-en-ru.jsonl',

@@ -3,15 +3,17 @@ import { evaluateOutputs, meanWithCi, scoreQuality } from '../../src/experiment/
 import { compareOnMainMetric, isSignificantlyBetter, pairedBootstrapMeans } from '../../src/experiment/significance.ts';
 import { textType } from '../../src/experiment/textTypes.ts';
 import { goldenPath, readGolden } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 interface Golden {
   cases: { id: string; hypotheses: string[]; references: string[][]; bootstrap?: { label: string; expected: { score: number; mean: number; ci: number } }[] }[];
   paired_tests: { id: string; test_type: string; systems: { name: string; hypotheses: string[] }[]; references: string[][]; results: Record<string, { per_system: { system: string; score: number; p_value: number | null }[] }> }[];
 }
 
-const golden = goldenPath('metrics', 'bleu_chrf.json') ? readGolden<Golden>('metrics', 'bleu_chrf.json') : undefined;
+const goldenFile = goldenPath('metrics', 'bleu_chrf.json');
+const golden = goldenFile ? readGolden<Golden>('metrics', 'bleu_chrf.json') : undefined;
 
-describe.skipIf(!golden)('experiment scoring against sacrebleu 2.6 (golden)', () => {
+describe('experiment scoring against sacrebleu 2.6 (golden)', needsShared(goldenFile), () => {
   it('BLEU, chrF, chrF++ intervals are sacrebleu --confidence (mean ± half-width)', () => {
     const c = golden!.cases.find((x) => x.id === 'pub-c-en-news-sysA')!;
     const q = scoreQuality('translation', c.hypotheses, c.references[0]!, 1000);

@@ -8,6 +8,7 @@ import { modelFamily } from '../../src/models/registry.ts';
 import { getPlugin, pluginForPeftType } from '../../src/peft/plugin.ts';
 import '../../src/peft/getPeftModel.ts';
 import { goldenPath, readGolden } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 /*
  * The trainable-parameter formulas the suites assert against, checked on peft's own counts
@@ -29,7 +30,7 @@ function fixTargets(cfg: Record<string, unknown>): Record<string, unknown> {
   return cfg;
 }
 
-describe.skipIf(!peftDir)('trainable-parameter formulas vs peft', () => {
+describe('trainable-parameter formulas vs peft', needsShared(peftDir), () => {
   it('every tiny golden adapter (param_counts_tiny.json)', () => {
     const counts = readGolden<Record<string, { trainable_params: number }>>('models', 'peft', 'param_counts_tiny.json');
     const dirs = readdirSync(peftDir!).filter((d) => d.includes('__') && counts[d]);

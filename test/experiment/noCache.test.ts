@@ -4,6 +4,7 @@ import { generate } from '../../src/generate/generate.ts';
 import { generateWithoutCache } from '../../src/experiment/noCacheStepper.ts';
 import { loadPretrained } from '../../src/models/hf/loadPretrained.ts';
 import { goldenPath } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -13,7 +14,7 @@ const gpt2 = goldenPath('models', 'tiny-gpt2');
 const t5 = goldenPath('models', 'tiny-t5');
 
 // The no-cache path exists to measure what the KV cache saves: it must decode the same tokens.
-describe.skipIf(!gpt2 || !t5)('decoding without a KV cache', () => {
+describe('decoding without a KV cache', needsShared(gpt2, t5), () => {
   it('gives the same greedy and beam outputs as the cached steppers (GPT-2, left-padded batch; T5)', () => {
     const g = loadPretrained(gpt2!);
     const prompts = { inputIds: [[999, 999, 5, 6, 7], [1, 2, 3, 4, 5]], attentionMask: [[0, 0, 1, 1, 1], [1, 1, 1, 1, 1]] };

@@ -77,6 +77,8 @@ describe('runExperiment', () => {
     expect(o.predictions).toHaveLength(6);
     const adapter = path.join(REPO_ROOT, r.adapter_dir!);
     for (const f of ['adapter_config.json', 'adapter_model.safetensors', 'formatting.json']) expect(existsSync(path.join(adapter, f)), f).toBe(true);
+    // peft's AutoPeftModel loads the base from here.
+    expect(JSON.parse(readFileSync(path.join(adapter, 'adapter_config.json'), 'utf8')).base_model_name_or_path).toBe(models.gpt2.dir);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r); // plain JSON: it travels through vitest's RPC and blob files
   });
 

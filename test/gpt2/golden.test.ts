@@ -7,6 +7,7 @@ import type { LanguageModel } from '../../src/models/registry.ts';
 import { generate } from '../../src/generate/generate.ts';
 import type { StepTrace } from '../../src/generate/tokenByToken.ts';
 import { flat, goldenPath, maxAbsDiff, readGolden, stats, type Stats } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 interface ForwardCase {
   name: string;
@@ -36,7 +37,7 @@ interface Golden {
 
 const dir = goldenPath('models', 'tiny-gpt2');
 
-describe.skipIf(!dir)('tiny-gpt2 matches transformers 4.39', () => {
+describe('tiny-gpt2 matches transformers 4.39', needsShared(dir), () => {
   let model: LanguageModel;
   let golden: Golden;
   beforeAll(async () => {

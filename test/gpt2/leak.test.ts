@@ -5,6 +5,7 @@ import { loadPretrained } from '../../src/models/hf/loadPretrained.ts';
 import { generate } from '../../src/generate/generate.ts';
 import type { GenerationOptions } from '../../src/generate/options.ts';
 import { goldenPath } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const modes: GenerationOptions[] = [
   { strategy: 'greedy', maxNewTokens: 6, eosTokenId: 999, padTokenId: 999 },
@@ -14,7 +15,7 @@ const modes: GenerationOptions[] = [
 
 for (const name of ['tiny-gpt2', 'tiny-t5']) {
   const dir = goldenPath('models', name);
-  describe.skipIf(!dir)(`${name} generation does not leak tensors`, () => {
+  describe(`${name} generation does not leak tensors`, needsShared(dir), () => {
     beforeAll(async () => {
       await initBackend();
     });

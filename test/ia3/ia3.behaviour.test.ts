@@ -8,6 +8,7 @@ import { UserError } from '../../src/util/errors.ts';
 import { Ia3Linear } from '../../plugins/ia3/layer.ts';
 import { readGolden } from '../helpers/golden.ts';
 import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, roundTrip, trainBriefly } from '../helpers/methodKit.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -15,7 +16,7 @@ beforeAll(async () => {
 
 const counts = baseDir('tiny-gpt2') ? readGolden<Record<string, object>>('models', 'peft', 'param_counts_tiny.json') : {};
 
-describe.skipIf(!baseDir('tiny-gpt2'))('IA³ plugin', () => {
+describe('IA³ plugin', needsShared(baseDir('tiny-gpt2')), () => {
   for (const base of BASES) {
     it(`${base}: default targets give peft's trainable counts (param_counts_tiny.json)`, () => {
       const model = getPeftModel(loadBase(base), 'ia3');

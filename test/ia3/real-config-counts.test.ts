@@ -3,6 +3,7 @@ import { initBackend } from '../../src/engine/backend.ts';
 import { modelFamily } from '../../src/models/registry.ts';
 import { getPeftModel } from '../../src/peft/getPeftModel.ts';
 import { goldenPath, readGolden } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 interface RealCounts {
   models: Record<
@@ -27,7 +28,7 @@ const file = goldenPath('models', 'peft', 'param_counts_real_configs.json');
  * the 4-bit base) against peft's LoRA numbers, since peft counts a Params4bit as numel(packed) × 2 —
  * on t5-small only, as quantizing the bigger models in plain JS takes seconds.
  */
-describe.skipIf(!file)('IA³, AdaLoRA and QLoRA counts on the real configs (param_counts_real_configs.json)', () => {
+describe('IA³, AdaLoRA and QLoRA counts on the real configs (param_counts_real_configs.json)', needsShared(file), () => {
   const real = file ? readGolden<RealCounts>('models', 'peft', 'param_counts_real_configs.json') : { models: {} };
   for (const [name, m] of Object.entries(real.models)) {
     const withQlora = name === 't5-small';

@@ -4,6 +4,7 @@ import { rougeScorer, type RougeScore } from '../../src/metrics/rouge.ts';
 import { rougeBootstrapAggregate } from '../../src/metrics/rougeBootstrap.ts';
 import { defaultRougeTokenizer } from '../../src/metrics/rougeTokenizer.ts';
 import { expectClose, metricsGoldenPath, readMetricsGolden, type RougeGolden, type RougeTriple } from './golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 // Every check of ../shared/golden/metrics/rouge.json (rouge-score 0.1.2, nltk 3.8 Porter), to 1e-9.
 
@@ -16,7 +17,7 @@ function expectTriple(actual: RougeScore, expected: RougeTriple, what: string): 
   expectClose(actual.fmeasure, expected.fmeasure, `${what} fmeasure`);
 }
 
-describe.skipIf(!available)('rouge-score 0.1.2 goldens', () => {
+describe('rouge-score 0.1.2 goldens', needsShared(metricsGoldenPath('rouge.json')), () => {
   const cases = golden?.cases ?? [];
 
   it('has score, score_multi, aggregate and stemmer vectors', () => {

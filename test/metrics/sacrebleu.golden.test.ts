@@ -15,6 +15,7 @@ import {
   type SacreCase,
   type SacreCheck,
 } from './golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 // Every check of ../shared/golden/metrics/bleu_chrf.json (sacrebleu 2.6.0), to 1e-9.
 
@@ -75,7 +76,7 @@ function checkOne(c: SacreCase, check: SacreCheck): void {
   }
 }
 
-describe.skipIf(!available)('sacrebleu 2.6.0 goldens: BLEU, chrF, chrF++, TER', () => {
+describe('sacrebleu 2.6.0 goldens: BLEU, chrF, chrF++, TER', needsShared(metricsGoldenPath('bleu_chrf.json')), () => {
   const cases = golden?.cases ?? [];
   it('has cases of both kinds', () => {
     expect(cases.some((c) => c.kind === 'sentence')).toBe(true);

@@ -14,6 +14,7 @@ import {
   type BleuChrfGolden,
   type RougeGolden,
 } from './golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 // `peft-lab score` end to end: spawn the CLI on temp files and compare with the goldens.
 
@@ -39,9 +40,7 @@ function cli(args: string[]): { status: number | null; stdout: string; stderr: s
 
 const ourVersion = (sig: string) => sig.replace(/\|version:peft-lab:[^|]*$/, `|version:${SACREBLEU_VERSION}`);
 
-const haveGoldens = metricsGoldenPath('bleu_chrf.json') !== undefined && metricsGoldenPath('rouge.json') !== undefined;
-
-describe.skipIf(!haveGoldens)('peft-lab score on golden inputs', () => {
+describe('peft-lab score on golden inputs', needsShared(metricsGoldenPath('bleu_chrf.json'), metricsGoldenPath('rouge.json')), () => {
   it('corpus BLEU, chrF, chrF++, TER and their bootstrap CIs equal sacrebleu 2.6.0', () => {
     const g = readMetricsGolden<BleuChrfGolden>('bleu_chrf.json');
     // Text files hold one right-stripped line per segment: take a one-reference corpus that fits.

@@ -20,6 +20,7 @@ import {
   type TerOptionsJson,
 } from './golden.ts';
 import { bleuFromJson, chrfFromJson, terFromJson } from './fromJson.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 // sacrebleu's bootstrap CIs and paired tests from bleu_chrf.json. The README's rule: numbers from
 // the given resample indices must match exactly (here to 1e-9); since we also reproduce numpy's
@@ -53,7 +54,7 @@ function checkPaired(results: PairedMetricResult[], p: PairedJson): void {
   }
 }
 
-describe.skipIf(!available)('sacrebleu 2.6.0 goldens: bootstrap CIs and paired tests', () => {
+describe('sacrebleu 2.6.0 goldens: bootstrap CIs and paired tests', needsShared(metricsGoldenPath('bleu_chrf.json')), () => {
   const g = golden!;
   const indices = g?.bootstrap_resample_indices.indices ?? [];
   const withBootstrap = (g?.cases ?? []).filter((c) => c.bootstrap);

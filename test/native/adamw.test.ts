@@ -3,9 +3,10 @@ import { tf } from '../../src/engine/tf.ts';
 import { loadNative } from '../../src/engine/native/addon.ts';
 import { adamwStep } from '../../src/engine/native/adamw.ts';
 import { AdamW } from '../../src/train/adamw.ts';
+import { NATIVE_MISSING, skipUnless } from '../helpers/skip.ts';
 
 /** The fused AdamW step against the Trainer's optimizer (tfjs ops), over several steps. */
-describe.skipIf(!loadNative())('adamwStep', () => {
+describe('adamwStep', skipUnless(loadNative(), NATIVE_MISSING), () => {
   for (const backend of ['wasm', 'cpu'])
     it(`matches src/train/adamw.ts on ${backend} (with and without weight decay)`, async () => {
       await tf.setBackend(backend);

@@ -9,6 +9,7 @@ import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { expectTensorsClose as close } from '../helpers/tensorClose.ts';
 import { loadNative } from '../../src/engine/native/addon.ts';
 import { attendCached, type CachedAttentionInput } from '../../src/engine/native/attention.ts';
+import { NATIVE_MISSING, skipUnless } from '../helpers/skip.ts';
 
 const RUNS = Number(process.env.PEFT_PROPERTY_RUNS ?? 40);
 
@@ -28,7 +29,7 @@ function reference(i: CachedAttentionInput): { out: Tensor; key: Tensor; value: 
   return { out, key, value };
 }
 
-describe.skipIf(!loadNative())('attendCached ↔ tfjs attention with a KV cache', () => {
+describe('attendCached ↔ tfjs attention with a KV cache', skipUnless(loadNative(), NATIVE_MISSING), () => {
   for (const backend of ['wasm', 'cpu']) {
     it(`${backend}: random shapes, fused or separate q/k/v, bias per batch / head or shared, masked keys`, async () => {
       await tf.setBackend(backend);

@@ -9,6 +9,7 @@ import { expectTensorsClose as close } from '../helpers/tensorClose.ts';
 import { crossEntropyComposite as crossEntropy, geluNewComposite as geluNew } from '../../src/engine/composite.ts';
 import { loadNative } from '../../src/engine/native/addon.ts';
 import { causalLMLossFused, crossEntropyFused, geluNewFused, layerNormFused } from '../../src/engine/native/fused.ts';
+import { NATIVE_MISSING, skipUnless } from '../helpers/skip.ts';
 
 /** HF's causal-LM loss from composite ops: slice the logits, shift the labels. */
 function causalLMLoss(logits: Tensor, labels: Tensor): Tensor {
@@ -29,7 +30,7 @@ function valueAndGrads(f: (...xs: Tensor[]) => Tensor, xs: Tensor[], seed: numbe
   });
 }
 
-describe.skipIf(!loadNative())('fused operations equal their tfjs formulations', () => {
+describe('fused operations equal their tfjs formulations', skipUnless(loadNative(), NATIVE_MISSING), () => {
   for (const backend of ['wasm', 'cpu']) {
     describe(backend, () => {
       it('geluNewFused ↔ geluNew', async () => {

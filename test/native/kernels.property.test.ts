@@ -9,6 +9,7 @@ import { tf } from '../../src/engine/tf.ts';
 import { loadNative, type NativeAddon } from '../../src/engine/native/addon.ts';
 import { accessFor } from '../../src/engine/native/access.ts';
 import { NATIVE_KERNELS } from '../../src/engine/native/kernels.ts';
+import { NATIVE_MISSING, skipUnless } from '../helpers/skip.ts';
 
 const addon = loadNative();
 const RUNS = Number(process.env.PEFT_PROPERTY_RUNS ?? 40);
@@ -84,7 +85,7 @@ const posDim = fc.integer({ min: 1, max: 37 });
 // Shapes favouring the edges: 0, 1 and sizes around the micro-tile widths.
 const edgeDim = fc.oneof(fc.constantFrom(0, 1, 2, 5, 6, 7, 8, 15, 16, 17, 33), dim);
 
-describe.skipIf(!addon)('native kernels equal the tfjs kernels', () => {
+describe('native kernels equal the tfjs kernels', skipUnless(addon, NATIVE_MISSING), () => {
   for (const backendName of ['wasm', 'cpu']) {
     describe(backendName, () => {
       beforeAll(async () => {

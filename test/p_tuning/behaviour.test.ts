@@ -1,6 +1,7 @@
 import { beforeAll, describe, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend.ts';
 import { expectCachedStepsMatchRecompute, expectGenerateRuns, expectTrains, freshModel } from '../prompt_tuning/behaviour.ts';
+import { NEEDS_TINY_BASES } from '../prompt_tuning/promptGolden.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -14,7 +15,7 @@ const VARIANTS: [string, Record<string, unknown>, string[]][] = [
 
 for (const base of ['tiny-gpt2', 'tiny-t5']) {
   for (const [label, config, trainOn] of VARIANTS) {
-    describe(`P-tuning (${label}) on ${base}`, () => {
+    describe(`P-tuning (${label}) on ${base}`, NEEDS_TINY_BASES, () => {
       it('cached generation steps equal full recomputation (virtual tokens only on the first step)', () => {
         const model = freshModel(base, 'p_tuning', config);
         expectCachedStepsMatchRecompute(model);

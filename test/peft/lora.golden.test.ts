@@ -3,6 +3,7 @@ import { tf } from '../../src/engine/tf.ts';
 import { initBackend } from '../../src/engine/backend.ts';
 import { ADAPTER_BASES, adapterDir, checkOutputs, loadGoldenAdapter } from '../helpers/adapterGolden.ts';
 import { flat, stats } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -10,7 +11,7 @@ beforeAll(async () => {
 
 for (const base of ADAPTER_BASES) {
   for (const method of ['lora', 'lora_rslora', 'lora_allconv']) {
-    describe.skipIf(!adapterDir(base, method))(`${base}__${method} matches peft 0.10`, () => {
+    describe(`${base}__${method} matches peft 0.10`, needsShared(adapterDir(base, method)), () => {
       it('loads the peft adapter: counts, logits, loss and greedy tokens', () => {
         const { model, golden } = loadGoldenAdapter(base, method);
         const { printed: _printed, ...counts } = golden.param_counts as typeof golden.param_counts & { printed?: string };

@@ -7,6 +7,7 @@ import { getPeftModel } from '../../src/peft/getPeftModel.ts';
 import { readSafetensorsHeader } from '../../src/models/safetensors.ts';
 import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, roundTrip } from '../helpers/methodKit.ts';
 import { goldenPath } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -22,7 +23,7 @@ const arbConfig = fc.record({
 });
 
 for (const base of BASES) {
-  describe.skipIf(!baseDir(base))(`LoRA properties on ${base}`, () => {
+  describe(`LoRA properties on ${base}`, needsShared(baseDir(base)), () => {
     const model0 = () => loadBase(base);
     const enc = base !== 'tiny-gpt2';
     const lora = ({ seed, ...cfg }: typeof arbConfig extends fc.Arbitrary<infer C> ? C : never, targets: readonly string[]) =>
@@ -83,7 +84,7 @@ for (const base of BASES) {
   });
 }
 
-describe.skipIf(!goldenPath('models', 'peft', 'tiny-gpt2__lora'))('what we save is what Python peft writes', () => {
+describe('what we save is what Python peft writes', needsShared(goldenPath('models', 'peft', 'tiny-gpt2__lora')), () => {
   it('same adapter_config.json fields and values, same tensor names, shapes and dtypes', () => {
     const golden = goldenPath('models', 'peft', 'tiny-gpt2__lora')!;
     const m = getPeftModel(loadBase('tiny-gpt2'), 'lora', { r: 4, lora_alpha: 8, target_modules: ['c_attn'], base_model_name_or_path: 'tiny-gpt2' });

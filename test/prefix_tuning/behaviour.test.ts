@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend.ts';
 import { getPlugin, pluginForPeftType } from '../../src/peft/plugin.ts';
 import { expectCachedStepsMatchRecompute, expectGenerateRuns, expectTrains, freshModel } from '../prompt_tuning/behaviour.ts';
+import { NEEDS_TINY_BASES } from '../prompt_tuning/promptGolden.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -16,7 +17,7 @@ const VARIANTS: [string, string, Record<string, unknown>, boolean][] = [
 
 for (const base of ['tiny-gpt2', 'tiny-t5']) {
   for (const [label, plugin, config, train] of VARIANTS) {
-    describe(`${label} on ${base}`, () => {
+    describe(`${label} on ${base}`, NEEDS_TINY_BASES, () => {
       it('cached generation steps equal full recomputation (prefix as past_key_values, mask grown)', () => {
         const model = freshModel(base, plugin, config);
         expectCachedStepsMatchRecompute(model);
@@ -33,7 +34,7 @@ for (const base of ['tiny-gpt2', 'tiny-t5']) {
   }
 }
 
-describe('P-tuning v2 is prefix tuning under its paper name', () => {
+describe('P-tuning v2 is prefix tuning under its paper name', NEEDS_TINY_BASES, () => {
   it('same parameters, same outputs, saved as PREFIX_TUNING (which loads as prefix_tuning)', () => {
     const a = freshModel('tiny-gpt2', 'prefix_tuning', { num_virtual_tokens: 3 }, 5);
     const b = freshModel('tiny-gpt2', 'p_tuning_v2', { num_virtual_tokens: 3 }, 5);

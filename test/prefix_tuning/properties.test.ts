@@ -13,7 +13,7 @@ import type { LanguageModel } from '../../src/models/registry.ts';
 import { getPeftModel } from '../../src/peft/getPeftModel.ts';
 import type { PeftModel } from '../../src/peft/peftModel.ts';
 import { maxAbsDiff } from '../helpers/golden.ts';
-import { baseModel } from '../prompt_tuning/promptGolden.ts';
+import { baseModel, NEEDS_TINY_BASES } from '../prompt_tuning/promptGolden.ts';
 
 const bases: Record<string, LanguageModel> = {};
 beforeAll(async () => {
@@ -43,7 +43,7 @@ function withTable(model: PeftModel, table: Tensor): void {
   model.adapter.loadStateDict(new Map([['prompt_embeddings', table]]), 'test');
 }
 
-describe('a prefix holding the base model\'s own keys/values for z equals the base model on z·x', () => {
+describe('a prefix holding the base model\'s own keys/values for z equals the base model on z·x', NEEDS_TINY_BASES, () => {
   it('GPT-2: logits and loss of the real tokens', () => {
     fc.assert(
       fc.property(
@@ -113,7 +113,7 @@ describe('a prefix holding the base model\'s own keys/values for z equals the ba
   });
 });
 
-describe('T5 cross-attention prefix (transformers 4.39 semantics)', () => {
+describe('T5 cross-attention prefix (transformers 4.39 semantics)', NEEDS_TINY_BASES, () => {
   it('is ignored unless the encoder length equals num_virtual_tokens, where it replaces the encoder keys/values', () => {
     const base = bases.t5!;
     const model = getPeftModel(base, 'prefix_tuning', { num_virtual_tokens: 3 }, { seed: 1 });

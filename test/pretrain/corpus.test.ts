@@ -5,9 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_SPLIT, corpusSplits } from '../../src/experiment/corpus.ts';
 import { buildPretrainCorpus, textKey, type PretrainCorpus } from '../../src/pretrain/corpus.ts';
 import type { Example } from '../../src/data/index.ts';
-import { DATASETS, headLines } from './helpers.ts';
+import { DATASETS, headLines, SHARED } from './helpers.ts';
+import { needsShared } from '../helpers/skip.ts';
 
-describe('the pretraining corpus never contains held-out text', () => {
+describe('the pretraining corpus never contains held-out text', needsShared(SHARED), () => {
   let corpus: PretrainCorpus;
   const heldOut = new Map<string, Example[]>();
   const trainIds = new Map<string, Set<string>>();

@@ -19,7 +19,8 @@ import { buildSpanCorruptionExamples } from '../../src/pretrain/spanCorruption.t
 import { SPECIAL_TOKENS, sentinelIds } from '../../src/pretrain/tokenizer.ts';
 import { REPO_ROOT } from '../../src/util/paths.ts';
 import { peftLab } from '../helpers/cli.ts';
-import { DATASETS } from './helpers.ts';
+import { DATASETS, SHARED } from './helpers.ts';
+import { needsShared, skipUnless } from '../helpers/skip.ts';
 
 const ROOT = path.join(REPO_ROOT, 'fixtures/models');
 const present = ['gpt2-micro', 't5-micro'].every((p) => existsSync(path.join(ROOT, p, 'model.safetensors')));
@@ -31,11 +32,13 @@ function dirBytes(dir: string): number {
   }, 0);
 }
 
-describe.skipIf(!present)('shipped base models (fixtures/models)', () => {
+describe('shipped base models (fixtures/models)', skipUnless(present, 'the micro base models are missing from fixtures/models'), () => {
   let validationTexts: string[] = [];
 
   beforeAll(async () => {
     await initBackend();
+    // Only the held-out loss check reads the shared corpus.
+    if (!SHARED) return;
     const { splits } = await corpusSplits('opus_books', { dataDir: DATASETS });
     validationTexts = splits.validation.slice(0, 300).flatMap((e) => [e.source, e.target]);
   }, 120_000);
@@ -58,7 +61,7 @@ describe.skipIf(!present)('shipped base models (fixtures/models)', () => {
       expect(sentinelIds((t) => tok.tokenToId(t))).toEqual(Array.from({ length: 100 }, (_, i) => 8191 - i));
     });
 
-    it(`${name}: reaches the recorded held-out loss, well below the unigram entropy`, () => {
+    it(`${name}: reaches the recorded held-out loss, well below the unigram entropy`, { ...needsShared(SHARED), timeout: 120_000 }, () => {
       const dir = path.join(ROOT, name);
       const recorded = JSON.parse(readFileSync(path.join(dir, 'pretrain_result.json'), 'utf8')) as PretrainResult;
       const tok = loadTokenizer(dir);
@@ -72,9 +75,11 @@ describe.skipIf(!present)('shipped base models (fixtures/models)', () => {
       const loss = meanLoss(model, examples, 8, 0);
       model.dispose();
       expect(loss).toBeLessThan(recorded.unigram_entropy - 1);
-      // opus sentences only (the record mixes in Debian text), so allow some distance
-      expect(Math.abs(loss - recorded.heldout_loss)).toBeLessThan(1.0);
-    }, 120_000);
+      // opus sentences only (the record mixes in Debian text), so allow some distance; T5's record is
+      // per objective of its pretraining mixture, and this checks the span-corruption one
+      const reference = recorded.heldout_loss_by_objective?.span_corruption ?? recorded.heldout_loss;
+      expect(Math.abs(loss - reference)).toBeLessThan(1.0);
+    });
   }
 
   it('gpt2-micro answers `peft-lab logits`', () => {

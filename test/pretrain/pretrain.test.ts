@@ -13,9 +13,10 @@ import { runPretraining, WallClockCosine, type PretrainResult } from '../../src/
 import { trainSharedTokenizer, writeTokenizerFiles } from '../../src/pretrain/tokenizer.ts';
 import { peftLab } from '../helpers/cli.ts';
 import { corpusLines, SHARED } from './helpers.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const VOCAB = 700;
-const GOLDEN = path.join(SHARED, 'golden/models');
+const GOLDEN = path.join(SHARED ?? '', 'golden/models');
 const keysOf = (file: string) => Object.keys(JSON.parse(readFileSync(file, 'utf8')) as object).sort();
 
 function tinyCorpus(): PretrainCorpus {
@@ -25,7 +26,7 @@ function tinyCorpus(): PretrainCorpus {
   return { train: docs(train), validation: docs(heldOut), sources: [], droppedSentences: 0, droppedDocuments: 0, split: CORPUS_SPLIT };
 }
 
-describe('peft-lab pretrain on tiny configs', () => {
+describe('peft-lab pretrain on tiny configs', needsShared(SHARED), () => {
   const root = mkdtempSync(path.join(tmpdir(), 'pretrain-'));
   const tokDir = path.join(root, 'tokenizer');
   const corpus = tinyCorpus();
@@ -50,6 +51,8 @@ describe('peft-lab pretrain on tiny configs', () => {
       preset: 't5-micro',
       outDir: t5Dir,
       workDir: path.join(root, 'work-t5'),
+      // Half prefix-LM examples, half span corruption: the mixture of --prefix-lm-rate's default.
+      prefixLmRate: 0.5,
       configOverrides: { d_model: 32, d_kv: 8, num_heads: 2, d_ff: 64, num_layers: 1, num_decoder_layers: 1, vocab_size: VOCAB },
     });
   }, 300_000);
@@ -79,10 +82,14 @@ describe('peft-lab pretrain on tiny configs', () => {
   it('trains: the loss falls, the held-out loss is measured on the shipped F16 weights', () => {
     for (const r of [gpt2, t5]) {
       expect(r.steps).toBe(4);
-      expect(r.final_train_loss).toBeLessThan(r.first_loss);
       expect(r.heldout_loss).toBeGreaterThan(0);
-      expect(r.samples).toHaveLength(4);
     }
+    // T5's batches mix two objectives of different difficulty, so its step losses are not comparable.
+    expect(gpt2.final_train_loss).toBeLessThan(gpt2.first_loss);
+    expect(t5.objective).toMatchObject({ type: 'span_corruption+prefix_lm', prefix_lm_rate: 0.5 });
+    expect(gpt2.samples).toHaveLength(4);
+    expect(t5.samples).toHaveLength(6); // 4 span fills, 2 prefix-LM continuations
+    expect(Object.keys(t5.heldout_loss_by_objective ?? {}).sort()).toEqual(['prefix_lm', 'span_corruption']);
     const log = readFileSync(path.join(gpt2Dir, 'pretrain_loss.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss?: number; eval_loss?: number });
     expect(log.filter((e) => e.loss !== undefined).map((e) => e.step)).toEqual([1, 2, 3, 4]);
     expect(log.filter((e) => e.eval_loss !== undefined).map((e) => e.step)).toEqual([2, 4]);
@@ -146,7 +153,18 @@ describe('peft-lab pretrain on tiny configs', () => {
       initFrom: gpt2Dir,
     });
     expect(stage2.init_from).toBe(gpt2Dir);
-    expect(readFileSync(path.join(root, 'gpt2-stage2', 'model.safetensors')).equals(readFileSync(path.join(gpt2Dir, 'model.safetensors')))).toBe(true);
+    // Equal as numbers, not as bytes: a weight stored as ±0 that gets a 1e-12 step rounds back to a
+    // zero whose sign is that of the step, which depends on the kernel path (AVX-512, AVX2, generic).
+    const stage2Bytes = readFileSync(path.join(root, 'gpt2-stage2', 'model.safetensors'));
+    const stage1Bytes = readFileSync(path.join(gpt2Dir, 'model.safetensors'));
+    expect(stage2Bytes.length).toBe(stage1Bytes.length);
+    const differing: number[] = [];
+    for (let i = 0; i < stage1Bytes.length; i += 2) {
+      const a = stage2Bytes.readUInt16LE(i);
+      const b = stage1Bytes.readUInt16LE(i);
+      if (a !== b && (a | b) !== 0x8000) differing.push(i);
+    }
+    expect(differing).toEqual([]);
     expect(stage2.heldout_loss).toBeCloseTo(gpt2.heldout_loss, 6);
     await expect(
       runPretraining({ ...common, preset: 't5-micro', outDir: path.join(root, 'bad'), workDir: path.join(root, 'work-bad'), initFrom: gpt2Dir, configOverrides: { d_model: 32, d_kv: 8, num_heads: 2, d_ff: 64, num_layers: 1, num_decoder_layers: 1, vocab_size: VOCAB } }),

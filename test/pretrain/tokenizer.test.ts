@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,20 +11,13 @@ import {
   trainSharedTokenizer,
   writeTokenizerFiles,
 } from '../../src/pretrain/tokenizer.ts';
-import { corpusLines } from './helpers.ts';
+import { corpusLines, SHARED } from './helpers.ts';
+import { rustTokenizers, RUST_TOKENIZERS_MISSING } from '../helpers/rustTokenizers.ts';
+import { needsShared, skipUnless } from '../helpers/skip.ts';
 
 const VOCAB = 1200;
-const rust = (() => {
-  try {
-    return createRequire(import.meta.url)('tokenizers') as {
-      Tokenizer: { fromString(s: string): { encode(s: string): Promise<{ getIds(): number[] }>; decode(ids: number[], skip: boolean): Promise<string> } };
-    };
-  } catch {
-    return undefined;
-  }
-})();
 
-describe('the shared EN+RU tokenizer of the micro presets', () => {
+describe('the shared EN+RU tokenizer of the micro presets', needsShared(SHARED), () => {
   let json: TokenizerJson;
   let dirGpt2: string;
   let dirT5: string;
@@ -75,10 +67,10 @@ describe('the shared EN+RU tokenizer of the micro presets', () => {
     expect(t.encode('a <extra_id_0> b', { addSpecialTokens: false })).toContain(VOCAB - 1);
   });
 
-  it.skipIf(!rust)('is read identically by HF tokenizers (Rust, npm `tokenizers`), both flavours', async () => {
+  it('is read identically by HF tokenizers (Rust, npm `tokenizers`), both flavours', skipUnless(rustTokenizers, RUST_TOKENIZERS_MISSING), async () => {
     for (const dir of [dirGpt2, dirT5]) {
       const ours = loadTokenizer(dir);
-      const r = rust!.Tokenizer.fromString(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
+      const r = rustTokenizers!.Tokenizer.fromString(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
       for (const text of [...heldOut, 'Hello <extra_id_3> world', '<|startoftext|>Привет<sep>hi<|endoftext|>']) {
         const ids = (await r.encode(text)).getIds();
         expect(ours.encode(text), text).toEqual(ids);

@@ -10,7 +10,8 @@ import { getPeftModel } from '../../src/peft/getPeftModel.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { sharedDir } from '../../src/util/paths.ts';
 import { maxAbsDiff } from '../helpers/golden.ts';
-import { baseModel } from './promptGolden.ts';
+import { baseModel, NEEDS_TINY_BASES } from './promptGolden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const bases: Record<string, LanguageModel> = {};
 beforeAll(async () => {
@@ -33,8 +34,8 @@ function rowsOf(model: ReturnType<typeof getPeftModel>, base: LanguageModel, ids
   return { rows, got, want };
 }
 
-describe('prompt tuning initialisation', () => {
-  it.skipIf(!tokenizerDir('gpt2'))('TEXT (GPT-2 tokenizer): the rows are the embeddings of the text\'s tokens, repeated to num_virtual_tokens', () => {
+describe('prompt tuning initialisation', NEEDS_TINY_BASES, () => {
+  it('TEXT (GPT-2 tokenizer): the rows are the embeddings of the text\'s tokens, repeated to num_virtual_tokens', needsShared(tokenizerDir('gpt2')), () => {
     const dir = tokenizerDir('gpt2')!;
     const text = 'in the of and';
     const ids = loadTokenizer(dir).encode(text);
@@ -51,7 +52,7 @@ describe('prompt tuning initialisation', () => {
     model.adapter.dispose();
   });
 
-  it.skipIf(!tokenizerDir('t5'))('TEXT (T5 SentencePiece): tokens include </s>; the table has 2·num_virtual_tokens rows, cut from the text', () => {
+  it('TEXT (T5 SentencePiece): tokens include </s>; the table has 2·num_virtual_tokens rows, cut from the text', needsShared(tokenizerDir('t5')), () => {
     const dir = tokenizerDir('t5')!;
     const text = 'in the of and';
     const ids = loadTokenizer(dir).encode(text);
@@ -68,7 +69,7 @@ describe('prompt tuning initialisation', () => {
     model.adapter.dispose();
   });
 
-  it.skipIf(!tokenizerDir('gpt2'))('TEXT with token ids outside the model\'s vocabulary is refused', () => {
+  it('TEXT with token ids outside the model\'s vocabulary is refused', needsShared(tokenizerDir('gpt2')), () => {
     const dir = tokenizerDir('gpt2')!;
     const make = () =>
       getPeftModel(bases.gpt2!, 'prompt_tuning', {
@@ -109,7 +110,7 @@ describe('prompt tuning initialisation', () => {
   });
 });
 
-describe('config errors name the field and what is valid', () => {
+describe('config errors name the field and what is valid', NEEDS_TINY_BASES, () => {
   const cases: [string, string, Record<string, unknown>, RegExp][] = [
     ['gpt2', 'prompt_tuning', {}, /'num_virtual_tokens' is required/],
     ['gpt2', 'prompt_tuning', { num_virtual_tokens: 0 }, /'num_virtual_tokens' must be an integer >= 1/],
@@ -136,7 +137,7 @@ describe('config errors name the field and what is valid', () => {
     });
 });
 
-describe('loading saved adapters', () => {
+describe('loading saved adapters', NEEDS_TINY_BASES, () => {
   it('P-tuning and prefix projection save only the encoder output: loading them as trainable is refused', () => {
     for (const [plugin, config] of [
       ['p_tuning', { num_virtual_tokens: 3, encoder_hidden_size: 8 }],

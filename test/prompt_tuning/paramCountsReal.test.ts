@@ -8,6 +8,7 @@ import { modelFamily } from '../../src/models/registry.ts';
 import { getPeftModel } from '../../src/peft/getPeftModel.ts';
 import { pluginForPeftType } from '../../src/peft/plugin.ts';
 import { goldenPath, readGolden } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 interface RealCounts {
   models: Record<
@@ -26,7 +27,7 @@ beforeAll(async () => {
   await initBackend();
 });
 
-describe.skipIf(!goldenPath('models', 'peft', 'param_counts_real_configs.json'))('real-size configs: counts equal peft\'s', () => {
+describe('real-size configs: counts equal peft\'s', needsShared(goldenPath('models', 'peft', 'param_counts_real_configs.json')), () => {
   it('gpt2, t5-small, t5-base × prompt tuning, prefix tuning (± projection), P-tuning', () => {
     const golden = readGolden<RealCounts>('models', 'peft', 'param_counts_real_configs.json');
     let checked = 0;

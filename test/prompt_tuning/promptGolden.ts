@@ -16,6 +16,7 @@ import { getPeftModel } from '../../src/peft/getPeftModel.ts';
 import type { PeftModel } from '../../src/peft/peftModel.ts';
 import { ADAPTER_BASES, adapterDir, checkOutputs, loadGoldenAdapter } from '../helpers/adapterGolden.ts';
 import { goldenPath, maxAbsDiff, readGolden } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 export { ADAPTER_BASES };
 
@@ -27,6 +28,9 @@ export function readTensors(file: string): Map<string, Tensor> {
 export function goldenConfig(base: string, method: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(adapterDir(base, method)!, 'adapter_config.json'), 'utf8')) as Record<string, unknown>;
 }
+
+/** Test options: skip unless the golden tiny-gpt2 and tiny-t5 (in ../shared) are present. */
+export const NEEDS_TINY_BASES = needsShared(goldenPath('models', 'tiny-gpt2'), goldenPath('models', 'tiny-t5'));
 
 export function baseModel(base: string): LanguageModel {
   return loadPretrained(goldenPath('models', base)!);
@@ -61,7 +65,7 @@ function probe(model: LanguageModel) {
 /** The golden suite of one prompt-learning method on every base. */
 export function promptGoldenSuite(method: string, plugin: string): void {
   for (const base of ADAPTER_BASES) {
-    describe.skipIf(!adapterDir(base, method))(`${base}__${method} matches peft 0.10`, () => {
+    describe(`${base}__${method} matches peft 0.10`, needsShared(adapterDir(base, method)), () => {
       it('the saved peft adapter gives the golden logits, loss and greedy tokens', () => {
         const { model, golden } = loadGoldenAdapter(base, method);
         checkOutputs(base, model, golden.outputs);

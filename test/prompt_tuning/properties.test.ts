@@ -14,7 +14,7 @@ import { getPlugin } from '../../src/peft/plugin.ts';
 import { PeftModel } from '../../src/peft/peftModel.ts';
 import type { AttachContext } from '../../src/peft/plugin.ts';
 import { maxAbsDiff } from '../helpers/golden.ts';
-import { baseModel } from './promptGolden.ts';
+import { baseModel, NEEDS_TINY_BASES } from './promptGolden.ts';
 
 const bases: Record<string, LanguageModel> = {};
 beforeAll(async () => {
@@ -55,7 +55,7 @@ const paddedBatch = (maxT: number) =>
       labels: rows.map((r) => r.toks.map((t, i) => (i < r.len ? t : -100))),
     }));
 
-describe('prompt tuning from a text equals the base model with that text prepended', () => {
+describe('prompt tuning from a text equals the base model with that text prepended', NEEDS_TINY_BASES, () => {
   it('GPT-2: logits [B, nvt+T, V] and loss', () => {
     fc.assert(
       fc.property(ids(998, 1, 5), paddedBatch(7), (z, x) => {

@@ -10,6 +10,7 @@ import { command as dequantize } from '../../src/cli/commands/dequantize.ts';
 import { dequantizeNf4, quantizeNf4 } from '../../plugins/qlora/nf4.ts';
 import { NF4_STATE_SUFFIX, loadQuantizedFile } from '../../plugins/qlora/quantizedFile.ts';
 import { runInProcess } from '../helpers/cli.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'peft-quantize-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,7 +70,7 @@ describe('peft-lab quantize / dequantize', () => {
     expect(restored.tensors.get('a.bias')).toEqual(tensors.get('a.bias'));
   });
 
-  it.skipIf(!tinyGpt2)('quantizes tiny-gpt2 and reports the bits per parameter held', async () => {
+  it('quantizes tiny-gpt2 and reports the bits per parameter held', needsShared(tinyGpt2), async () => {
     const q = path.join(dir, 'gpt2-q.safetensors');
     const single = await runCommand(quantize, { input: tinyGpt2!, output: path.join(dir, 'gpt2-q1.safetensors') });
     const double = await runCommand(quantize, { input: tinyGpt2!, output: q, 'double-quant': true });

@@ -11,6 +11,7 @@ import {
   unpackNf4Codes,
 } from '../../plugins/qlora/nf4.ts';
 import { dequantizeAbsmax, dynamicMap, quantizeDynamic } from '../../plugins/qlora/doubleQuant.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 interface Nf4Case {
   name: string;
@@ -59,7 +60,7 @@ function maxAbsError(x: Float32Array, y: Float32Array): number {
   return m;
 }
 
-describe.skipIf(!golden)('NF4 and double quantization match bitsandbytes (nf4/golden.json)', () => {
+describe('NF4 and double quantization match bitsandbytes (nf4/golden.json)', needsShared(golden ? goldenFile : undefined), () => {
   const g = golden!;
 
   it('uses the NF4 code and the kernel thresholds (float32 midpoints of neighbouring codes)', () => {

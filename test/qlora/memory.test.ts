@@ -7,6 +7,7 @@ import { measureTrainingStep, type StepMeasurement } from '../../plugins/qlora/m
 import { quantizedWeightsReport } from '../../plugins/qlora/model.ts';
 import { copyTask } from '../helpers/toyTask.ts';
 import { baseDir, loadBase } from '../helpers/methodKit.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -14,7 +15,7 @@ beforeAll(async () => {
 
 const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
 
-describe.skipIf(!baseDir('tiny-gpt2'))('training-step memory and time per method (tiny models)', () => {
+describe('training-step memory and time per method (tiny models)', needsShared(baseDir('tiny-gpt2')), () => {
   it('QLoRA holds less at the peak of a training step than LoRA on float32 weights; every method is measured', async () => {
     const rows: Record<string, unknown>[] = [];
     for (const base of ['tiny-gpt2', 'tiny-t5'] as const) {

@@ -20,6 +20,7 @@ import { DOUBLE_QUANT_BLOCKSIZE } from '../../plugins/qlora/doubleQuant.ts';
 import { adapterDir } from '../helpers/adapterGolden.ts';
 import { readGolden } from '../helpers/golden.ts';
 import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, trainBriefly } from '../helpers/methodKit.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -56,7 +57,7 @@ const x = (base: string) => ({
   decoderInputIds: base === 'tiny-gpt2' ? undefined : [[0, 8, 9], [0, 1, 2]],
 });
 
-describe.skipIf(!baseDir('tiny-gpt2'))('QLoRA plugin', () => {
+describe('QLoRA plugin', needsShared(baseDir('tiny-gpt2')), () => {
   it("counts like peft on a 4-bit base (Params4bit numel × 2): the same numbers as LoRA's golden", () => {
     for (const base of BASES) {
       const { printed, ...want } = counts[`${base}__lora`] as { printed: string };

@@ -114,6 +114,7 @@ export function makeExperiment(s: FixtureSpec): ExperimentResult {
       copied_source: 0,
       distinct_outputs: 20,
     },
+    degeneration: { outputs: 24, empty: 0, one_word_dominant: 1, degenerate: 1, degenerate_rate: 1 / 24, distinct_outputs: 20, distinct_per_input: 20 / 24 },
     examples: [
       { id: 'ex1', domain: 'tatoeba', source: 'I see you | every now and then.', reference: 'Я вижу тебя время от времени.', prediction: `${s.label} output one` },
       { id: 'ex2', domain: 'wmt', source: 'Not sleeping, his eyes were open.', reference: 'Не спал, его глаза были открыты.', prediction: `${s.label} output two` },

@@ -45,4 +45,15 @@ describe('rule-based recommendations', () => {
     expect(recs.find((r) => r.rule === 'full fine-tuning')!.text).toContain('Not worth it here: the best adapter LoRA r=8 α=16 (2.50 [2.00, 3.00]) is at least as good as full fine-tuning');
     expect(recs.some((r) => r.rule === 'quality per parameter')).toBe(false);
   });
+
+  it('leave collapsed runs out of every rule and name them', () => {
+    const input = reportInput([{ task: 'translation', family: 'gpt2' }]);
+    const full = input.tests.map((t) => t.meta?.experiment).find((e) => e?.method === 'full')!;
+    full.degeneration = { outputs: 24, empty: 2, one_word_dominant: 10, degenerate: 12, degenerate_rate: 0.5, distinct_outputs: 3, distinct_per_input: 0.125 };
+    const recs = buildReport(input).view.recommendations;
+    const by = (rule: string) => recs.find((r) => r.rule === rule)?.text;
+    expect(by('collapsed runs')).toBe('1 of 4 runs collapsed and are left out of every recommendation: full fine-tuning (50.0% degenerate outputs, 3 distinct of 24).');
+    expect(by('best quality')).toMatch(/^LoRA r=8 α=16: chrF 7\.00/);
+    expect(by('full fine-tuning')).toBeUndefined();
+  });
 });

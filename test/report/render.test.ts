@@ -55,7 +55,7 @@ describe('REPORT.md rendering', () => {
     expect(md).toContain('| full fine-tuning | beam | 13.00 [12.00, 14.00] | 2.00 [1.50, 2.50] | 10.00 [9.00, 11.00] | 250 | 2.0 |');
     expect(md).toContain('everyday (Tatoeba) (n=14)');
     expect(md).toContain('I see you \\| every now and then.');
-    expect(md).toMatch(/\| LoRA r=8 α=16 \| 24 \| 0 \| \d+ \(3\) \|/);
+    expect(md).toMatch(/\| LoRA r=8 α=16 \| 24 \| 0 \| 1 \(4\.17%\) \| \d+ \(3\) \|/);
     expect(md).toContain('— best quality.** full fine-tuning: chrF 12.00 [11.50, 12.50]');
     expect(md).toContain('— full fine-tuning.** Worth it here');
     expect(md).not.toContain('Synthetic data');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDir } from '../../src/util/paths.ts';
 import { numel, readSafetensors, readSafetensorsHeader, serializeSafetensors, type Tensor } from '../../src/models/safetensors.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const shared = sharedDir();
 const models = shared ? path.join(shared, 'golden', 'models') : '';
@@ -14,7 +15,7 @@ function sha256F32(t: Tensor): string {
   return createHash('sha256').update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)).digest('hex');
 }
 
-describe.skipIf(!haveGolden)('safetensors on the golden checkpoints', () => {
+describe('safetensors on the golden checkpoints', needsShared(haveGolden ? models : undefined), () => {
   for (const model of ['tiny-gpt2', 'tiny-t5', 'tiny-t5-gated']) {
     it(`${model}/model.safetensors: every tensor matches the golden SHA-256 of its float32 bytes`, () => {
       const file = path.join(models, model, 'model.safetensors');

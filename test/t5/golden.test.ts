@@ -6,6 +6,7 @@ import type { LanguageModel } from '../../src/models/registry.ts';
 import { generate } from '../../src/generate/generate.ts';
 import type { StepTrace } from '../../src/generate/tokenByToken.ts';
 import { flat, goldenPath, maxAbsDiff, readGolden, stats, type Stats } from '../helpers/golden.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 interface T5Golden {
   encoder: { input_ids: number[][]; attention_mask: number[][]; last_hidden_state: unknown; last_hidden_state_stats: Stats; hidden_states_stats: Stats[] };
@@ -32,7 +33,7 @@ for (const flavor of ['tiny-t5', 'tiny-t5-gated'] as const) {
     return worst;
   };
 
-  describe.skipIf(!dir)(`${flavor} matches transformers 4.39`, () => {
+  describe(`${flavor} matches transformers 4.39`, needsShared(dir), () => {
     let model: LanguageModel;
     let g: T5Golden;
     beforeAll(async () => {

@@ -2,9 +2,10 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTokenizer, type HfTokenizer } from '../../src/models/tokenizers/index.ts';
-import { corpusPairs, GPT2_DIR, REFERENCE, ReferenceByteLevelBpe } from './helpers.ts';
+import { corpusPairs, GPT2_DIR, REFERENCE, ReferenceByteLevelBpe, SHARED } from './helpers.ts';
+import { needsShared } from '../helpers/skip.ts';
 
-describe('GPT-2 tokenizer (tokenizer.json via @huggingface/tokenizers)', () => {
+describe('GPT-2 tokenizer (tokenizer.json via @huggingface/tokenizers)', needsShared(SHARED), () => {
   let tok: HfTokenizer;
   let ref: ReferenceByteLevelBpe;
   beforeAll(() => {

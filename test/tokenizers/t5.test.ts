@@ -13,7 +13,8 @@ import {
   type HfTokenizer,
 } from '../../src/models/tokenizers/index.ts';
 import { UserError } from '../../src/util/errors.ts';
-import { corpusPairs, REFERENCE, T5_MODEL } from './helpers.ts';
+import { corpusPairs, REFERENCE, SHARED, T5_MODEL } from './helpers.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 /** A tiny protobuf writer, to build ModelProto messages the reader has never seen. */
 function varint(n: bigint): number[] {
@@ -85,7 +86,7 @@ describe('SentencePiece .model reader', () => {
     expect(() => parseSentencePieceModel(good.slice(0, 20), 'cut.model')).toThrow(UserError);
   });
 
-  it('reads the real T5 model', () => {
+  it('reads the real T5 model', needsShared(SHARED), () => {
     const m = parseSentencePieceModel(readFileSync(T5_MODEL));
     expect(m.pieces.length).toBe(32101);
     expect(m.pieces[2]).toEqual({ piece: '<s>', score: 0, type: PieceType.Control });
@@ -95,7 +96,7 @@ describe('SentencePiece .model reader', () => {
   });
 });
 
-describe('T5 tokenizer converted from SentencePiece', () => {
+describe('T5 tokenizer converted from SentencePiece', needsShared(SHARED), () => {
   let tok: HfTokenizer;
   const warnings: string[] = [];
   beforeAll(() => {

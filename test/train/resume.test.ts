@@ -6,6 +6,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../../src/util/paths.ts';
 import { goldenPath } from '../helpers/golden.ts';
 import { copyTask } from '../helpers/toyTask.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const gpt2Dir = goldenPath('models', 'tiny-gpt2');
 const CLI = path.join(REPO_ROOT, 'bin', 'peft-lab.mjs');
@@ -36,7 +37,7 @@ const losses = (dir: string) =>
     // Timings differ between runs; everything the optimisation produced must not.
     .map(({ step, epoch, loss, learning_rate, grad_norm }) => ({ step, epoch, loss, learning_rate, grad_norm }));
 
-describe.skipIf(!gpt2Dir)('peft-lab train: kill and --resume', () => {
+describe('peft-lab train: kill and --resume', needsShared(gpt2Dir), () => {
   it('a run killed mid-way resumes from its last checkpoint and continues the same loss curve', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'peft-resume-'));
     const data = path.join(root, 'data.jsonl');

@@ -11,6 +11,7 @@ import { Trainer } from '../../src/train/trainer.ts';
 import { lrMultiplier } from '../../src/train/schedule.ts';
 import { goldenPath } from '../helpers/golden.ts';
 import { copyTask } from '../helpers/toyTask.ts';
+import { needsShared } from '../helpers/skip.ts';
 
 const gpt2Dir = goldenPath('models', 'tiny-gpt2');
 const t5Dir = goldenPath('models', 'tiny-t5');
@@ -32,7 +33,7 @@ describe('learning-rate schedules (transformers get_scheduler)', () => {
   });
 });
 
-describe.skipIf(!gpt2Dir || !t5Dir)('Trainer', () => {
+describe('Trainer', needsShared(gpt2Dir, t5Dir), () => {
   it('LoRA on tiny GPT-2 learns a copy task (loss falls well below its start)', async () => {
     const model = getPeftModel(loadPretrained(gpt2Dir!), 'lora', { r: 8, lora_alpha: 16, target_modules: ['c_attn', 'c_proj', 'c_fc'] }, { seed: 3 });
     const args = parseTrainingArguments({ output_dir: tmp(), max_steps: 120, learning_rate: 1e-2, per_device_train_batch_size: 16, warmup_steps: 5, logging_steps: 20, seed: 7 });

@@ -40,6 +40,18 @@ function readPredictions(file: string): PredictionLine[] {
   return out;
 }
 
+/** sacrebleu's default is 1000; far beyond 100,000 the intervals do not move, only the memory does. */
+export const MAX_BOOTSTRAP_SAMPLES = 100_000;
+/** Each resample holds one index per example (4 bytes): keep the whole set well under a gigabyte. */
+const MAX_RESAMPLED_INDICES = 100_000_000;
+
+function checkBootstrapWork(samples: number, examples: number): void {
+  if (samples * examples > MAX_RESAMPLED_INDICES)
+    throw new UserError(
+      `evaluate: --bootstrap ${samples} over ${examples} examples is ${samples * examples} resampled indices; use --bootstrap <= ${Math.floor(MAX_RESAMPLED_INDICES / examples)} for this many examples`,
+    );
+}
+
 export const command: Command = {
   name: 'evaluate',
   summary: "score predictions against references with the task's metrics and 95% bootstrap intervals",
@@ -53,7 +65,7 @@ export const command: Command = {
     const task = taskFlag(values, 'evaluate');
     const predFile = requireString(values, 'predictions', 'evaluate');
     const refFile = requireString(values, 'references', 'evaluate');
-    const nSamples = optInt(values, 'bootstrap', { min: 2 }) ?? 1000;
+    const nSamples = optInt(values, 'bootstrap', { min: 2, max: MAX_BOOTSTRAP_SAMPLES }) ?? 1000;
     const preds = readPredictions(predFile);
     const refs = await readTaskRows(refFile, task, { requireTarget: true });
     const byId = new Map(refs.map((r) => [r.id, r]));
@@ -68,6 +80,7 @@ export const command: Command = {
       const r = byId.get(p.id)!;
       return { id: p.id, domain: r.domain, source: r.source, reference: r.target, prediction: p.prediction, truncated: p.truncated };
     });
+    checkBootstrapWork(nSamples, rows.length);
     const e = evaluateOutputs(task, rows, { bootstrapSamples: nSamples, examplesShown: 0 });
     printJson({ task, examples: rows.length, main_metric: MAIN_METRIC[task], metrics: e.quality, per_domain: e.per_domain, errors: e.errors });
   },

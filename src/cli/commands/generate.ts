@@ -3,6 +3,7 @@ import { generate } from '../../generate/generate.ts';
 import type { GenerationOptions, Strategy } from '../../generate/options.ts';
 import { UserError } from '../../util/errors.ts';
 import { optFloat, optInt, printJson, requireString, type ArgValues, type Command } from '../command.ts';
+import { positionLimit } from '../../models/registry.ts';
 import { readInputFile } from '../inputs.ts';
 import { loadModelForCli } from '../loadModel.ts';
 
@@ -58,7 +59,7 @@ export const command: Command = {
   async run(values) {
     await initBackend();
     const model = await loadModelForCli(requireString(values, 'model', 'generate'), values.adapter as string | undefined);
-    const inp = readInputFile(requireString(values, 'input', 'generate'), model.vocabSize);
+    const inp = readInputFile(requireString(values, 'input', 'generate'), model.vocabSize, positionLimit(model));
     const opts = decodingFromFlags(values, specialIds(model.config));
     const r = generate(model, { inputIds: inp.input_ids, attentionMask: inp.attention_mask }, opts);
     printJson(r.sequencesScores ? { sequences: r.sequences, sequences_scores: r.sequencesScores } : { sequences: r.sequences });

@@ -1,7 +1,8 @@
 import { tf } from '../../engine/tf.ts';
 import { initBackend } from '../../engine/backend.ts';
 import { UserError } from '../../util/errors.ts';
-import { printJson, requireString, type Command } from '../command.ts';
+import { DenseArray, printJsonStreamed, requireString, type Command } from '../command.ts';
+import { positionLimit } from '../../models/registry.ts';
 import { readInputFile } from '../inputs.ts';
 import { loadModelForCli } from '../loadModel.ts';
 
@@ -13,7 +14,7 @@ export const command: Command = {
   async run(values) {
     await initBackend();
     const model = await loadModelForCli(requireString(values, 'model', 'logits'), values.adapter as string | undefined);
-    const inp = readInputFile(requireString(values, 'input', 'logits'), model.vocabSize);
+    const inp = readInputFile(requireString(values, 'input', 'logits'), model.vocabSize, positionLimit(model));
     if (model.isEncoderDecoder && !inp.decoder_input_ids)
       throw new UserError(`${model.modelType} is an encoder-decoder: the input file needs "decoder_input_ids"`);
     const logits = tf.tidy(() => {
@@ -25,7 +26,10 @@ export const command: Command = {
         decoderInputIds: inp.decoder_input_ids ? t2(inp.decoder_input_ids) : undefined,
       }).logits;
     });
-    printJson({ logits: logits.arraySync() });
-    logits.dispose();
+    try {
+      await printJsonStreamed({ logits: new DenseArray(logits.shape, logits.dataSync()) });
+    } finally {
+      logits.dispose();
+    }
   },
 };

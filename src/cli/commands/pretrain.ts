@@ -4,6 +4,7 @@ import { isPresetName, PRESET_NAMES } from '../../pretrain/presets.ts';
 import { runPretraining, runTokenizerStep } from '../../pretrain/pretrain.ts';
 import { dataDirFromEnv } from '../../data/index.ts';
 import { sharedDir } from '../../util/paths.ts';
+import { OPTIMIZERS, type OptimizerName } from '../../train/arguments.ts';
 import { UserError } from '../../util/errors.ts';
 import { optFloat, optInt, printJson, requireString, type Command } from '../command.ts';
 
@@ -14,13 +15,21 @@ function pretrainDataDir(): string {
   return dir;
 }
 
+function optimOption(v: unknown): OptimizerName | undefined {
+  if (v === undefined) return undefined;
+  if (!(OPTIMIZERS as readonly unknown[]).includes(v)) throw new UserError(`--optim '${String(v)}' is not known; valid: ${OPTIMIZERS.join(', ')}`);
+  return v as OptimizerName;
+}
+
 export const command: Command = {
   name: 'pretrain',
   summary: 'train the shared tokenizer, or pretrain the gpt2-micro / t5-micro base models from scratch',
   usage:
     'peft-lab pretrain --preset tokenizer --out DIR [--vocab-size 8192]\n' +
     '       peft-lab pretrain --preset gpt2-micro|t5-micro --out DIR --tokenizer DIR (--minutes N | --max-steps N) [--resume]\n' +
-    '             [--work-dir DIR] [--init-from MODEL_DIR] [--batch-size 16] [--learning-rate 2e-3] [--seed 42] [--quiet]\n' +
+    '             [--work-dir DIR] [--init-from MODEL_DIR] [--batch-size 16] [--learning-rate 2e-3 (GPT-2), 1e-2 (T5)] [--seed 42] [--quiet]\n' +
+    '             [--prefix-lm-rate 0.5]   (t5-micro: share of prefix-LM examples beside span corruption)\n' +
+    '             [--optim adamw_torch|adamw_scale]   (default adamw_scale for t5-micro at lr 1e-2: steps relative to each weight\'s RMS)\n' +
     '  data: the TRAIN split (CORPUS_SPLIT) of the shared corpora in PEFT_DATA_DIR (default ../shared/datasets)\n' +
     '  the tokenizer step writes tokenizer.json (+ config, stats); a model step writes an HF model directory\n' +
     '  (config.json, model.safetensors in F16, tokenizer files, pretrain_loss.jsonl, pretrain_result.json);\n' +
@@ -38,6 +47,8 @@ export const command: Command = {
     'vocab-size': { type: 'string' },
     'batch-size': { type: 'string' },
     'learning-rate': { type: 'string' },
+    'prefix-lm-rate': { type: 'string' },
+    optim: { type: 'string' },
     seed: { type: 'string' },
     quiet: { type: 'boolean' },
   },
@@ -59,6 +70,9 @@ export const command: Command = {
     const learningRate = optFloat(values, 'learning-rate');
     if (learningRate !== undefined && !(learningRate > 0)) throw new UserError(`--learning-rate must be > 0, got ${learningRate}`);
     const maxSteps = optInt(values, 'max-steps', { min: 1 });
+    const prefixLmRate = optFloat(values, 'prefix-lm-rate');
+    if (prefixLmRate !== undefined && !(prefixLmRate >= 0 && prefixLmRate <= 1))
+      throw new UserError(`--prefix-lm-rate must be between 0 and 1, got ${prefixLmRate}`);
     if (minutes === undefined && maxSteps === undefined && values.resume !== true)
       throw new UserError('pretrain: give --minutes N (a wall-clock budget) or --max-steps N (or --resume a run)');
     await initBackend();
@@ -74,6 +88,8 @@ export const command: Command = {
       resume: values.resume === true,
       batchSize: optInt(values, 'batch-size', { min: 1 }),
       learningRate,
+      prefixLmRate,
+      optim: optimOption(values.optim),
       seed,
       quiet: values.quiet === true,
       command: `peft-lab pretrain ${process.argv.slice(3).join(' ')}`,

@@ -10,6 +10,7 @@ import type { ModelInput, LayerKV, ModelOutput } from '../outputs.ts';
 import type { GPT2Config } from './config.ts';
 import { nextDropoutSeed } from '../../engine/random.ts';
 import { attendCached } from '../../engine/native/attention.ts';
+import { UserError } from '../../util/errors.ts';
 
 export class GPT2Attention extends Module {
   c_attn: LinearLike;
@@ -159,7 +160,9 @@ export class GPT2LMHeadModel extends Module {
     const embeds = input.inputsEmbeds ?? t.wte.forward(input.inputIds!); // [B,T,C]
     const [B, T] = embeds.shape as [number, number, number];
     if (P + T > this.config.n_positions)
-      throw new Error(`sequence of ${P + T} tokens exceeds n_positions=${this.config.n_positions}`);
+      throw new UserError(
+        `the sequence needs ${P + T} positions (cached, virtual and new tokens) but the model has n_positions=${this.config.n_positions}: shorten the input or generate fewer tokens`,
+      );
     const positionIds =
       input.positionIds ?? tf.tile(tf.range(P, P + T, 1, 'int32').reshape([1, T]), [B, 1]);
     let x = tf.add(embeds, t.wpe.forward(positionIds));

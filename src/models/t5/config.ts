@@ -1,4 +1,5 @@
 import { UserError } from '../../util/errors.ts';
+import { sizeField, type ConfigSizes } from '../hf/configSizes.ts';
 
 /** The fields of Hugging Face's T5Config that change the computation (mT5 and flan-T5 share it). */
 export interface T5Config {
@@ -56,8 +57,44 @@ export function feedForward(c: T5Config): { gated: boolean; act: string } {
 export function t5Config(raw: Record<string, unknown>, source = 'config.json'): T5Config {
   const c = { ...T5_DEFAULTS, ...raw } as T5Config;
   if (raw.num_decoder_layers === undefined || raw.num_decoder_layers === null) c.num_decoder_layers = c.num_layers;
+  t5Sizes(raw, source);
   const { act } = feedForward(c);
   if (!['relu', 'gelu_new', 'gelu', 'silu'].includes(act))
     throw new UserError(`${source}: feed_forward_proj '${c.feed_forward_proj}' is not supported; valid: relu, gated-gelu, gated-silu`);
   return c;
+}
+
+/** The sizes of a T5 config (defaults applied, each checked) and where the checkpoint shows them. */
+export function t5Sizes(raw: Record<string, unknown>, source = 'config.json'): ConfigSizes {
+  const d = T5_DEFAULTS;
+  const V = sizeField(raw, 'vocab_size', d.vocab_size, source);
+  const D = sizeField(raw, 'd_model', d.d_model, source);
+  const kv = sizeField(raw, 'd_kv', d.d_kv, source);
+  const ff = sizeField(raw, 'd_ff', d.d_ff, source);
+  const L = sizeField(raw, 'num_layers', d.num_layers, source);
+  const Ld = raw.num_decoder_layers === null || raw.num_decoder_layers === undefined ? L : sizeField(raw, 'num_decoder_layers', L, source);
+  const H = sizeField(raw, 'num_heads', d.num_heads, source);
+  const buckets = sizeField(raw, 'relative_attention_num_buckets', d.relative_attention_num_buckets, source);
+  sizeField(raw, 'relative_attention_max_distance', d.relative_attention_max_distance, source);
+  const proj = raw.feed_forward_proj ?? d.feed_forward_proj;
+  if (typeof proj !== 'string') throw new UserError(`${source}: feed_forward_proj must be a string such as "relu" or "gated-gelu", got ${JSON.stringify(proj)}`);
+  const gated = proj.startsWith('gated-');
+  const untied = raw.tie_word_embeddings === false;
+  const attn = 4 * D * H * kv;
+  const mlp = (gated ? 3 : 2) * D * ff;
+  const enc0 = 'encoder.block.0.layer.0.SelfAttention';
+  return {
+    fields: [
+      { field: 'vocab_size', value: V, tensor: 'shared.weight', axis: 0 },
+      { field: 'd_model', value: D, tensor: 'shared.weight', axis: 1 },
+      { field: 'd_kv', value: kv, tensor: `${enc0}.q.weight`, axis: 0, per: H },
+      { field: 'num_heads', value: H, tensor: `${enc0}.relative_attention_bias.weight`, axis: 1 },
+      { field: 'relative_attention_num_buckets', value: buckets, tensor: `${enc0}.relative_attention_bias.weight`, axis: 0 },
+      { field: 'd_ff', value: ff, tensor: `encoder.block.0.layer.1.DenseReluDense.${gated ? 'wi_0' : 'wi'}.weight`, axis: 0 },
+      { field: 'num_layers', value: L, layers: 'encoder.block' },
+      { field: 'num_decoder_layers', value: Ld, layers: 'decoder.block' },
+      ...(untied ? [{ field: 'vocab_size', value: V, tensor: 'lm_head.weight', axis: 0 }] : []),
+    ],
+    parameters: V * D * (untied ? 2 : 1) + L * (attn + mlp + 2 * D) + Ld * (2 * attn + mlp + 3 * D) + 2 * buckets * H + 2 * D,
+  };
 }
