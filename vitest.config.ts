@@ -16,6 +16,7 @@ export default defineConfig({
     // Spawned `peft-lab` runs the TypeScript under test, not a build in dist/ (test/cli/launcher.test.ts
     // checks the build against it).
     env: { PEFT_CLI_SOURCES: '1' },
+    setupFiles: ['test/helpers/setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

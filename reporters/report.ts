@@ -5,7 +5,8 @@
  * (`vitest --merge-reports --reporter=./reporters/report.ts`): the meta travels in the blob files, and
  * the report orders everything by the suites' grid, not by arrival.
  *
- * Runs without experiment tests (e.g. `npm test`) write nothing.
+ * Runs without experiment tests (e.g. `npm test`) write nothing. A run of part of the grid merges into
+ * the report already in its folder (src/report/merge.ts) instead of replacing it.
  */
 import path from 'node:path';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
@@ -60,6 +61,8 @@ export default class PeftLabReportReporter implements Reporter {
     const profiles = [...new Set(tests.flatMap((t) => (t.meta?.experiment ? [t.meta.experiment.profile] : [])))].sort();
     const dir = reportDir(profiles);
     const written = writeReport({ tests, bench: readBenchJson(benchJsonFor(dir)), generated_at: new Date().toISOString() }, dir);
-    process.stderr.write(`\nPEFT Lab report: ${path.relative(process.cwd(), written.file) || written.file} (${written.charts.length} charts)\n`);
+    const kept = written.view.carried.map((c) => c.block);
+    const keptNote = kept.length ? `; kept from an earlier run: ${kept.join(', ')}` : '';
+    process.stderr.write(`\nPEFT Lab report: ${path.relative(process.cwd(), written.file) || written.file} (${written.charts.length} charts${keptNote})\n`);
   }
 }

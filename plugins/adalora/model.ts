@@ -3,13 +3,13 @@ import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { Rng } from '../../src/engine/random.ts';
 import type { LinearLike } from '../../src/models/linear.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
-import type { AdapterInstance, AttachContext } from '../../src/peft/plugin.ts';
+import type { AdapterInstance, AdapterTrainingState, AttachContext, JsonValue } from '../../src/peft/plugin.ts';
 import { assignFromStateDict, PEFT_PREFIX, toPeftStateDict } from '../../src/peft/stateDict.ts';
 import { findTargets } from '../../src/peft/targets.ts';
 import { UserError } from '../../src/util/errors.ts';
 import type { AdaLoraConfig } from './config.ts';
 import { SvdLinear } from './layer.ts';
-import { RankAllocator, type ParamState, type RankPattern } from './rankAllocator.ts';
+import { RankAllocator, type ImportanceAverages, type ParamState, type RankPattern } from './rankAllocator.ts';
 
 /** The attached AdaLoRA adapter, with the allocation state for results and parity checks. */
 export interface AdaLoraAdapter extends AdapterInstance<AdaLoraConfig> {
@@ -32,6 +32,20 @@ function selectRanks(t: Tensor, keep: boolean[], axis: 0 | 1): Tensor {
   const idx = keep.flatMap((k, i) => (k ? [i] : []));
   if (idx.length === 0) return tf.zeros(axis === 0 ? [0, t.shape[1]!] : [t.shape[0]!, 0]);
   return tf.tidy(() => tf.gather(t, tf.tensor1d(idx, 'int32'), axis));
+}
+
+/** A rank pattern read back from a checkpoint: null, or kept-triplet flags for known `<path>.lora_E` keys. */
+function parseSavedPattern(v: JsonValue | undefined, keys: ReadonlySet<string>, source: string): RankPattern | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'object' || Array.isArray(v)) throw new UserError(`${source}: AdaLoRA 'rank_pattern' must be an object or null`);
+  const out: RankPattern = {};
+  for (const [k, flags] of Object.entries(v)) {
+    if (!keys.has(k)) throw new UserError(`${source}: AdaLoRA 'rank_pattern' names '${k}', which this config does not adapt`);
+    if (!Array.isArray(flags) || !flags.every((b): b is boolean => typeof b === 'boolean'))
+      throw new UserError(`${source}: AdaLoRA 'rank_pattern' entry '${k}' must be a list of true/false`);
+    out[k] = flags;
+  }
+  return out;
 }
 
 /** Injects AdaLoRA (SVD-form LoRA with rank allocation) into every targeted linear layer. */
@@ -120,6 +134,42 @@ export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: 
     }
   };
 
+  // Checkpoint names follow peft's RankAllocator attributes (exp_avg_ipt, exp_avg_unc) per parameter.
+  const AVG_IPT = '.exp_avg_ipt';
+  const AVG_UNC = '.exp_avg_unc';
+
+  const trainingState = (): AdapterTrainingState => {
+    const tensors = new Map<string, Tensor>();
+    for (const [name, a] of allocator.importanceAverages()) {
+      tensors.set(name + AVG_IPT, tf.tensor1d(a.avgIpt, 'float32'));
+      tensors.set(name + AVG_UNC, tf.tensor1d(a.avgUnc, 'float32'));
+    }
+    // The pattern decides which triplets the remaining steps keep zeroed, and is saved with the adapter.
+    return { tensors, values: { rank_pattern: config.rank_pattern } };
+  };
+
+  const loadTrainingState = (state: AdapterTrainingState, source: string): void => {
+    const sizes = new Map(svdParams().map(([n, v]) => [n, v.size]));
+    const averages = new Map<string, ImportanceAverages>();
+    for (const [key, t] of state.tensors) {
+      const suffix = [AVG_IPT, AVG_UNC].find((s) => key.endsWith(s));
+      const name = suffix ? key.slice(0, -suffix.length) : key;
+      const size = sizes.get(name);
+      if (!suffix || size === undefined)
+        throw new UserError(`${source}: unexpected AdaLoRA training state '${key}' (a checkpoint of a different config?)`);
+      if (t.size !== size)
+        throw new UserError(`${source}: AdaLoRA training state '${key}' has ${t.size} values, '${name}' has ${size} (a checkpoint of a different config?)`);
+      const a = averages.get(name) ?? { avgIpt: new Float32Array(0), avgUnc: new Float32Array(0) };
+      a[suffix === AVG_IPT ? 'avgIpt' : 'avgUnc'] = Float32Array.from(t.dataSync());
+      averages.set(name, a);
+    }
+    for (const [name, a] of averages)
+      if (a.avgIpt.length !== a.avgUnc.length)
+        throw new UserError(`${source}: AdaLoRA training state for '${name}' lacks ${a.avgIpt.length ? AVG_UNC : AVG_IPT}`);
+    config.rank_pattern = parseSavedPattern(state.values.rank_pattern, new Set(layers.map(([path]) => `${path}.lora_E`)), source);
+    allocator.loadImportanceAverages(averages);
+  };
+
   const rankPerModule = (): Record<string, number> =>
     Object.fromEntries(
       layers.map(([path, l]) => {
@@ -163,6 +213,8 @@ export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: 
     afterOptimizerStep(step, grads) {
       if (!config.inference_mode) updateAndAllocate(step, grads);
     },
+    trainingState,
+    loadTrainingState,
     updateAndAllocate,
     budgetSchedule(step) {
       const [budget, maskInd] = allocator.budgetSchedule(step, totalStep());

@@ -49,6 +49,12 @@ interface Ema {
 
 export type RankPattern = Record<string, boolean[]>;
 
+/** The running averages of one parameter, what later steps read (peft's exp_avg_ipt, exp_avg_unc). */
+export interface ImportanceAverages {
+  avgIpt: Float32Array;
+  avgUnc: Float32Array;
+}
+
 export class RankAllocator {
   readonly initBudget: number;
   readonly targetBudget: number;
@@ -64,6 +70,23 @@ export class RankAllocator {
 
   resetImportance(): void {
     this.ema.clear();
+  }
+
+  /**
+   * Copies of the running averages by parameter name, for a checkpoint. The last step's raw
+   * importance is left out: every update overwrites it before reading it.
+   */
+  importanceAverages(): Map<string, ImportanceAverages> {
+    return new Map([...this.ema].map(([name, e]) => [name, { avgIpt: e.avgIpt.slice(), avgUnc: e.avgUnc.slice() }]));
+  }
+
+  /** Replaces the running averages with checkpointed ones (copied), so the next update continues them. */
+  loadImportanceAverages(averages: ReadonlyMap<string, ImportanceAverages>): void {
+    this.ema.clear();
+    for (const [name, { avgIpt, avgUnc }] of averages) {
+      if (avgIpt.length !== avgUnc.length) throw new Error(`AdaLoRA: '${name}' has ${avgIpt.length} importance averages but ${avgUnc.length} uncertainty averages`);
+      this.ema.set(name, { ipt: new Float32Array(avgIpt.length), avgIpt: avgIpt.slice(), avgUnc: avgUnc.slice() });
+    }
   }
 
   /** peft's budget_schedule(step) → [budget, mask_ind]. */

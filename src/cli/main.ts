@@ -1,4 +1,5 @@
 import { BACKEND_ENV_USAGE } from '../engine/backendChoices.ts';
+import { describeEnvironmentError } from '../util/envErrors.ts';
 import { UserError } from '../util/errors.ts';
 import { parseCommandArgs, type Command } from './command.ts';
 
@@ -68,6 +69,14 @@ main(process.argv.slice(2)).then(
     if (e instanceof UserError) {
       process.stderr.write(`peft-lab: ${e.message.replace(/\n/g, ' ')}\n`);
       exitAfterFlush(2);
+      return;
+    }
+    // A full disk, a read-only or misplaced path: the user's machine to fix, not a bug to report.
+    const env = describeEnvironmentError(e);
+    if (env) {
+      process.stderr.write(`peft-lab: ${env.replace(/\n/g, ' ')}\n`);
+      if (process.env.PEFT_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+      exitAfterFlush(1);
       return;
     }
     // An internal failure: still one line by default; PEFT_DEBUG=1 shows the stack for bug reports.

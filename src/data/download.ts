@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { UserError } from '../util/errors.ts';
 
@@ -18,6 +20,22 @@ export interface DownloadOptions {
   retryDelayMs?: number;
   /** Checks the complete file before it is renamed into place; a throw deletes it (a corrupt download never enters the cache). */
   validate?: (partPath: string) => Promise<void> | void;
+  /**
+   * What the file must be, from metadata the server publishes apart from the file (the Hub's LFS
+   * size and sha256, or a git blob's size and sha1): checked before `validate`, and the transfer is
+   * stopped as soon as it runs past `size`.
+   */
+  expected?: ExpectedFile;
+  /** The most bytes accepted; `hint` says how to raise it, for the error. */
+  sizeLimit?: { bytes: number; hint: string };
+}
+
+export interface ExpectedFile {
+  size: number;
+  /** Hex sha256 of the content (Git LFS oid). */
+  sha256?: string;
+  /** Hex sha1 of the git blob ("blob <size>\0" + content): files the Hub stores in git, not LFS. */
+  gitSha1?: string;
 }
 
 export interface DownloadResult {
@@ -95,11 +113,21 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
       const len = res.headers.get('content-length');
       if (len !== null) total = Number(len);
     }
+    const tooLarge = (bytes: number) => tooLargeError(url, bytes, opts);
+    if (total !== undefined && tooLarge(total)) {
+      await res.body?.cancel();
+      await unlink(part).catch(() => {});
+      throw tooLarge(total)!;
+    }
     const fh = await open(part, offset > 0 ? 'a' : 'w');
     let written = offset;
+    let overrun: UserError | undefined;
     try {
       if (res.body)
         for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          // Checked before writing: a server that sends more than it should cannot fill the disk.
+          overrun = tooLarge(written + chunk.byteLength);
+          if (overrun) break;
           await fh.write(chunk);
           written += chunk.byteLength;
         }
@@ -109,9 +137,27 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
     } finally {
       await fh.close();
     }
+    if (overrun) {
+      await unlink(part).catch(() => {});
+      throw overrun;
+    }
     if (total !== undefined && written !== total) {
       lastError = `transfer ended after ${written} of ${total} bytes`;
       continue;
+    }
+    if (opts.expected) {
+      const mismatch = await checkExpected(part, written, opts.expected);
+      if (mismatch) {
+        await unlink(part).catch(() => {});
+        // Bytes resumed from an earlier .part may belong to an older version of the file: one
+        // fresh transfer settles that; a fresh transfer that mismatches is not retried.
+        if (result.resumedFrom.length > 0 && attempt < retries) {
+          result.resumedFrom = [];
+          lastError = mismatch;
+          continue;
+        }
+        throw new UserError(`${url}: ${mismatch}; the download was discarded (corrupt or tampered); try again, and report it if it persists`);
+      }
     }
     if (opts.validate) {
       try {
@@ -129,6 +175,32 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
     `download of ${url} failed after ${result.attempts} attempt${result.attempts > 1 ? 's' : ''} (${lastError}); ` +
       `the partial file ${part} is kept and the next run resumes it`,
   );
+}
+
+function tooLargeError(url: string, bytes: number, opts: DownloadOptions): UserError | undefined {
+  if (opts.expected && bytes > opts.expected.size)
+    return new UserError(`${url}: the server sent more than the ${opts.expected.size} bytes its metadata gives; the download was discarded`);
+  if (opts.sizeLimit && bytes > opts.sizeLimit.bytes)
+    return new UserError(`${url}: the file is larger than the download limit of ${opts.sizeLimit.bytes} bytes; the download was discarded (${opts.sizeLimit.hint})`);
+  return undefined;
+}
+
+/** Size, then the hash read back in chunks (never the whole file in memory); a description of the first mismatch. */
+async function checkExpected(file: string, size: number, expected: ExpectedFile): Promise<string | undefined> {
+  if (size !== expected.size) return `got ${size} bytes, the metadata says ${expected.size}`;
+  const checks: Array<[string, string, string | undefined]> = [
+    ['sha256', 'sha256', expected.sha256],
+    ['sha1', 'git blob sha1', expected.gitSha1],
+  ];
+  for (const [algorithm, label, want] of checks) {
+    if (want === undefined) continue;
+    const hash = createHash(algorithm);
+    if (algorithm === 'sha1') hash.update(`blob ${size}\0`);
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+    const got = hash.digest('hex');
+    if (got !== want.toLowerCase()) return `${label} ${got} does not match the metadata's ${want}`;
+  }
+  return undefined;
 }
 
 function describeFetchError(e: unknown): string {

@@ -3,8 +3,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../util/errors.ts';
-import { downloadFile, HttpStatusError } from './download.ts';
-import { checkParquet } from './formats/parquet.ts';
+import { downloadFile, HttpStatusError, type ExpectedFile } from './download.ts';
+import { checkParquetFile } from './formats/parquet.ts';
 
 /**
  * The Hugging Face Hub's parquet export. Every public dataset has its rows converted to parquet
@@ -13,6 +13,13 @@ import { checkParquet } from './formats/parquet.ts';
  *   GET {endpoint}/api/datasets/{owner}/{name}/parquet/{config}/{split} → [url, ...]
  * Each url (…/parquet/{config}/{split}/{n}.parquet) redirects to the file on that branch. We
  * download the shards once into an on-disk cache and read them from there ever after.
+ *
+ * What a server says is not trusted with the disk or the token: every shard is checked against the
+ * branch's file metadata (the tree API, GET {endpoint}/api/datasets/{owner}/{name}/tree/
+ * refs%2Fconvert%2Fparquet/{config}/{split} → [{path, size, oid, lfs?: {oid: sha256, size}}]) for
+ * size and sha256 before it enters the cache, and no shard may exceed a size limit; config and split
+ * names must be plain folder names, and every cache path is checked to stay inside the dataset's
+ * folder; the token goes to the endpoint's origin only, and never over plain http (except loopback).
  */
 
 export interface HubId {
@@ -35,7 +42,15 @@ export interface HubOptions {
   refresh?: boolean;
   retries?: number;
   retryDelayMs?: number;
+  /** Largest shard accepted, in bytes (default PEFT_HUB_MAX_BYTES, else DEFAULT_MAX_SHARD_BYTES). */
+  maxShardBytes?: number;
 }
+
+/** Parquet-export shards are a few hundred MB at most; 4 GiB leaves room and still stops a runaway server. */
+export const DEFAULT_MAX_SHARD_BYTES = 4 * 2 ** 30;
+
+/** Listings and metadata are small JSON: anything larger is not the Hub answering. */
+const MAX_JSON_BYTES = 32 * 2 ** 20;
 
 export interface HubFiles {
   repo: string;
@@ -61,6 +76,64 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function defaultEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   return (env.HF_ENDPOINT || 'https://huggingface.co').replace(/\/+$/, '');
+}
+
+export function maxShardBytesFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.PEFT_HUB_MAX_BYTES;
+  if (v === undefined || v === '') return DEFAULT_MAX_SHARD_BYTES;
+  const n = Number(v);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n <= 0)
+    throw new UserError(`PEFT_HUB_MAX_BYTES must be a positive whole number of bytes, got '${v}'`);
+  return n;
+}
+
+/**
+ * A config or split name used as a cache folder and a URL path segment: one ordinary name. '.', '..'
+ * and names with separators would step out of the dataset's folder (or be rewritten by URL
+ * normalisation), and Hub config names never need them.
+ */
+function checkFolderName(what: string, value: string, name: string): string {
+  if (value === '' || value === '.' || value === '..' || /[/\\\x00-\x1f]/.test(value))
+    throw new UserError(`${name}: ${what} must be a plain name without '/', '\\', control characters, '.' or '..'; got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** `parts` joined under `root`, refusing anything that resolves outside it. */
+function inside(root: string, ...parts: string[]): string {
+  const p = path.resolve(root, ...parts);
+  const rel = path.relative(path.resolve(root), p);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel))
+    throw new UserError(`cache path ${p} would be outside the dataset's cache folder ${root}; refusing to write there`);
+  return p;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** The file's name in the export branch: `…/{n}.parquet` URLs and resolve URLs both end in it. */
+function shardFileName(url: string, index: number): string {
+  const last = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+  const m = /^(\d+)\.parquet$/.exec(last);
+  return `${(m ? m[1]! : String(index)).padStart(4, '0')}.parquet`;
+}
+
+interface TreeEntry {
+  type?: unknown;
+  path?: unknown;
+  size?: unknown;
+  oid?: unknown;
+  lfs?: { oid?: unknown; size?: unknown };
+}
+
+/** What a tree entry says the file is, or a description of why it cannot be used. */
+function expectedFromEntry(e: TreeEntry): ExpectedFile | string {
+  const size = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+  if (e.lfs !== undefined) {
+    const oid = typeof e.lfs.oid === 'string' ? e.lfs.oid.replace(/^sha256:/, '') : '';
+    if (!/^[0-9a-f]{64}$/i.test(oid) || !size(e.lfs.size)) return 'its lfs entry lacks a sha256 oid or a size';
+    return { size: e.lfs.size as number, sha256: oid };
+  }
+  if (typeof e.oid === 'string' && /^[0-9a-f]{40}$/i.test(e.oid) && size(e.size)) return { size: e.size as number, gitSha1: e.oid };
+  return 'it has neither an lfs entry (sha256, size) nor a git oid and size';
 }
 
 const REPO = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
@@ -106,15 +179,28 @@ export async function fetchHubParquet(spec: string | HubId, opts: HubOptions = {
   const offline = opts.offline ?? hubOfflineFromEnv();
   const split = opts.split ?? 'train';
   const token = opts.token ?? process.env.HF_TOKEN ?? process.env.HUGGING_FACE_HUB_TOKEN;
-  const root = path.join(opts.cacheDir ?? defaultCacheDir(), 'hub', 'datasets', id.repo.replace('/', '--'));
+  const maxShardBytes = opts.maxShardBytes ?? maxShardBytesFromEnv();
+  const cacheRoot = path.join(opts.cacheDir ?? defaultCacheDir(), 'hub', 'datasets');
+  const root = inside(cacheRoot, id.repo.replace('/', '--'));
+  checkFolderName('the split', split, name);
+  if (id.config !== undefined) checkFolderName('the config', id.config, name);
   const origin = new URL(endpoint).origin;
-  const headersFor = (url: string): Record<string, string> =>
-    token && new URL(url).origin === origin ? { Authorization: `Bearer ${token}` } : {};
+  const headersFor = (url: string): Record<string, string> => {
+    const u = new URL(url);
+    if (!token || u.origin !== origin) return {};
+    // Over plain http anyone on the path reads the token; loopback never leaves the machine.
+    if (u.protocol !== 'https:' && !LOOPBACK.has(u.hostname))
+      throw new UserError(
+        `${name}: refusing to send HF_TOKEN over plain http to ${origin}; use an https:// endpoint (HF_ENDPOINT), or unset HF_TOKEN for a public dataset`,
+      );
+    return { Authorization: `Bearer ${token}` };
+  };
 
   const getJson = async (url: string): Promise<unknown> => {
+    const headers = headersFor(url);
     let res: Response;
     try {
-      res = await fetch(url, { headers: headersFor(url), signal: AbortSignal.timeout(60_000) });
+      res = await fetch(url, { headers, signal: AbortSignal.timeout(60_000) });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
       throw new UserError(
@@ -125,8 +211,9 @@ export async function fetchHubParquet(spec: string | HubId, opts: HubOptions = {
       await res.body?.cancel();
       throw new HttpStatusError(url, res.status);
     }
+    const text = await readBounded(res, MAX_JSON_BYTES, () => new UserError(`${name}: ${url} sent more than ${MAX_JSON_BYTES} bytes of JSON; is ${endpoint} a Hugging Face Hub endpoint?`));
     try {
-      return await res.json();
+      return JSON.parse(text);
     } catch {
       throw new UserError(`${name}: ${url} did not return JSON; is ${endpoint} a Hugging Face Hub endpoint?`);
     }
@@ -165,11 +252,12 @@ export async function fetchHubParquet(spec: string | HubId, opts: HubOptions = {
     config = configs.length === 1 ? configs[0]! : configs.includes('default') ? 'default' : undefined;
     if (config === undefined)
       throw new UserError(`${name}: the dataset has several configs (${configs.join(', ')}); name one as hf:${id.repo}:<config>`);
+    checkFolderName("the config the Hub's listing names", config, name);
     urls = listing[config]![split];
     if (!urls) throw new UserError(`${name}: config '${config}' has no split '${split}'; available: ${Object.keys(listing[config]!).join(', ')}`);
   }
 
-  const dir = path.join(root, encodeURIComponent(config), encodeURIComponent(split));
+  const dir = inside(root, encodeURIComponent(config), encodeURIComponent(split));
   const manifestFile = path.join(dir, 'manifest.json');
   if (!urls) {
     const cached = opts.refresh ? undefined : await readJsonIfExists<{ urls: string[] }>(manifestFile);
@@ -198,19 +286,50 @@ export async function fetchHubParquet(spec: string | HubId, opts: HubOptions = {
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   let downloaded = 0;
+  let metadata: Map<string, TreeEntry> | undefined;
+  const treeUrl = `${endpoint}/api/datasets/${repoPath(id.repo)}/tree/${encodeURIComponent('refs/convert/parquet')}/${encodeURIComponent(config)}/${encodeURIComponent(split)}`;
+  const shardMetadata = async (): Promise<Map<string, TreeEntry>> => {
+    if (metadata) return metadata;
+    let answer: unknown;
+    try {
+      answer = await getJson(treeUrl);
+    } catch (e) {
+      if (e instanceof HttpStatusError)
+        throw new UserError(`${name}: cannot get the file metadata that verifies the shards of ${config}/${split} (GET ${treeUrl} → HTTP ${e.status}); try again later`);
+      throw e;
+    }
+    if (!Array.isArray(answer)) throw new UserError(`${name}: unexpected answer from ${treeUrl}; expected a list of files with size and lfs oid`);
+    metadata = new Map();
+    for (const e of answer as TreeEntry[])
+      if (e && typeof e === 'object' && e.type !== 'directory' && typeof e.path === 'string') metadata.set(e.path.split('/').pop()!, e);
+    return metadata;
+  };
   for (let i = 0; i < urls.length; i++) {
     const url = new URL(urls[i]!, endpoint).toString();
-    const file = path.join(dir, `${String(i).padStart(4, '0')}.parquet`);
+    const file = inside(dir, `${String(i).padStart(4, '0')}.parquet`);
     files.push(file);
     if (existsSync(file)) continue;
     if (offline) throw offlineError(`shard ${i} of ${config}/${split}`);
+    const protocol = new URL(url).protocol;
+    if (protocol !== 'https:' && protocol !== 'http:') throw new UserError(`${name}: shard URL ${url} from the Hub's listing is not http(s); refusing it`);
+    const shard = shardFileName(url, i);
+    const entry = (await shardMetadata()).get(shard);
+    if (!entry) throw new UserError(`${name}: the Hub's file metadata (${treeUrl}) does not list ${shard}; cannot verify shard ${url}, so it is not downloaded`);
+    const expected = expectedFromEntry(entry);
+    if (typeof expected === 'string') throw new UserError(`${name}: the Hub's metadata for ${config}/${split}/${shard} cannot verify it: ${expected}`);
+    if (expected.size > maxShardBytes)
+      throw new UserError(
+        `${name}: shard ${config}/${split}/${shard} is ${expected.size} bytes, above the download limit of ${maxShardBytes} bytes; raise PEFT_HUB_MAX_BYTES if it is expected`,
+      );
     try {
       await downloadFile(url, file, {
         headers: headersFor(url),
         retries: opts.retries,
         retryDelayMs: opts.retryDelayMs,
+        expected,
+        sizeLimit: { bytes: maxShardBytes, hint: 'raise PEFT_HUB_MAX_BYTES if it is expected' },
         validate: async (part) => {
-          checkParquet(await readFile(part), `${name}: ${url}`);
+          await checkParquetFile(part, `${name}: ${url}`);
         },
       });
     } catch (e) {
@@ -222,6 +341,24 @@ export async function fetchHubParquet(spec: string | HubId, opts: HubOptions = {
   }
   await writeJsonAtomic(manifestFile, { repo: id.repo, config, split, urls });
   return { repo: id.repo, config, split, urls, files, downloaded };
+}
+
+/** The body as text, failing once it passes `limit` bytes instead of holding whatever the server sends. */
+async function readBounded(res: Response, limit: number, tooLarge: () => Error): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > limit) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  const chunks: Uint8Array[] = [];
+  let n = 0;
+  if (res.body)
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      n += chunk.byteLength;
+      if (n > limit) throw tooLarge();
+      chunks.push(chunk);
+    }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function isListing(v: unknown): v is Listing {

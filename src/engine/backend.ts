@@ -55,6 +55,18 @@ async function tryNative(pkg: string, loader: PackageLoader): Promise<string | u
   }
 }
 
+/**
+ * tfjs's CPU backend prints a multi-line "install our node backend" banner on its first tensor. Here
+ * the CPU backend is a deliberate choice (with native kernels beside it), and the banner would land
+ * in every command's output and CI log; it has no switch, so its once-only flag is set in advance on
+ * the backend's one instance (findBackend creates it without selecting it). Tests that select the
+ * CPU backend themselves call this from their setup file.
+ */
+export function silenceCpuBanner(): void {
+  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+  if (cpu && 'firstUse' in cpu) cpu.firstUse = false;
+}
+
 async function activate(choice: BackendChoice, loader: PackageLoader): Promise<string | undefined> {
   if (choice === 'tfjs-node-gpu' || choice === 'tfjs-node') {
     const why = await tryNative(NATIVE_PACKAGES[choice], loader);
@@ -62,6 +74,7 @@ async function activate(choice: BackendChoice, loader: PackageLoader): Promise<s
     return (await tf.setBackend('tensorflow')) ? undefined : `${choice}: the tensorflow backend did not initialise`;
   }
   try {
+    silenceCpuBanner();
     const ok = await tf.setBackend(choice);
     await tf.ready();
     return ok ? undefined : `${choice}: did not initialise`;

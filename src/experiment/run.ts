@@ -19,6 +19,7 @@ import { getPeftModel } from '../peft/getPeftModel.ts';
 import { getPlugin } from '../peft/plugin.ts';
 import type { PeftModel } from '../peft/peftModel.ts';
 import { parseTrainingArguments, type TrainingArguments } from '../train/arguments.ts';
+import { Progress } from '../train/progress.ts';
 import type { TrainExample } from '../train/collate.ts';
 import { plannedSteps, Trainer, type TrainResult } from '../train/trainer.ts';
 import { REPO_ROOT } from '../util/paths.ts';
@@ -103,6 +104,7 @@ export interface RunOptions {
   runsDir?: string;
   /** The untuned base's outcome: fills result.vs_base. */
   baseline?: ExperimentOutcome;
+  /** No progress lines on stderr (default: PEFT_QUIET=1 in the environment). */
   quiet?: boolean;
 }
 
@@ -304,6 +306,8 @@ export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = 
     }
   }
 
+  // Long runs must never look hung: progress lines unless asked for silence.
+  const quiet = opts.quiet ?? process.env.PEFT_QUIET === '1';
   const tokenizer = tokenizerFor(spec.model.dir);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -330,7 +334,7 @@ export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = 
       model = peft;
       const counts = peft.paramCounts();
       params = { trainable: counts.trainable_params, all: counts.all_params, percent: counts.trainable_percent, expected_trainable: formula.count, formula: formula.formula };
-      trainer = new Trainer(peft, args, data.train, data.validation, [], { quiet: opts.quiet ?? true });
+      trainer = new Trainer(peft, args, data.train, data.validation, [], { quiet, progressLabel: `${spec.id} train` });
       // The held-out loss before any step: with the one after training, a far steadier sign of
       // learning than the first and last training batches of a short run.
       const evalBefore = data.validation.length ? trainer.evaluate() : null;
@@ -348,9 +352,11 @@ export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = 
     model.eval();
     const sources = data.test.map((e) => e.source);
     const inferencePeak = await generationPeakMb(model, tokenizer, formatting, sources, spec.decoding, spec.evaluation.generation_batch_size);
+    const generating = new Progress(`${spec.id} generate`, sources.length, quiet);
     const run = predictTexts(model, tokenizer, formatting, sources, {
       decoding: spec.decoding,
       batchSize: spec.evaluation.generation_batch_size,
+      onProgress: (done) => generating.update(done, 'outputs'),
     });
     const rows = data.test.map((e, i) => ({
       id: e.id,

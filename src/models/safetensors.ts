@@ -23,6 +23,7 @@ import { endianness } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { UserError } from '../util/errors.ts';
+import { environmentReason } from '../util/envErrors.ts';
 
 /**
  * Element types, in the order of the Rust `Dtype` enum (increasing alignment). The writer sorts tensors
@@ -441,7 +442,7 @@ function ioReason(e: unknown): string {
   if (err?.code === 'ENOENT') return 'no such file or directory';
   if (err?.code === 'EISDIR') return 'it is a directory';
   if (err?.code === 'EACCES' || err?.code === 'EPERM') return 'permission denied';
-  return err?.message ?? String(e);
+  return environmentReason(e) ?? err?.message ?? String(e);
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -24,6 +24,19 @@ export interface AttachContext {
   tokenizer?: { encode(text: string): number[] };
 }
 
+/** A value JSON can hold exactly (what a checkpoint's JSON files store). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * What a method keeps besides its parameters that later training steps depend on (running
+ * statistics, masks, counters). It goes into every checkpoint so that a resumed run continues the
+ * same loss curve: `tensors` as float32 arrays, `values` as JSON (finite numbers only).
+ */
+export interface AdapterTrainingState {
+  tensors: Map<string, Tensor>;
+  values: Record<string, JsonValue>;
+}
+
 /**
  * One attached PEFT method. Layer methods (LoRA, IA³, AdaLoRA) rewrite modules in place and need no
  * forward of their own; prompt methods (prompt/prefix/P-tuning) change the inputs and provide
@@ -54,6 +67,17 @@ export interface AdapterInstance<C extends PeftConfigBase = PeftConfigBase> {
    * AdaLoRA's update_and_allocate(step).
    */
   afterOptimizerStep?(step: number, grads: ReadonlyMap<string, Tensor>): void;
+  /**
+   * The method's training state beyond its parameters, for a checkpoint; undefined (or absent) when
+   * parameters and optimizer moments are all there is. Tensors are fresh: the caller disposes them.
+   */
+  trainingState?(): AdapterTrainingState | undefined;
+  /**
+   * Restores what trainingState() returned, on a freshly attached adapter of the same config, before
+   * training continues; names `source` and what does not fit in a one-line error. Does not keep
+   * the tensors (the caller disposes them).
+   */
+  loadTrainingState?(state: AdapterTrainingState, source: string): void;
   /** Folds the adapter into the base weights (where the math allows) and back. */
   merge?(): void;
   unmerge?(): void;

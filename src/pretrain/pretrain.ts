@@ -456,7 +456,8 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
     plan = { preset: opts.preset, schedule, max_steps: maxSteps, train_seconds_budget: budget, warmup_steps: warmup, peak_learning_rate: peak, training_args: args, config };
     writeFileSync(path.join(opts.workDir, 'pretrain_plan.json'), JSON.stringify(plan, null, 2) + '\n');
   }
-  const args: TrainingArguments = { ...plan.training_args, output_dir: opts.workDir };
+  // The work folder is this command's own: a new plan replaces whatever an earlier one left there.
+  const args: TrainingArguments = { ...plan.training_args, output_dir: opts.workDir, overwrite_output_dir: opts.resume !== true };
   const callbacks = [];
   if (plan.schedule === 'minutes') {
     const clock = new WallClockCosine(plan.peak_learning_rate, plan.warmup_steps, plan.train_seconds_budget!);
@@ -473,7 +474,9 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
       if (performance.now() > deadline) t.requestStop();
     },
   });
-  const trainer = new Trainer(peft, args, trainExamples, evalSet, callbacks, { quiet: opts.quiet, padTokenId: 0 });
+  // The wall-clock schedule sets the rate from the resumed state, so the rate is not what identifies the run.
+  const identity = { ignore: plan.schedule === 'minutes' ? (['learning_rate'] as const) : [] };
+  const trainer = new Trainer(peft, args, trainExamples, evalSet, callbacks, { quiet: opts.quiet, padTokenId: 0, identity });
   const fit = await trainer.fit(opts.resume === true);
   trainer.dispose();
 

@@ -3,6 +3,7 @@
  * decides how many digits a score, a percentage or a p-value gets. Missing values print as "–".
  */
 import type { ScoreWithCi, Significance } from '../experiment/results.ts';
+import { escapeMarkdown } from './escape.ts';
 
 const DASH = '–';
 const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -60,9 +61,12 @@ export function fmtRate(v: unknown): string {
   return v.toPrecision(3);
 }
 
-/** Text for a Markdown table cell: pipes escaped, newlines flattened, long text cut. */
+/**
+ * Data text for a Markdown table cell: whitespace flattened, long text cut (before escaping, so a cut
+ * never splits an escape), then escaped by escapeMarkdown, which also escapes the pipes.
+ */
 export function cell(s: unknown, max = 160): string {
   const t = String(s ?? '').replace(/\s+/g, ' ').trim();
   const cut = t.length > max ? `${t.slice(0, max - 1)}…` : t;
-  return cut.replace(/\|/g, '\\|') || DASH;
+  return escapeMarkdown(cut) || DASH;
 }

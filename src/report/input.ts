@@ -18,6 +18,8 @@ export interface TestRecord {
   note?: string;
   duration_ms: number;
   meta?: SuiteMeta;
+  /** Set on a record kept from an earlier report in the same folder (merge.ts): that report's time. */
+  reported_at?: string;
 }
 
 export interface BenchRecord {

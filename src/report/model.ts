@@ -25,9 +25,9 @@ import { METRIC_LABELS } from '../experiment/results.ts';
 import { CORPUS_SPLIT } from '../experiment/corpus.ts';
 import type { BenchRecord, ReportInput, TestRecord } from './input.ts';
 import { paretoFrontier } from './pareto.ts';
-import { recommendations, type Recommendation } from './recommendations.ts';
+import { failureReasons, recommendations, type Recommendation } from './recommendations.ts';
 import { fmtInt, fmtMb, fmtNum, fmtPct } from './format.ts';
-import { lineChart, scatterChart } from './svg.ts';
+import { intervalChart, lineChart, scatterChart } from './svg.ts';
 
 const TASK_ORDER = ['translation', 'summarization'];
 const FAMILY_ORDER = ['gpt2', 't5'];
@@ -120,6 +120,8 @@ export interface Block {
   full_label: string | null;
   frontiers: FrontierTable[];
   loss_chart: string | null;
+  /** Each method's best run on the main metric with its interval (dot-and-whisker chart). */
+  method_chart: string | null;
   /** Counts of stability verdicts and the noisiest run, as one sentence. */
   stability_summary: string;
   decoding: { columns: string[]; rows: { label: string; strategy: string; options: string; cells: ScoreWithCi[]; tokens_per_s: number; seconds: number }[] };
@@ -172,6 +174,8 @@ export interface ReportView {
   failures: { name: string; error: string }[];
   skipped: SkippedExperiment[];
   assets: string;
+  /** Blocks kept from an earlier report in the same folder (not rerun this time), with that report's time. */
+  carried: { block: string; reported_at: string }[];
 }
 
 function hpString(h: Record<string, number | string | boolean>): string {
@@ -314,6 +318,7 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
       .map((t) => ({ name: t.path.join(' › '), error: t.errors[0] ?? 'failed' })),
     skipped,
     assets,
+    carried: uniq(tests.flatMap((t) => (t.reported_at && t.meta?.experiment ? [{ block: t.path[0] ?? t.file, reported_at: t.reported_at }] : []))),
   };
   return { view, charts };
 }
@@ -414,6 +419,8 @@ function buildBlock(
     lossChart = `${assets}/${file}`;
   }
 
+  const methodChartFile = methodChart(task, family, rows, anchor, mainLabel, charts);
+
   // Quality by text type.
   const typeCounts = new Map<string, number>();
   for (const r of results) for (const d of r.per_domain) typeCounts.set(d.domain, Math.max(typeCounts.get(d.domain) ?? 0, d.examples));
@@ -455,11 +462,43 @@ function buildBlock(
     full_label: full?.label ?? null,
     frontiers,
     loss_chart: lossChart,
+    method_chart: methodChartFile ? `${assets}/${methodChartFile}` : null,
     stability_summary: stabilitySummary(trained),
     decoding: decodingView(decoding?.rows ?? [], main),
     domains,
     examples,
   };
+}
+
+/**
+ * The dot-and-whisker chart of a block: one entry per method, its best sound run (its best run, drawn
+ * hollow, when every run of the method failed), highest score first so the ranking and the overlap of
+ * the intervals read at a glance; the untuned base is also a dashed line. Returns the file name.
+ */
+function methodChart(task: string, family: string, rows: Row[], anchor: string, mainLabel: string, charts: Chart[]): string | null {
+  if (!rows.length) return null;
+  const base = rows.find((r) => r.is_base);
+  const failed = (r: Row) => !r.is_base && failureReasons(r, base, mainLabel).length > 0;
+  const pick = new Map<string, Row>();
+  // A sound run beats any failed one; then the higher score; ties keep grid order.
+  const preferred = (r: Row, cur: Row) => (failed(r) !== failed(cur) ? failed(cur) : r.main.score > cur.main.score);
+  for (const r of rows) {
+    const cur = pick.get(r.method);
+    if (!cur || preferred(r, cur)) pick.set(r.method, r);
+  }
+  const entries = [...pick.values()].sort((a, b) => b.main.score - a.main.score);
+  const file = `${anchor}-methods.svg`;
+  charts.push({
+    file,
+    svg: intervalChart({
+      title: `${TASK_TITLES[task] ?? task} · ${family}: ${mainLabel} by method`,
+      xLabel: `${mainLabel} with 95% interval (best run of each method)`,
+      entries: entries.map((r) => ({ label: r.label, score: r.main.score, low: r.main.low, high: r.main.high, group: METHOD_NAMES[r.method] ?? r.method, muted: failed(r) })),
+      ...(base ? { reference: { label: `untuned base ${fmtNum(base.main.score)}`, value: base.main.score } } : {}),
+      mutedNote: 'hollow: failed (collapsed outputs, or not significantly above the untuned base)',
+    }),
+  });
+  return file;
 }
 
 /** The highest-scoring run of each method (ties: grid order). */

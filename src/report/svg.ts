@@ -1,8 +1,8 @@
 /**
- * SVG charts for REPORT.md, rendered in Node: scatter plots (Pareto frontiers) and line charts (loss
- * curves).
+ * SVG charts for REPORT.md, rendered in Node: scatter plots (Pareto frontiers), line charts (loss
+ * curves) and dot-and-whisker charts (each method's score with its interval).
  *
- * Why our own ~250 lines instead of vega-lite → SVG: the report needs two chart kinds, the output must
+ * Why our own ~250 lines instead of vega-lite → SVG: the report needs three chart kinds, the output must
  * be byte-identical for identical data (the sharded-vs-unsharded report test compares files), and a
  * chart library with its dependency tree for that is more to audit than this. Text is escaped; all
  * numbers are written with fixed precision so output is stable across platforms.
@@ -192,4 +192,86 @@ export function lineChart(spec: LineSpec): string {
   );
   const legend = legendEntries(series.map((s) => ({ name: s.name, colour: col.get(s.name)!, dashed: s.dashed })));
   return frame(spec.title, spec.xLabel, spec.yLabel, x, y, body, legend);
+}
+
+export interface IntervalEntry {
+  label: string;
+  score: number;
+  low: number;
+  high: number;
+  /** Colour group (method family). */
+  group: string;
+  /** Drawn hollow: a run the recommendations reject (collapsed, or not above the untuned base). */
+  muted?: boolean;
+}
+
+export interface IntervalSpec {
+  title: string;
+  xLabel: string;
+  entries: IntervalEntry[];
+  /** A dashed vertical line, e.g. the untuned base's score. */
+  reference?: { label: string; value: number };
+  /** One line under the axis saying what hollow dots mean (shown only when some entry is muted). */
+  mutedNote?: string;
+}
+
+const IM = { left: 180, right: 150, top: 40, bottom: 62, row: 22 };
+const IPW = W - IM.left - IM.right;
+
+const shorten = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+/**
+ * Scores are never negative, so an interval that a normal approximation pushed below zero is drawn
+ * from 0: the chart must not suggest a negative score is possible.
+ */
+function clampEntry(e: IntervalEntry): IntervalEntry {
+  const low = Math.max(0, Math.min(e.low, e.score));
+  return { ...e, score: Math.max(0, e.score), low, high: Math.max(e.high, e.score, low) };
+}
+
+function intervalRow(e: IntervalEntry, i: number, x: (v: number) => number, colour: string): string[] {
+  const mid = i * IM.row + IM.row / 2;
+  const [cy, capTop, capBottom] = [f(mid), f(mid - 5), f(mid + 5)];
+  const [lo, hi, at] = [f(x(e.low)), f(x(e.high)), f(x(e.score))];
+  const dot = e.muted ? `fill="#ffffff" stroke="${colour}" stroke-width="2"` : `fill="${colour}"`;
+  return [
+    `<text x="-8" y="${cy}" text-anchor="end" dominant-baseline="middle" fill="#222">${escapeXml(shorten(e.label, 30))}</text>`,
+    `<line x1="${lo}" x2="${hi}" y1="${cy}" y2="${cy}" stroke="${colour}" stroke-width="2"/>`,
+    `<line x1="${lo}" x2="${lo}" y1="${capTop}" y2="${capBottom}" stroke="${colour}" stroke-width="1.5"/>`,
+    `<line x1="${hi}" x2="${hi}" y1="${capTop}" y2="${capBottom}" stroke="${colour}" stroke-width="1.5"/>`,
+    `<circle cx="${at}" cy="${cy}" r="4.5" ${dot}/>`,
+    `<text x="${f(IPW + 8)}" y="${cy}" dominant-baseline="middle" fill="#444">${f(e.score)} [${f(e.low)}, ${f(e.high)}]</text>`,
+  ];
+}
+
+/** One row per entry: the score as a dot, its interval as a whisker, on an axis that starts at 0. */
+export function intervalChart(spec: IntervalSpec): string {
+  const entries = spec.entries.filter((e) => [e.score, e.low, e.high].every(Number.isFinite)).map(clampEntry);
+  const ph = Math.max(1, entries.length) * IM.row;
+  const h = IM.top + ph + IM.bottom;
+  const ref = spec.reference && Number.isFinite(spec.reference.value) ? spec.reference : undefined;
+  const ticks = niceTicks(0, Math.max(1e-9, ...entries.map((e) => e.high), ref ? ref.value : 0)).filter((t) => t >= 0);
+  const top = ticks.at(-1)!;
+  const x = (v: number) => (v / top) * IPW;
+  const col = colours(entries.map((e) => e.group));
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
+    `<rect width="${W}" height="${h}" fill="#ffffff"/>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(spec.title)}</text>`,
+    `<g transform="translate(${IM.left},${IM.top})">`,
+  ];
+  for (const t of ticks) {
+    out.push(`<line x1="${f(x(t))}" x2="${f(x(t))}" y1="0" y2="${ph}" stroke="#e5e5e5"/>`);
+    out.push(`<text x="${f(x(t))}" y="${ph + 16}" text-anchor="middle" fill="#444">${escapeXml(tickLabel(t))}</text>`);
+  }
+  out.push(`<rect x="0" y="0" width="${IPW}" height="${ph}" fill="none" stroke="#888"/>`);
+  if (ref) {
+    out.push(`<line x1="${f(x(ref.value))}" x2="${f(x(ref.value))}" y1="0" y2="${ph}" stroke="#555" stroke-dasharray="4 3"/>`);
+    out.push(`<text x="${f(x(ref.value) + 4)}" y="-6" font-size="10" fill="#555">${escapeXml(shorten(ref.label, 40))}</text>`);
+  }
+  entries.forEach((e, i) => out.push(...intervalRow(e, i, x, col.get(e.group)!)));
+  out.push(`<text x="${IPW / 2}" y="${ph + 36}" text-anchor="middle" fill="#222">${escapeXml(spec.xLabel)}</text>`);
+  if (spec.mutedNote && entries.some((e) => e.muted)) out.push(`<text x="${IPW / 2}" y="${ph + 52}" text-anchor="middle" font-size="10" fill="#555">${escapeXml(spec.mutedNote)}</text>`);
+  out.push('</g></svg>');
+  return out.join('\n') + '\n';
 }

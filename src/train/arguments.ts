@@ -12,6 +12,11 @@ export type SchedulerType = (typeof SCHEDULERS)[number];
 /** The subset of transformers' TrainingArguments we implement, with its names and defaults. */
 export interface TrainingArguments {
   output_dir: string;
+  /**
+   * Start fresh in an output_dir that holds another run: delete the checkpoints and files the trainer
+   * wrote there (never anything else) instead of refusing (HF's name).
+   */
+  overwrite_output_dir: boolean;
   num_train_epochs: number;
   /** > 0 overrides num_train_epochs (HF semantics). */
   max_steps: number;
@@ -48,6 +53,7 @@ export function parseTrainingArguments(raw: Record<string, unknown>, where = 'tr
   const c = new ConfigReader(raw, where, { nullIsDefault: false });
   const args: TrainingArguments = {
     output_dir: c.str('output_dir', 'runs/train')!,
+    overwrite_output_dir: c.bool('overwrite_output_dir', false),
     num_train_epochs: c.num('num_train_epochs', 3, { min: 0, exclusiveMin: true }),
     max_steps: c.int('max_steps', -1, -1),
     per_device_train_batch_size: c.int('per_device_train_batch_size', 8, 1),

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tf, type Tensor } from '../engine/tf.ts';
 import { dropoutRng, Rng } from '../engine/random.ts';
@@ -10,9 +10,13 @@ import type { TrainingArguments } from './arguments.ts';
 import { AdamW } from './adamw.ts';
 import { collate, type Batch, type TrainExample } from './collate.ts';
 import { lengthGroupedIndices } from './lengthGrouped.ts';
-import { listCheckpoints, loadCheckpoint, saveCheckpoint, type LogEntry, type TrainerState } from './checkpoint.ts';
+import { listCheckpoints, loadCheckpoint, saveCheckpoint, type CheckpointOwner, type LogEntry, type TrainerState } from './checkpoint.ts';
 import { checkpointDocuments, flopParameters, writeHfRunFiles, type RunPlan } from './hfTrainerFiles.ts';
+import { checkpointLossLimit, divergedMessage, endOfRunWarnings } from './divergence.ts';
+import { claimOutputDir, runIdentity, type IdentityOptions } from './runIdentity.ts';
+import { pluginStateFiles, restorePluginState } from './pluginState.ts';
 import { Progress } from './progress.ts';
+import { appendJsonLine } from '../util/jsonl.ts';
 import { lrMultiplier, warmupSteps } from './schedule.ts';
 
 /** minGPT-style hooks: observe (or stop) training without changing the loop. */
@@ -36,6 +40,8 @@ export interface TrainResult {
   peak_rss_mb: number;
   stopped_early: boolean;
   resumed_from?: string;
+  /** What went wrong without stopping the run (also printed on stderr): a rising or worse-than-guessing loss, unsaved checkpoints. */
+  warnings: string[];
 }
 
 /** Total optimizer steps: max_steps when set, else epochs × optimizer steps per epoch (HF). */
@@ -71,6 +77,11 @@ export class Trainer {
   readonly padId: number;
   state: TrainerState;
   private stopRequested = false;
+  /** The run this fit() writes checkpoints for. */
+  private owner?: CheckpointOwner;
+  /** The last micro-batch trained on: what a checkpoint's weights are judged by. */
+  private lastBatch?: Batch;
+  private unsavedSteps: number[] = [];
 
   constructor(
     readonly model: PeftModel,
@@ -78,7 +89,7 @@ export class Trainer {
     readonly train: TrainExample[],
     readonly evalSet: TrainExample[] = [],
     readonly callbacks: TrainerCallback[] = [],
-    readonly opts: { quiet?: boolean; padTokenId?: number } = {},
+    readonly opts: { quiet?: boolean; padTokenId?: number; /** Names the run in progress lines (default "train"). */ progressLabel?: string; /** What else identifies the run (runIdentity.ts). */ identity?: IdentityOptions } = {},
   ) {
     if (!train.length) throw new Error('the training set is empty');
     this.params = model.trainableParameters();
@@ -158,11 +169,38 @@ export class Trainer {
     return { loss, grads: byName };
   }
 
+  /**
+   * The loss the current weights give on the last batch trained on, without dropout, or undefined
+   * before any step. The dropout RNG is put back, so checking changes nothing that follows.
+   */
+  private currentLoss(): number | undefined {
+    const b = this.lastBatch;
+    if (!b) return undefined;
+    const rng = dropoutRng.state;
+    const wasTraining = this.model.training;
+    this.model.eval();
+    try {
+      return tf.tidy(() => this.lossOf(b).dataSync()[0]!);
+    } finally {
+      if (wasTraining) this.model.train();
+      dropoutRng.state = rng;
+    }
+  }
+
   private checkpoint(): void {
+    // The loss logged at a step is that of the weights before its update: a checkpoint is judged by its own weights.
+    const loss = this.currentLoss();
+    const limit = checkpointLossLimit(this.model.vocabSize, this.state.log_history.find((e) => e.loss !== undefined)?.loss);
+    if (loss !== undefined && !(loss <= limit)) {
+      if (!this.unsavedSteps.length)
+        process.stderr.write(`warning: not saving checkpoint-${this.state.global_step}: its weights give loss ${loss} on the last batch, above ${limit.toFixed(4)} (the uniform guess or 10% above the starting loss)\n`);
+      this.unsavedSteps.push(this.state.global_step);
+      return;
+    }
     this.state.dropout_rng_state = dropoutRng.state;
     const weights = new Map<string, Tensor>(this.params.map(([n, v]) => [n, v]));
-    const documents = checkpointDocuments(this.state, this.plan);
-    const dir = saveCheckpoint(this.args.output_dir, this.state, weights, this.optimizer.stateTensors(), this.args.save_total_limit, documents);
+    const documents = { ...checkpointDocuments(this.state, this.plan), ...pluginStateFiles(this.model.adapter, this.model.plugin.name) };
+    const dir = saveCheckpoint(this.args.output_dir, this.state, weights, this.optimizer.stateTensors(), this.args.save_total_limit, documents, this.owner);
     for (const c of this.callbacks) c.onSave?.(dir, this);
   }
 
@@ -175,6 +213,7 @@ export class Trainer {
         v.assign(w);
       }
       this.optimizer.loadState(ck.state.global_step, ck.optimizer);
+      restorePluginState(this.model.adapter, this.model.plugin.name, dir);
     } finally {
       tf.dispose([...ck.weights.values(), ...ck.optimizer.values()]);
     }
@@ -201,13 +240,16 @@ export class Trainer {
 
   private log(entry: LogEntry): void {
     this.state.log_history.push(entry);
-    appendFileSync(path.join(this.args.output_dir, 'loss_log.jsonl'), JSON.stringify(entry) + '\n');
+    appendJsonLine(path.join(this.args.output_dir, 'loss_log.jsonl'), entry);
   }
 
   /** Runs training to the end (or early stop); `resume` continues from the newest checkpoint. */
   async fit(resume: boolean | string = false): Promise<TrainResult> {
     const a = this.args;
     mkdirSync(a.output_dir, { recursive: true });
+    this.owner = runIdentity(this.model, a, this.train, this.evalSet, this.opts.identity);
+    claimOutputDir(a.output_dir, this.owner, resume, a.overwrite_output_dir === true);
+    this.unsavedSteps = [];
     let resumedFrom: string | undefined;
     const logFile = path.join(a.output_dir, 'loss_log.jsonl');
     if (resume) {
@@ -223,7 +265,7 @@ export class Trainer {
 
     const total = this.totalSteps;
     const warmup = warmupSteps(a.warmup_steps, a.warmup_ratio, total);
-    const progress = new Progress('train', total, this.opts.quiet);
+    const progress = new Progress(this.opts.progressLabel ?? 'train', total, this.opts.quiet);
     this.model.train();
     let stoppedEarly = false;
     let tokensThisRun = 0;
@@ -247,11 +289,11 @@ export class Trainer {
           if (!Number.isFinite(loss)) {
             tf.dispose([...grads.values(), ...(acc ? acc.values() : [])]);
             throw new TrainingDivergedError(
-              `training diverged at step ${this.state.global_step + 1}: loss is ${loss} (last finite loss ${lastFinite}); ` +
-                `the last good checkpoint in ${a.output_dir} is kept — lower learning_rate or raise max_grad_norm clipping`,
+              divergedMessage({ step: this.state.global_step + 1, loss, lastFinite, lastCheckpoint: listCheckpoints(a.output_dir).at(-1), learningRate: a.learning_rate, maxGradNorm: a.max_grad_norm }),
             );
           }
           stepLoss += loss / micro;
+          this.lastBatch = b;
           stepTokens += b.tokens;
           this.state.total_flos = (this.state.total_flos ?? 0) + this.flos(b);
           if (!acc) acc = grads;
@@ -296,7 +338,7 @@ export class Trainer {
         };
         this.log(entry);
         for (const c of this.callbacks) c.onStepEnd?.(entry, this);
-        progress.update(this.state.global_step, `loss ${stepLoss.toFixed(4)} lr ${lr.toExponential(2)}`);
+        progress.update(this.state.global_step, `loss ${stepLoss.toFixed(4)} lr ${lr.toExponential(2)} ${Math.round(tokensThisRun / ((performance.now() - runStart) / 1000))} tok/s`);
 
         const last = this.state.global_step >= total;
         if (this.evalSet.length && ((a.eval_steps > 0 && this.state.global_step % a.eval_steps === 0) || last)) {
@@ -329,6 +371,10 @@ export class Trainer {
     const runSeconds = (performance.now() - runStart) / 1000;
     const trainLoss = losses.reduce((s, l) => s + l, 0) / Math.max(losses.length, 1);
     writeHfRunFiles(this.state, this.plan, trainLoss, runSeconds);
+    const warnings = endOfRunWarnings(losses, this.model.vocabSize, a.logging_steps, a.learning_rate, a.max_grad_norm);
+    if (this.unsavedSteps.length)
+      warnings.push(`checkpoints not saved at step${this.unsavedSteps.length > 1 ? 's' : ''} ${this.unsavedSteps.join(', ')}: their weights did worse than a uniform guess (or than 10% above the starting loss), so ${listCheckpoints(a.output_dir).at(-1) ?? 'no checkpoint'} is the newest kept`);
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     return {
       global_step: this.state.global_step,
       epochs,
@@ -342,6 +388,7 @@ export class Trainer {
       ...this.memory.toJSON(),
       stopped_early: stoppedEarly,
       resumed_from: resumedFrom,
+      warnings,
     };
   }
 

@@ -9,33 +9,33 @@ import type { SuiteThresholds } from '../shared/thresholds.ts';
 
 export const TRANSLATION_THRESHOLDS: SuiteThresholds = {
   // Smoke on the committed micro models (CI): 12 steps of 8 pairs, seed 42. Held-out loss fall
-  // measured on the micro models of model.safetensors sha256 e3644afa… (gpt2-micro) / 786167a4…
-  // (t5-micro), and [in brackets] on their earlier stage-1 checkpoints 6fbe31be… / 19425d91…:
-  //   GPT-2: LoRA 1.4–2.5% [1.6–2.8], QLoRA 1.4% [1.7], AdaLoRA 4.8–6.3% [4.4–5.8], IA³ 0.9% [0.6],
-  //          prompt 2.1% [2.4], prefix 0.8% [0.7], P-tuning 2.5% [2.0], full 2.9% [2.4];
-  //   T5:    LoRA 5.4–10.9% [7.8–9.2], QLoRA 5.5% [7.8], AdaLoRA 2.5–2.7% [2.7–2.9], IA³ 4.2% [4.6],
-  //          prompt 0.0% [0.6], prefix 0.0% [0.0], P-tuning 2.6% [1.6], full 12.1% [10.1].
-  // Quality: GPT-2 outputs turn Cyrillic and many runs beat the floor (chrF 0.28 [0.20, 0.36] untuned
-  // → 6.20 [5.08, 7.34] full fine-tuning, 3.52 LoRA r=32 α=64, 2.60 prompt tuning), but not all
-  // (LoRA α=16: 0.40 [0.15, 0.68]); T5 mostly repeats its untuned output after 12 steps. A dozen steps
-  // is a pipeline check, not a quality budget: smoke requires the loss fall, standard the win.
+  // measured on the micro models of model.safetensors sha256 bb7a8d6a… (gpt2-micro, stage 3) /
+  // 5a025b45… (t5-micro, span corruption + prefix LM), each threshold about half the smallest fall:
+  //   GPT-2: LoRA 2.2–5.6%, QLoRA 2.4%, AdaLoRA 5.9–7.7%, IA³ 2.2%, prompt 4.8%, prefix 3.6%,
+  //          P-tuning 3.5%, full 4.7%;
+  //   T5:    LoRA 0.6–2.0%, QLoRA 1.4%, AdaLoRA 2.7–3.4%, IA³ 1.2%, prompt 1.2%, prefix 0.9%,
+  //          P-tuning 1.9%, full 1.8% (full fine-tuning takes RMS-relative steps at lr 1e-3).
+  // Quality after a dozen steps is not yet reliably above the untuned floor: a pipeline check, not a
+  // quality budget; smoke requires the loss fall, standard the win.
   smoke: {
     default: { minLossDrop: null, beatsBase: false, maxDegenerateRate: null, note: 'a dozen steps: the held-out loss falls, quality is not yet reliably above the floor' },
     overrides: {
-      'gpt2:lora': { minLossDrop: 0.008 },
-      'gpt2:qlora': { minLossDrop: 0.008 },
-      'gpt2:adalora': { minLossDrop: 0.02 },
-      'gpt2:prompt_tuning': { minLossDrop: 0.01 },
-      'gpt2:p_tuning': { minLossDrop: 0.008 },
-      'gpt2:full': { minLossDrop: 0.01 },
-      't5:lora': { minLossDrop: 0.035 },
-      't5:qlora': { minLossDrop: 0.035 },
-      't5:adalora': { minLossDrop: 0.012 },
-      't5:ia3': { minLossDrop: 0.02 },
-      't5:p_tuning': { minLossDrop: 0.006 },
-      't5:full': { minLossDrop: 0.05 },
-      // IA³ on GPT-2 (0.6%), prefix tuning (0.7% / 0.0%) and prompt tuning on T5 (0.6%) barely move
-      // the loss in 12 steps: only "did not rise" is asserted (the default).
+      'gpt2:lora': { minLossDrop: 0.011 },
+      'gpt2:qlora': { minLossDrop: 0.012 },
+      'gpt2:adalora': { minLossDrop: 0.03 },
+      'gpt2:ia3': { minLossDrop: 0.011 },
+      'gpt2:prompt_tuning': { minLossDrop: 0.024 },
+      'gpt2:prefix_tuning': { minLossDrop: 0.018 },
+      'gpt2:p_tuning': { minLossDrop: 0.017 },
+      'gpt2:full': { minLossDrop: 0.023 },
+      't5:lora': { minLossDrop: 0.003 },
+      't5:qlora': { minLossDrop: 0.007 },
+      't5:adalora': { minLossDrop: 0.013 },
+      't5:ia3': { minLossDrop: 0.006 },
+      't5:prompt_tuning': { minLossDrop: 0.006 },
+      't5:prefix_tuning': { minLossDrop: 0.0045 },
+      't5:p_tuning': { minLossDrop: 0.009 },
+      't5:full': { minLossDrop: 0.009 },
     },
   },
   // Smoke without the micro models: small random-init bases built on the spot (2 layers × 128, vocab
@@ -57,7 +57,7 @@ export const TRANSLATION_THRESHOLDS: SuiteThresholds = {
       't5:prompt_tuning': { minLossDrop: 0.005 },
       't5:prefix_tuning': { minLossDrop: 0.004 },
       't5:p_tuning': { minLossDrop: 0.025 },
-      't5:full': { minLossDrop: 0.06 },
+      't5:full': { minLossDrop: 0.025 }, // adamw_scale at lr 1e-3 since: 5.3% seen in CI
     },
   },
   // standard: the reference's budget (1,000 steps × 32 pairs (both sides ≤ 48 tokens, 70% everyday sentences)) on the micro models. Every fine-tuned method must

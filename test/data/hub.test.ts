@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { loopbackServer, tempDir } from './helpers.ts';
  *   /api/datasets/<repo>/parquet/<config>/<split>     → [urls]
  *   /api/datasets/<repo>/parquet/<config>/<split>/<n>.parquet → 302 to
  *   /datasets/<repo>/resolve/refs%2Fconvert%2Fparquet/<config>/<split>/<nnnn>.parquet (Range supported)
+ *   /api/datasets/<repo>/tree/refs%2Fconvert%2Fparquet/<config>/<split> → [{path, size, oid, lfs: {oid, size}}]
  * The parquet files are written here with hyparquet-writer.
  */
 
@@ -55,13 +57,30 @@ const DATASETS: Files = {
 const mode = { cut: 0, corrupt: false, ignoreRange: false, fail500: 0 };
 let base = '';
 
+/** What the server sends for a shard (corrupt mode: an error page that the metadata also describes). */
+const served = (shard: Uint8Array) => (mode.corrupt ? new TextEncoder().encode('<html>this is an error page, not parquet</html>') : shard);
+
 function serve(req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? '/', base);
   const json = (status: number, body: unknown) => {
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(body));
   };
-  let m = /^\/api\/datasets\/([^/]+\/[^/]+)\/parquet(?:\/([^/]+)\/([^/]+))?$/.exec(url.pathname);
+  let m = /^\/api\/datasets\/([^/]+\/[^/]+)\/tree\/refs%2Fconvert%2Fparquet\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+  if (m) {
+    const config = decodeURIComponent(m[2]!);
+    const shards = DATASETS[decodeURIComponent(m[1]!)]?.[config]?.[m[3]!];
+    if (!shards) return json(404, { error: 'not found' });
+    return json(
+      200,
+      shards.map((shard, i) => {
+        const bytes = served(shard);
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        return { type: 'file', oid: createHash('sha1').update(bytes).digest('hex'), size: bytes.length, lfs: { oid: sha256, size: bytes.length, pointerSize: 134 }, path: `${config}/${m![3]}/${String(i).padStart(4, '0')}.parquet` };
+      }),
+    );
+  }
+  m = /^\/api\/datasets\/([^/]+\/[^/]+)\/parquet(?:\/([^/]+)\/([^/]+))?$/.exec(url.pathname);
   if (m) {
     const ds = DATASETS[decodeURIComponent(m[1]!)];
     if (!ds) return json(404, { error: 'Repository not found' });
@@ -86,7 +105,7 @@ function serve(req: IncomingMessage, res: ServerResponse) {
     }
     const shard = DATASETS[m[1]!]?.[decodeURIComponent(m[2]!)]?.[m[3]!]?.[Number(m[4])];
     if (!shard) return json(404, {});
-    const bytes = mode.corrupt ? new TextEncoder().encode('<html>this is an error page, not parquet</html>') : shard;
+    const bytes = served(shard);
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     if (range && !mode.ignoreRange) {
       const start = Number(range[1]);
@@ -135,6 +154,7 @@ describe('Hugging Face Hub parquet export (loopback server)', () => {
     expect(ds.origin).toMatchObject({ kind: 'hub', repo: 'test-org/cnn_tiny', config: '3.0.0', split: 'train' });
     expect(server.log.map((r) => r.url)).toEqual([
       '/api/datasets/test-org/cnn_tiny/parquet/3.0.0/train',
+      '/api/datasets/test-org/cnn_tiny/tree/refs%2Fconvert%2Fparquet/3.0.0/train',
       '/api/datasets/test-org/cnn_tiny/parquet/3.0.0/train/0.parquet',
       '/datasets/test-org/cnn_tiny/resolve/refs%2Fconvert%2Fparquet/3.0.0/train/0000.parquet',
     ]);

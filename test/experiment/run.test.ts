@@ -124,6 +124,23 @@ describe('runExperiment', () => {
   }, 180_000);
 });
 
+describe('progress while an experiment runs', () => {
+  it('names the experiment on every train and generate line, with step/total, loss, tokens/s and ETA', async () => {
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      await runExperiment(spec('gpt2', 'ia3'), { runsDir, fresh: true, quiet: false });
+    } finally {
+      process.stderr.write = write;
+    }
+    const text = lines.join('');
+    expect(text).toMatch(/translation\/gpt2\/ia3 train 3\/3 loss [\d.]+ lr \S+ \d+ tok\/s elapsed \S+ eta \S+/);
+    expect(text).toMatch(/translation\/gpt2\/ia3 generate 6\/6 outputs elapsed \S+ eta \S+/);
+    expect(text).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
+  }, 120_000);
+});
+
 describe('predict / evaluate input errors', () => {
   it('name the bad input and what is valid', () => {
     const f = path.join(tmp, 'refs.jsonl');

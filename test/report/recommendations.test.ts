@@ -8,18 +8,18 @@ describe('rule-based recommendations', () => {
     const recs = buildReport(reportInput([{ task: 'translation', family: 'gpt2' }])).view.recommendations;
     const by = (rule: string) => recs.find((r) => r.rule === rule)!.text;
     // Best quality: full fine-tuning (12); runner-up LoRA r=8 (7), intervals separate.
-    expect(by('best quality')).toBe('full fine-tuning: chrF 12.00 [11.50, 12.50] (untuned base 1.00); the runner-up LoRA r=8 α=16 scores 7.00 [6.50, 7.50] — the intervals do not overlap.');
+    expect(by('best quality')).toBe('full fine-tuning: chrF 12.00 [11.50, 12.50] (untuned base 1.00; +11.00, p = 0.001); the runner-up LoRA r=8 α=16 scores 7.00 [6.50, 7.50] — the intervals do not overlap.');
     // Memory: LoRA r=4, r=8 and IA³ peak at 120–130 MB, full fine-tuning at 300 MB; the median of the
     // four is between the adapters, and the best run within it is the better of the cheaper two.
     const mem = by('memory budget');
-    expect(mem).toMatch(/^Within the median peak training memory of the runs, 1\d\d\.\d MB; full fine-tuning peaks at 300\.0 MB: /);
+    expect(mem).toMatch(/^Within the median peak training memory of the sound runs, 1\d\d\.\d MB; full fine-tuning peaks at 300\.0 MB: /);
     expect(mem).toMatch(/(LoRA r=8 α=16, chrF 7\.00|LoRA r=4 α=16, chrF 6\.00|IA³, chrF 4\.00) \[[\d., ]+\] at 1\d\d\.\d MB\.$/);
     // Per parameter among significant winners (main > 3): IA³ (+3 with 1,792 params) beats LoRA r=4 (+5 / 4,096).
     expect(by('quality per parameter')).toContain('IA³: +3.00 chrF over the untuned base with 1,792 trainable parameters');
     expect(by('full fine-tuning')).toContain('Worth it here: full fine-tuning (12.00 [11.50, 12.50]) beats the best adapter LoRA r=8 α=16 (7.00 [6.50, 7.50]) by 5.00 chrF, paired p = 0.001');
   });
 
-  it('say when nothing beats the untuned base, and when full fine-tuning is not worth it', () => {
+  it('name runs not above the untuned base as failed and recommend nothing when every run failed', () => {
     const mk = (caseId: string, method: string, label: string, order: number, main: number, trainable: number) =>
       makeExperiment({ task: 'summarization', family: 't5', caseId, method, label, order, main, trainable });
     const exps = [mk('base', 'base', 'untuned base', 0, 2, 0), mk('lora-r8-a16', 'lora', 'LoRA r=8 α=16', 4, 2.5, 8192), mk('full', 'full', 'full fine-tuning', 20, 2.4, 6e6)];
@@ -40,20 +40,80 @@ describe('rule-based recommendations', () => {
       ],
     };
     const recs = buildReport(input).view.recommendations;
-    expect(recs[0]!.rule).toBe('caveat');
-    expect(recs[0]!.text).toContain('No method beats the untuned base significantly (base ROUGE-L 2.00 [1.50, 2.50]');
-    expect(recs.find((r) => r.rule === 'full fine-tuning')!.text).toContain('Not worth it here: the best adapter LoRA r=8 α=16 (2.50 [2.00, 3.00]) is at least as good as full fine-tuning');
-    expect(recs.some((r) => r.rule === 'quality per parameter')).toBe(false);
+    expect(recs.map((r) => r.rule)).toEqual(['failed', 'nothing recommended']);
+    expect(recs[0]!.text).toBe(
+      '2 of 2 runs failed and are never recommended: ' +
+        'LoRA r=8 α=16: not significantly above the untuned base (ROUGE-L 2.50 [2.00, 3.00] against the base\'s 2.00 [1.50, 2.50]: +0.50, p = 0.300, intervals overlap); ' +
+        'full fine-tuning: not significantly above the untuned base (ROUGE-L 2.40 [1.90, 2.90] against the base\'s 2.00 [1.50, 2.50]: +0.40, p = 0.300, intervals overlap).',
+    );
+    expect(recs[1]!.text).toContain('base ROUGE-L 2.00 [1.50, 2.50]; highest-scoring run LoRA r=8 α=16 2.50 [2.00, 3.00])');
   });
 
-  it('leave collapsed runs out of every rule and name them', () => {
+  it('name collapsed runs as failed, with the numbers, and leave them out of every rule', () => {
     const input = reportInput([{ task: 'translation', family: 'gpt2' }]);
     const full = input.tests.map((t) => t.meta?.experiment).find((e) => e?.method === 'full')!;
     full.degeneration = { outputs: 24, empty: 2, one_word_dominant: 10, degenerate: 12, degenerate_rate: 0.5, distinct_outputs: 3, distinct_per_input: 0.125 };
     const recs = buildReport(input).view.recommendations;
     const by = (rule: string) => recs.find((r) => r.rule === rule)?.text;
-    expect(by('collapsed runs')).toBe('1 of 4 runs collapsed and are left out of every recommendation: full fine-tuning (50.0% degenerate outputs, 3 distinct of 24).');
+    expect(by('failed')).toBe(
+      '1 of 4 runs failed and are never recommended: full fine-tuning: 50.0% of its outputs degenerate (12 of 24, limit 5%) and only 3 distinct outputs for 24 inputs (limit 25% distinct).',
+    );
     expect(by('best quality')).toMatch(/^LoRA r=8 α=16: chrF 7\.00/);
     expect(by('full fine-tuning')).toBeUndefined();
+  });
+});
+
+describe('recommendations from the degeneration profile and the decoding comparison', () => {
+  const experimentOf = (input: ReportInput, method: string) => input.tests.map((t) => t.meta?.experiment).find((e) => e?.method === method)!;
+  const decodingOf = (input: ReportInput) => input.tests.map((t) => t.meta?.decoding).find((d) => d)!;
+
+  it('a run with very few distinct outputs fails even when few outputs are degenerate, also for results without a profile', () => {
+    const input = reportInput([{ task: 'translation', family: 'gpt2' }]);
+    experimentOf(input, 'full').degeneration = { outputs: 24, empty: 0, one_word_dominant: 0, degenerate: 0, degenerate_rate: 0, distinct_outputs: 2, distinct_per_input: 2 / 24 };
+    const ia3 = experimentOf(input, 'ia3');
+    (ia3 as { degeneration: unknown }).degeneration = undefined;
+    ia3.errors.distinct_outputs = 3;
+    const recs = buildReport(input).view.recommendations;
+    const failed = recs.find((r) => r.rule === 'failed')!.text;
+    expect(failed).toContain('full fine-tuning: only 2 distinct outputs for 24 inputs (limit 25% distinct)');
+    expect(failed).toContain('IA³: only 3 distinct outputs for 24 inputs');
+    expect(recs.find((r) => r.rule === 'best quality')!.text).toMatch(/^LoRA r=8 α=16: chrF 7\.00/);
+    expect(recs.filter((r) => r.rule !== 'failed').map((r) => r.text).join(' ')).not.toMatch(/IA³|full fine-tuning \(/);
+  });
+
+  it('say when no decoding setting clearly beats greedy search, with the closest one', () => {
+    const recs = buildReport(reportInput([{ task: 'translation', family: 'gpt2' }])).view.recommendations;
+    expect(recs.filter((r) => r.rule === 'decoding').map((r) => r.text)).toEqual([
+      "No decoding setting clearly beats greedy search (intervals overlap or lie below); the closest is sampling for full fine-tuning, chrF 14.00 [13.00, 15.00] against greedy search's 12.00 [11.00, 13.00] (+2.00).",
+    ]);
+  });
+
+  it('name a decoding setting whose interval lies above greedy search’s, against the plain greedy row', () => {
+    const input = reportInput([{ task: 'translation', family: 'gpt2' }]);
+    const d = decodingOf(input);
+    const greedy = d.rows[0]!;
+    d.rows.push({ ...greedy, options: { strategy: 'greedy', max_new_tokens: 24, no_repeat_ngram_size: 3 }, main: { score: 16, low: 15.2, high: 16.8 } });
+    const recs = buildReport(input).view.recommendations.filter((r) => r.rule === 'decoding');
+    expect(recs.map((r) => r.text)).toEqual([
+      "greedy search (no_repeat_ngram_size=3) clearly helps full fine-tuning: chrF 16.00 [15.20, 16.80] against greedy search's 12.00 [11.00, 13.00] (+4.00), the intervals do not overlap.",
+    ]);
+  });
+
+  it('every recommendation cites numbers', () => {
+    const recs = buildReport(reportInput([{ task: 'translation', family: 'gpt2' }, { task: 'summarization', family: 't5' }])).view.recommendations;
+    expect(recs.length).toBeGreaterThan(8);
+    for (const r of recs) expect(r.text, r.rule).toMatch(/\d+\.\d\d/);
+  });
+});
+
+describe('full fine-tuning among sound runs', () => {
+  it('is not worth it when the best adapter is not significantly worse', () => {
+    const input = reportInput([{ task: 'translation', family: 'gpt2' }]);
+    const cmp = input.tests.map((t) => t.meta?.comparison).find((c) => c)!;
+    const [fullId, row] = Object.entries(cmp.against).find(([id]) => id.endsWith('/full'))!;
+    const lora = Object.keys(row).find((id) => id.endsWith('/lora-r8-a16'))!;
+    cmp.against[fullId]![lora] = { against: 'full', metric: 'chrf', delta: -0.4, p_value: 0.3, ci_separated: false };
+    const text = buildReport(input).view.recommendations.find((r) => r.rule === 'full fine-tuning')!.text;
+    expect(text).toMatch(/^Not worth it here: the best adapter LoRA r=8 α=16 \(7\.00 \[6\.50, 7\.50\]\) is not significantly worse than full fine-tuning \(12\.00 \[11\.50, 12\.50\]; paired p = 0\.300\), which would cost [\d.]+× the trainable parameters/);
   });
 });

@@ -46,6 +46,20 @@ describe('REPORT.md rendering', () => {
     expect([...table.matchAll(/^\| ([^|]+?) \| /gm)].map((m) => m[1]).slice(1)).toEqual(['IA³', 'LoRA r=4 α=16', 'LoRA r=8 α=16', 'full fine-tuning']);
   });
 
+  it('charts the best run of each method with its interval, per block, and links the chart', () => {
+    expect(charts.filter((c) => c.file.endsWith('-methods.svg'))).toHaveLength(ALL.length);
+    expect(md).toContain('![chrF by method](report-assets/translation-gpt2-methods.svg)');
+    expect(md).toContain('![ROUGE-L by method](report-assets/summarization-t5-methods.svg)');
+    const svg = charts.find((c) => c.file === 'translation-gpt2-methods.svg')!.svg;
+    // One entry per method (base, LoRA, IA³, full), LoRA by its best grid point, highest score first.
+    const labels = [...svg.matchAll(/text-anchor="end" dominant-baseline="middle" fill="#222">([^<]+)</g)].map((m) => m[1]);
+    expect(labels).toEqual(['full fine-tuning', 'LoRA r=8 α=16', 'IA³', 'untuned base']);
+    expect(svg.match(/<circle /g)).toHaveLength(4);
+    expect(svg).toContain('12 [11.5, 12.5]');
+    expect(svg).toContain('7 [6.5, 7.5]');
+    expect(svg).toContain('untuned base 1.00');
+  });
+
   it('has the setup facts, loss-curve charts, decoding, per-domain, examples, errors and recommendations', () => {
     expect(md).toContain('| Test CPU | 2 | 8.0 GB |');
     expect(md).toContain('`abc123`');

@@ -52,7 +52,8 @@ describe('sharded and unsharded runs give the same report', () => {
     const b = content(merged);
     expect(a.tests.length).toBe(2 * 2 * 8);
     expect(a.md).toContain('## 8. Recommendations');
-    expect(Object.keys(a.charts)).toHaveLength(4 * 4);
+    // Per block: three Pareto charts, the loss curves and the by-method chart.
+    expect(Object.keys(a.charts)).toHaveLength(4 * 5);
     expect(b.tests).toEqual(a.tests);
     expect(b.charts).toEqual(a.charts);
     expect(b.md).toBe(a.md);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, lineChart, niceTicks, scatterChart } from '../../src/report/svg.ts';
+import { escapeXml, intervalChart, lineChart, niceTicks, scatterChart } from '../../src/report/svg.ts';
 
 /** Every opened element is closed, in order (the charts use no CDATA or comments). */
 function balanced(svg: string): boolean {
@@ -55,5 +55,24 @@ describe('SVG charts', () => {
     const step = t[1]! - t[0]!;
     expect([1, 2, 2.5, 5].some((m) => Math.abs(step / 10 ** Math.floor(Math.log10(step)) - m) < 1e-9)).toBe(true);
     expect(escapeXml('<a&"b">')).toBe('&lt;a&amp;&quot;b&quot;&gt;');
+  });
+
+  it('interval chart: one dot and whisker per entry, intervals clipped at 0, failed runs hollow', () => {
+    const entries = [
+      { label: 'full <FT>', score: 12, low: 11.5, high: 12.5, group: 'full fine-tuning' },
+      { label: 'IA³', score: 0.4, low: -0.8, high: 1.6, group: 'IA³', muted: true },
+      { label: 'untuned base', score: 1, low: 0.5, high: 1.5, group: 'untuned base' },
+    ];
+    const svg = intervalChart({ title: 'chrF by method', xLabel: 'chrF', entries, reference: { label: 'untuned base 1.00', value: 1 }, mutedNote: 'hollow: failed' });
+    expect(balanced(svg)).toBe(true);
+    expect(svg.match(/<circle /g)).toHaveLength(3);
+    expect(svg.match(/fill="#ffffff" stroke=/g)).toHaveLength(1);
+    expect(svg).toContain('full &lt;FT&gt;');
+    expect(svg).toContain('0.4 [0, 1.6]');
+    expect(svg).toContain('hollow: failed');
+    // Every x coordinate lies inside the plot: nothing is drawn left of the axis's 0.
+    for (const m of svg.matchAll(/ (?:x1|x2|cx)="(-?[\d.]+)"/g)) expect(Number(m[1])).toBeGreaterThanOrEqual(0);
+    expect(intervalChart({ title: 't', xLabel: 'x', entries })).toBe(intervalChart({ title: 't', xLabel: 'x', entries }));
+    expect(balanced(intervalChart({ title: 't', xLabel: 'x', entries: [] }))).toBe(true);
   });
 });

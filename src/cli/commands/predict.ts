@@ -9,6 +9,7 @@ import { readTaskRows } from '../../experiment/rows.ts';
 import type { LanguageModel } from '../../models/registry.ts';
 import { loadTokenizer } from '../../models/tokenizers/index.ts';
 import { Progress } from '../../train/progress.ts';
+import { labelWithPath } from '../../util/envErrors.ts';
 import { UserError } from '../../util/errors.ts';
 import { optInt, printJson, requireString, type ArgValues, type Command } from '../command.ts';
 import { loadModelForCli } from '../loadModel.ts';
@@ -84,7 +85,12 @@ export const command: Command = {
       onProgress: (done, total) => progress.update(done, `of ${total} rows`),
     });
     mkdirSync(path.dirname(path.resolve(output)), { recursive: true });
-    writeFileSync(output, rows.map((r, i) => JSON.stringify({ id: r.id, prediction: run.predictions[i]!.prediction }) + '\n').join(''));
+    const lines = rows.map((r, i) => JSON.stringify({ id: r.id, prediction: run.predictions[i]!.prediction }) + '\n').join('');
+    try {
+      writeFileSync(output, lines);
+    } catch (e) {
+      throw labelWithPath(e, output);
+    }
     model.dispose();
     printJson({
       output,

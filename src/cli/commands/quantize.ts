@@ -7,20 +7,50 @@ import { saveQuantizedFile } from '../../../plugins/qlora/quantizedFile.ts';
 
 const FLOAT_DTYPES: Partial<Record<Tensor['dtype'], OriginalDtype>> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
-/** Which tensors QLoRA-style quantization takes: floating matrices (and higher), not biases or norms. */
+/**
+ * The default choice, as QLoRA makes it: floating matrices (Linear and embedding weights, and higher-rank
+ * kernels), not biases or norms, whose few values would lose more than they save.
+ */
 export function isQuantizable(t: Tensor): boolean {
   return FLOAT_DTYPES[t.dtype] !== undefined && t.shape.length >= 2 && t.data.length > 0;
+}
+
+/**
+ * Compiles --tensors: comma-separated globs matched against whole tensor names, where `*` is any run of
+ * characters (dots included, so `*.bias` reaches every layer) and `?` one character. Globs rather than
+ * regexes because tensor names are full of dots that a regex would silently treat as wildcards.
+ */
+export function tensorNameMatcher(pattern: string): (name: string) => boolean {
+  const globs = pattern.split(',').map((g) => g.trim());
+  if (globs.some((g) => g === ''))
+    throw new UserError(`quantize: --tensors '${pattern}' has an empty pattern; give comma-separated globs such as 'h.*.mlp.c_fc.weight,*.bias'`);
+  const escape = (c: string) => c.replace(/[\\^$.+()[\]{}|]/g, '\\$&');
+  const source = globs.map((g) => [...g].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escape(c))).join('')).join('|');
+  const re = new RegExp(`^(?:${source})$`, 'su');
+  return (name) => re.test(name);
+}
+
+const MAX_NAMES_SHOWN = 8;
+
+function someNames(names: string[]): string {
+  if (names.length === 0) return '(none)';
+  const shown = names.slice(0, MAX_NAMES_SHOWN).join(', ');
+  return names.length > MAX_NAMES_SHOWN ? `${shown}, … (${names.length} in all)` : shown;
 }
 
 export const command: Command = {
   name: 'quantize',
   summary: 'NF4-quantize a safetensors checkpoint as bitsandbytes does (QLoRA storage)',
   usage: [
-    'peft-lab quantize --input IN.safetensors --output OUT.safetensors [--blocksize 64] [--double-quant]',
+    'peft-lab quantize --input IN.safetensors --output OUT.safetensors [--tensors PATTERN] [--blocksize 64] [--double-quant]',
     '',
-    'Every F32/F16/BF16 tensor with 2 or more dimensions is quantized to NF4 (bitsandbytes quantize_4bit,',
-    `quant_type nf4, blocksize ${NF4_BLOCKSIZES.join('|')}, default ${NF4_DEFAULT_BLOCKSIZE}); every other tensor (biases, norms,`,
-    'integer tensors) is copied unchanged. --double-quant also compresses the per-block absmax to 8 bits',
+    'The chosen tensors are quantized to NF4 (bitsandbytes quantize_4bit, quant_type nf4, blocksize',
+    `${NF4_BLOCKSIZES.join('|')}, default ${NF4_DEFAULT_BLOCKSIZE}); every other tensor is copied unchanged. By default the chosen`,
+    'tensors are the Linear weights: every non-empty F32/F16/BF16 tensor with 2 or more dimensions (biases,',
+    'norms and integer tensors are copied). --tensors PATTERN chooses by name instead, whatever the number of',
+    "dimensions: comma-separated globs over whole tensor names, '*' any characters (dots included), '?' one",
+    "character (e.g. --tensors '*.weight' or 'ln_f.bias,h.0.*'); non-float and empty tensors are copied. When",
+    'nothing is chosen the command fails instead of writing an unquantized copy. --double-quant also compresses the per-block absmax to 8 bits',
     '(bitsandbytes compress_statistics / QLoRA double quantization). The output uses the bitsandbytes',
     'Linear4bit state-dict layout: W (packed uint8), W.absmax, W.quant_map, [W.nested_absmax,',
     'W.nested_quant_map,] W.quant_state.bitsandbytes__nf4 (JSON: shape, dtype, blocksize, nested_offset).',
@@ -29,6 +59,7 @@ export const command: Command = {
   options: {
     input: { type: 'string' },
     output: { type: 'string' },
+    tensors: { type: 'string' },
     blocksize: { type: 'string' },
     'double-quant': { type: 'boolean' },
   },
@@ -40,13 +71,29 @@ export const command: Command = {
     if (!/^\d+$/.test(blocksizeText) || !NF4_BLOCKSIZES.includes(blocksize))
       throw new UserError(`quantize: --blocksize must be one of ${NF4_BLOCKSIZES.join(', ')}, got '${blocksizeText}'`);
     const doubleQuant = values['double-quant'] === true;
+    const pattern = values.tensors === undefined ? undefined : String(values.tensors);
+    const matches = pattern === undefined ? undefined : tensorNameMatcher(pattern);
+    const chosen = (name: string, t: Tensor) =>
+      matches ? matches(name) && FLOAT_DTYPES[t.dtype] !== undefined && t.data.length > 0 : isQuantizable(t);
 
     const { tensors, metadata } = readSafetensors(input);
+    const names = [...tensors.keys()];
+    if (![...tensors].some(([name, t]) => chosen(name, t))) {
+      // Writing an unquantized copy and exiting 0 would let a typo pass as a successful quantization.
+      if (matches) {
+        const named = names.filter(matches);
+        const why = named.length === 0 ? 'matched no tensor name' : `matched only non-float or empty tensors (${someNames(named)})`;
+        throw new UserError(`quantize: --tensors '${pattern}' ${why} in ${input}; its tensors: ${someNames(names)}`);
+      }
+      throw new UserError(
+        `quantize: ${input} has no floating-point tensor with 2 or more dimensions (the default choice); name the tensors to quantize with --tensors PATTERN (e.g. --tensors '*'); its tensors: ${someNames(names)}`,
+      );
+    }
     const quantized = new Map<string, Nf4Tensor>();
     const copied = new Map<string, Tensor>();
     let originalBytes = 0;
     for (const [name, t] of tensors) {
-      if (!isQuantizable(t)) {
+      if (!chosen(name, t)) {
         copied.set(name, t);
         continue;
       }

@@ -4,6 +4,7 @@ import { readBenchJson } from '../../report/bench.ts';
 import type { ReportInput } from '../../report/input.ts';
 import { benchJsonFor } from '../../report/location.ts';
 import { DEFAULT_TEMPLATE, writeReport } from '../../report/render.ts';
+import { writingUnder } from '../../util/envErrors.ts';
 import { UserError } from '../../util/errors.ts';
 import { printJson, requireString, type Command } from '../command.ts';
 
@@ -29,7 +30,8 @@ export const command: Command = {
     if (!existsSync(template)) throw new UserError(`report: --template '${template}' does not exist`);
     const out = (values.out as string | undefined) ?? path.dirname(path.dirname(path.resolve(dataFile)));
     const bench = readBenchJson(benchJsonFor(out)) ?? input.bench;
-    const written = writeReport({ ...input, bench, generated_at: input.generated_at }, out, template);
+    // Exactly the data given: re-rendering a data file must not fold in whatever else is in --out.
+    const written = await writingUnder(out, () => writeReport({ ...input, bench, generated_at: input.generated_at }, out, template, { merge: false }));
     printJson({ report: written.file, charts: written.charts.length, experiments: written.view.counts.experiments });
   },
 };

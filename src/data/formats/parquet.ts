@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
-import { parquetMetadata, parquetReadObjects, type Compressors } from 'hyparquet';
+import { parquetMetadata, parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type Compressors } from 'hyparquet';
 import { UserError } from '../../util/errors.ts';
 import type { RawRecord } from './json.ts';
 
@@ -36,6 +36,35 @@ export function checkParquet(bytes: Uint8Array, label: string): number {
     return Number(parquetMetadata(toArrayBuffer(bytes)).num_rows);
   } catch (e) {
     throw new UserError(`${label}: unreadable parquet footer (${firstLine(e)})`);
+  }
+}
+
+/**
+ * checkParquet for a file on disk, reading only its first bytes and its footer: a download is vetted
+ * without holding the whole shard in memory.
+ */
+export async function checkParquetFile(file: string, label: string): Promise<number> {
+  const fh = await open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    const read = async (start: number, end: number): Promise<ArrayBuffer> => {
+      const buf = Buffer.alloc(Math.max(0, end - start));
+      await fh.read(buf, 0, buf.length, start);
+      return toArrayBuffer(buf);
+    };
+    const head = new Uint8Array(await read(0, Math.min(4, size)));
+    const tail = new Uint8Array(await read(Math.max(0, size - 4), size));
+    const magic = (b: Uint8Array) => String.fromCharCode(...b);
+    if (size < 12 || magic(head) !== 'PAR1' || magic(tail) !== 'PAR1')
+      throw new UserError(`${label}: not a parquet file (no PAR1 magic at start and end; truncated or not parquet)`);
+    const asyncBuffer: AsyncBuffer = { byteLength: size, slice: (start, end) => read(start, end ?? size) };
+    try {
+      return Number((await parquetMetadataAsync(asyncBuffer)).num_rows);
+    } catch (e) {
+      throw new UserError(`${label}: unreadable parquet footer (${firstLine(e)})`);
+    }
+  } finally {
+    await fh.close();
   }
 }
 
