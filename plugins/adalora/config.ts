@@ -1,6 +1,6 @@
 import { ConfigReader } from '../../src/peft/configFields.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
-import { UserError } from '../../src/util/errors.ts';
+import { showValue, UserError } from '../../src/util/errors.ts';
 import { parseLoraConfig, type LoraConfig } from '../lora/config.ts';
 
 /**
@@ -59,6 +59,12 @@ export function parseAdaLoraConfig(raw: Record<string, unknown>, model: Language
     total_step: c.has('total_step') ? c.int('total_step', 0, 1) : null,
     rank_pattern: parseRankPattern(c, where),
   };
+  // A saved pattern keeps some of the init_r triplets; more would not fit the config's own layers.
+  for (const [k, keep] of Object.entries(adalora.rank_pattern ?? {})) {
+    const kept = keep.filter(Boolean).length;
+    if (kept > adalora.init_r)
+      throw new UserError(`${where}: rank_pattern entry ${showValue(k, 60)} keeps ${kept} triplets, more than init_r = ${adalora.init_r}`);
+  }
   // The LoRA part is validated by LoRA's own reader (same names, same errors), minus AdaLoRA's fields.
   const loraRaw: Record<string, unknown> = { ...raw, peft_type: 'LORA' };
   for (const f of ADALORA_FIELDS) delete loraRaw[f];

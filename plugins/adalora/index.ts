@@ -1,6 +1,6 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
 import { ADALORA_DEFAULT_TARGETS, parseAdaLoraConfig, type AdaLoraConfig } from './config.ts';
-import { attachAdaLora } from './model.ts';
+import { adaloraAdapterSize, attachAdaLora } from './model.ts';
 
 /** AdaLoRA (Zhang et al., ICLR 2023): SVD-form LoRA whose rank budget is re-allocated during training, as peft 0.10. */
 export const adaloraPlugin: PeftPlugin<AdaLoraConfig> = {
@@ -10,4 +10,5 @@ export const adaloraPlugin: PeftPlugin<AdaLoraConfig> = {
   defaultTargetModules: ADALORA_DEFAULT_TARGETS,
   parseConfig: parseAdaLoraConfig,
   attach: attachAdaLora,
+  adapterSize: adaloraAdapterSize,
 };

@@ -3,7 +3,7 @@ import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { Rng } from '../../src/engine/random.ts';
 import type { LinearLike } from '../../src/models/linear.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
-import type { AdapterInstance, AdapterTrainingState, AttachContext, JsonValue } from '../../src/peft/plugin.ts';
+import type { AdapterInstance, AdapterSize, AdapterTrainingState, AttachContext, JsonValue } from '../../src/peft/plugin.ts';
 import { assignFromStateDict, PEFT_PREFIX, toPeftStateDict } from '../../src/peft/stateDict.ts';
 import { findTargets } from '../../src/peft/targets.ts';
 import { UserError } from '../../src/util/errors.ts';
@@ -46,6 +46,22 @@ function parseSavedPattern(v: JsonValue | undefined, keys: ReadonlySet<string>, 
     out[k] = flags;
   }
   return out;
+}
+
+/**
+ * What attachAdaLora allocates: A (r × d_in), E (r) and B (d_out × r) per targeted layer, r being
+ * init_r, or the triplets a saved rank_pattern keeps (at most init_r: the parser checks).
+ */
+export function adaloraAdapterSize(config: AdaLoraConfig, model: LanguageModel): AdapterSize {
+  const layers = findTargets(model, config, 'adalora').map((path) => {
+    const m = model.getSubmodule(path) as LinearLike;
+    const keep = config.rank_pattern?.[`${path}.lora_E`];
+    return { features: m.inFeatures + m.outFeatures + 1, kept: keep ? keep.filter(Boolean).length : undefined };
+  });
+  return {
+    fields: [{ field: 'init_r', value: config.init_r, min: 0 }],
+    parameters: ([r]) => layers.reduce((s, l) => s + (l.kept ?? r!) * l.features, 0),
+  };
 }
 
 /** Injects AdaLoRA (SVD-form LoRA with rank allocation) into every targeted linear layer. */

@@ -1,6 +1,7 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
 import { LORA_DEFAULT_TARGETS, parseLoraConfig, type LoraConfig } from './config.ts';
 import { attachLora } from './model.ts';
+import { loraAdapterSize } from './size.ts';
 
 /** LoRA (Hu et al., 2021) with rsLoRA scaling (Kalajdzievski, 2023), as peft 0.10. */
 export const loraPlugin: PeftPlugin<LoraConfig> = {
@@ -10,4 +11,5 @@ export const loraPlugin: PeftPlugin<LoraConfig> = {
   defaultTargetModules: LORA_DEFAULT_TARGETS,
   parseConfig: parseLoraConfig,
   attach: attachLora,
+  adapterSize: loraAdapterSize('lora'),
 };

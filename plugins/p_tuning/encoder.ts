@@ -1,10 +1,11 @@
 import type { Tensor } from '../../src/engine/tf.ts';
+import type { AdapterSize, SizeField } from '../../src/peft/plugin.ts';
 import type { Rng } from '../../src/engine/random.ts';
 import type { Embedding } from '../../src/models/linear.ts';
 import { Module } from '../../src/models/module.ts';
 import type { PromptEncoderModule } from '../prompt_tuning/adapter.ts';
 import { normalEmbedding, relu, Sequential, torchLinear } from '../prompt_tuning/encoderLayers.ts';
-import { totalVirtualTokens } from '../prompt_tuning/learningConfig.ts';
+import { linearParameters, totalVirtualTokens, virtualTokensField } from '../prompt_tuning/learningConfig.ts';
 import type { PromptEncoderConfig } from './config.ts';
 import { BiLSTM } from './lstm.ts';
 
@@ -40,4 +41,32 @@ export class PromptEncoder extends Module implements PromptEncoderModule {
     const x = this.embedding.weight;
     return this.mlp_head.forward(this.lstm_head ? this.lstm_head.forward(x, training) : x);
   }
+}
+
+/**
+ * What attachPTuning allocates: the table, plus (when training) the encoder below; a loaded adapter
+ * (inference mode) holds the table alone.
+ */
+export function pTuningAdapterSize(config: PromptEncoderConfig): AdapterSize {
+  const d = config.token_dim;
+  const table = (n: number) => n * config.num_transformer_submodules * d;
+  const nvt = virtualTokensField(config);
+  if (config.inference_mode) return { fields: [nvt], parameters: ([n]) => table(n!), virtualTokens: nvt };
+  const fields: SizeField[] = [nvt, { field: 'encoder_hidden_size', value: config.encoder_hidden_size, min: 1 }];
+  if (config.encoder_reparameterization_type === 'LSTM') {
+    fields.push({ field: 'encoder_num_layers', value: config.encoder_num_layers, min: 1 });
+    // Per direction and layer: weight_ih [4h, in], weight_hh [4h, h] and two biases [4h]; in = d, then 2h.
+    const lstmLayer = (inSize: number, h: number) => 2 * (4 * h * inSize + 4 * h * h + 8 * h);
+    return {
+      fields,
+      virtualTokens: nvt,
+      parameters: ([n, h, layers]) =>
+        table(n!) + lstmLayer(d, h!) + (layers! - 1) * lstmLayer(2 * h!, h!) + linearParameters(2 * h!, 2 * h!) + linearParameters(2 * h!, d),
+    };
+  }
+  return {
+    fields,
+    virtualTokens: nvt,
+    parameters: ([n, h]) => table(n!) + linearParameters(d, h!) + linearParameters(h!, h!) + linearParameters(h!, d),
+  };
 }

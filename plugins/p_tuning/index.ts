@@ -1,5 +1,6 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
 import { parsePromptEncoderConfig, type PromptEncoderConfig } from './config.ts';
+import { pTuningAdapterSize } from './encoder.ts';
 import { attachPTuning } from './model.ts';
 
 /** P-tuning (v1, Liu et al., 2021) as peft 0.10: a prompt encoder (MLP or LSTM) makes the virtual tokens. */
@@ -9,4 +10,5 @@ export const pTuningPlugin: PeftPlugin<PromptEncoderConfig> = {
   description: 'virtual tokens produced by a trainable MLP/LSTM prompt encoder, prepended to the input',
   parseConfig: parsePromptEncoderConfig,
   attach: attachPTuning,
+  adapterSize: pTuningAdapterSize,
 };

@@ -1,10 +1,13 @@
 import type { Tensor } from '../../src/engine/tf.ts';
+import type { LanguageModel } from '../../src/models/registry.ts';
+import type { AdapterSize, SizeField } from '../../src/peft/plugin.ts';
 import type { Rng } from '../../src/engine/random.ts';
 import type { Embedding } from '../../src/models/linear.ts';
 import { Module } from '../../src/models/module.ts';
 import type { PromptEncoderModule } from '../prompt_tuning/adapter.ts';
 import { normalEmbedding, Sequential, tanh, torchLinear } from '../prompt_tuning/encoderLayers.ts';
-import type { PrefixTuningConfig } from './config.ts';
+import { linearParameters, virtualTokensField } from '../prompt_tuning/learningConfig.ts';
+import { attentionLayout, type PrefixTuningConfig } from './config.ts';
 
 /**
  * peft 0.10's PrefixEncoder: the flat past_key_values table [num_virtual_tokens, num_layers·2·token_dim],
@@ -29,4 +32,23 @@ export class PrefixEncoder extends Module implements PromptEncoderModule {
   output(): Tensor {
     return this.transform ? this.transform.forward(this.embedding.weight) : this.embedding.weight;
   }
+}
+
+/**
+ * What attachPrefixTuning allocates: the flat table [nvt, num_layers·2·d], or, when training with
+ * prefix_projection, the embedding [nvt, d] and the projection MLP that makes that table.
+ */
+export function prefixAdapterSize(config: PrefixTuningConfig, model: LanguageModel): AdapterSize {
+  const d = config.token_dim;
+  const nvt = virtualTokensField(config);
+  // num_layers may exceed the layers that read a prefix (the parser checks it is not less).
+  const fields: SizeField[] = [nvt, { field: 'num_layers', value: config.num_layers, min: attentionLayout(model).layers }];
+  if (!config.prefix_projection || config.inference_mode)
+    return { fields, virtualTokens: nvt, parameters: ([n, L]) => n! * L! * 2 * d };
+  fields.push({ field: 'encoder_hidden_size', value: config.encoder_hidden_size, min: 1 });
+  return {
+    fields,
+    virtualTokens: nvt,
+    parameters: ([n, L, h]) => n! * d + linearParameters(d, h!) + linearParameters(h!, L! * 2 * d),
+  };
 }

@@ -1,5 +1,6 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
 import { parsePrefixTuningConfig, type PrefixTuningConfig } from './config.ts';
+import { prefixAdapterSize } from './encoder.ts';
 import { attachPrefixTuning } from './model.ts';
 
 /** Prefix tuning (Li & Liang, 2021) as peft 0.10: learned key/value prefixes in every attention layer. */
@@ -9,6 +10,7 @@ export const prefixTuningPlugin: PeftPlugin<PrefixTuningConfig> = {
   description: 'learned key/value prefixes in every attention layer (optionally reparameterized by an MLP)',
   parseConfig: parsePrefixTuningConfig,
   attach: attachPrefixTuning,
+  adapterSize: prefixAdapterSize,
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { virtualTokensField } from './learningConfig.ts';
 import { parsePromptTuningConfig, type PromptTuningConfig } from './config.ts';
 import { attachPromptTuning } from './model.ts';
 
@@ -9,4 +10,10 @@ export const promptTuningPlugin: PeftPlugin<PromptTuningConfig> = {
   description: 'num_virtual_tokens learned embeddings prepended to the input (encoder side for T5)',
   parseConfig: parsePromptTuningConfig,
   attach: attachPromptTuning,
+  // The table: num_virtual_tokens rows per transformer submodule, token_dim wide.
+  adapterSize: (config) => ({
+    fields: [virtualTokensField(config)],
+    parameters: ([n]) => n! * config.num_transformer_submodules * config.token_dim,
+    virtualTokens: virtualTokensField(config),
+  }),
 };

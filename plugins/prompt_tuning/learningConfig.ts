@@ -1,5 +1,5 @@
 import type { ConfigReader } from '../../src/peft/configFields.ts';
-import { taskTypeFor, type PeftConfigBase } from '../../src/peft/plugin.ts';
+import { taskTypeFor, type PeftConfigBase, type SizeField } from '../../src/peft/plugin.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
 import { UserError } from '../../src/util/errors.ts';
 
@@ -65,6 +65,14 @@ export function readPromptLearningFields<T extends string>(
     throw new UserError(`${where}: 'num_transformer_submodules' must be 1 or 2 (encoder, or encoder and decoder), got ${cfg.num_transformer_submodules}`);
   return cfg;
 }
+
+/** num_virtual_tokens as a size field: it sizes the table, and the virtual tokens take positions. */
+export function virtualTokensField(c: PromptLearningConfig): SizeField {
+  return { field: 'num_virtual_tokens', value: c.num_virtual_tokens, min: 1 };
+}
+
+/** Parameters of a torch nn.Linear(in, out) with bias. */
+export const linearParameters = (inFeatures: number, outFeatures: number): number => inFeatures * outFeatures + outFeatures;
 
 /** Rows of the virtual-token table: one block of num_virtual_tokens per transformer submodule. */
 export function totalVirtualTokens(c: PromptLearningConfig): number {

@@ -1,5 +1,6 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
 import { LORA_DEFAULT_TARGETS } from '../lora/config.ts';
+import { loraAdapterSize } from '../lora/size.ts';
 import { parseQloraConfig, type QloraConfig } from './config.ts';
 import { attachQlora } from './model.ts';
 
@@ -14,4 +15,5 @@ export const qloraPlugin: PeftPlugin<QloraConfig> = {
   defaultTargetModules: LORA_DEFAULT_TARGETS,
   parseConfig: parseQloraConfig,
   attach: attachQlora,
+  adapterSize: loraAdapterSize('qlora'),
 };

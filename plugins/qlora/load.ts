@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { tf, type Tensor } from '../../src/engine/tf.ts';
-import { readJsonFile } from '../../src/models/hf/modelDir.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
 import { readSafetensors, toFloat32 } from '../../src/models/safetensors.ts';
-import { ADAPTER_CONFIG, ADAPTER_WEIGHTS } from '../../src/peft/format.ts';
+import { attachAdapter } from '../../src/peft/adapterBudget.ts';
+import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, readAdapterConfig } from '../../src/peft/format.ts';
 import { PeftModel } from '../../src/peft/peftModel.ts';
-import { UserError } from '../../src/util/errors.ts';
+import { showValue, UserError } from '../../src/util/errors.ts';
 import { qloraPlugin } from './index.ts';
 
 /**
@@ -23,12 +23,13 @@ export function loadQloraModel(
 ): PeftModel {
   const cfgPath = path.join(dir, ADAPTER_CONFIG);
   if (!existsSync(cfgPath)) throw new UserError(`${dir} is not an adapter directory: ${ADAPTER_CONFIG} is missing`);
-  const raw = readJsonFile(cfgPath, ADAPTER_CONFIG);
+  // readAdapterConfig, not a bare JSON read: a file holding null or a list is a one-line error, not a TypeError.
+  const raw = readAdapterConfig(cfgPath);
   if (raw.peft_type !== 'LORA')
-    throw new UserError(`${cfgPath}: a QLoRA base takes a LoRA adapter (peft_type "LORA"), got ${JSON.stringify(raw.peft_type)}`);
+    throw new UserError(`${cfgPath}: a QLoRA base takes a LoRA adapter (peft_type "LORA"), got ${showValue(raw.peft_type)}`);
   const cfg = qloraPlugin.parseConfig({ ...raw, ...quantization }, base, cfgPath);
   cfg.inference_mode = !opts.isTrainable;
-  const adapter = qloraPlugin.attach(base, cfg, { seed: 0 });
+  const adapter = attachAdapter(qloraPlugin, base, cfg, { seed: 0 }, cfgPath);
   const weightsPath = path.join(dir, ADAPTER_WEIGHTS);
   if (!existsSync(weightsPath)) throw new UserError(`${dir}: ${ADAPTER_WEIGHTS} is missing`);
   const tensors = new Map<string, Tensor>();

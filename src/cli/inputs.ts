@@ -1,4 +1,4 @@
-import { UserError } from '../util/errors.ts';
+import { showKeys, showValue, UserError } from '../util/errors.ts';
 import { readJsonFile } from '../models/hf/modelDir.ts';
 
 /** The `--input FILE.json` of logits/generate: HF's tensor names, nested arrays. */
@@ -18,7 +18,7 @@ function matrix(v: unknown, name: string, file: string, rows?: number, cols?: nu
   m.forEach((r, i) => {
     if (r.length !== width) throw new UserError(`${file}: '${name}' row ${i} has ${r.length} entries, row 0 has ${width} (pad the rows)`);
     r.forEach((x, j) => {
-      if (!Number.isInteger(x)) throw new UserError(`${file}: '${name}'[${i}][${j}] = ${JSON.stringify(x)} is not an integer`);
+      if (!Number.isInteger(x)) throw new UserError(`${file}: '${name}'[${i}][${j}] = ${showValue(x)} is not an integer`);
     });
   });
   if (rows !== undefined && m.length !== rows) throw new UserError(`${file}: '${name}' has ${m.length} rows, input_ids has ${rows}`);
@@ -26,15 +26,18 @@ function matrix(v: unknown, name: string, file: string, rows?: number, cols?: nu
   return m as number[][];
 }
 
-/** Position ids index a table of `maxPositions` rows; a row past it has no embedding. */
+/**
+ * Position ids index a table of `maxPositions` rows; a row past it has no embedding. A model without
+ * one (T5's relative positions) has no upper bound, but a position is never negative there either.
+ */
 function checkPositions(file: string, T: number, positionIds: number[][] | undefined, maxPositions: number | undefined): void {
-  if (maxPositions === undefined) return;
-  if (T > maxPositions)
+  if (maxPositions !== undefined && T > maxPositions)
     throw new UserError(`${file}: the rows have ${T} tokens but the model has n_positions=${maxPositions}: shorten them to at most ${maxPositions}`);
+  const valid = maxPositions === undefined ? 'positions are 0 or more (this model has relative positions, with no upper bound)' : `the model has positions 0..${maxPositions - 1} (n_positions=${maxPositions})`;
   positionIds?.forEach((r, i) =>
     r.forEach((x, j) => {
-      if (x < 0 || x >= maxPositions)
-        throw new UserError(`${file}: position_ids[${i}][${j}] = ${x} is out of range: the model has positions 0..${maxPositions - 1} (n_positions=${maxPositions})`);
+      if (x < 0 || (maxPositions !== undefined && x >= maxPositions))
+        throw new UserError(`${file}: position_ids[${i}][${j}] = ${x} is out of range: ${valid}`);
     }),
   );
 }
@@ -49,7 +52,7 @@ export function readInputFile(file: string, vocabSize: number, maxPositions?: nu
     throw new UserError(`${file}: expected a JSON object with "input_ids"`);
   const known = ['input_ids', 'attention_mask', 'position_ids', 'decoder_input_ids'];
   const extra = Object.keys(raw).filter((k) => !known.includes(k));
-  if (extra.length) throw new UserError(`${file}: unknown field(s) ${extra.join(', ')}; valid: ${known.join(', ')}`);
+  if (extra.length) throw new UserError(`${file}: unknown field(s) ${showKeys(extra)}; valid: ${known.join(', ')}`);
   if (raw.input_ids === undefined || raw.input_ids === null) throw new UserError(`${file}: missing "input_ids"`);
   const ids = matrix(raw.input_ids, 'input_ids', file);
   const B = ids.length, T = ids[0]!.length;

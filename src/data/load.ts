@@ -83,7 +83,8 @@ export async function loadDataset(name: string, opts: LoadOptions = {}): Promise
     const records: RawRecord[] = [];
     for (const file of got.files) {
       if (records.length >= (opts.limit ?? Infinity)) break;
-      records.push(...(await readParquet(file, (opts.limit ?? Infinity) - records.length)));
+      // One at a time: push(...rows) passes every row as an argument and overflows the stack on large shards.
+      for (const r of await readParquet(file, (opts.limit ?? Infinity) - records.length)) records.push(r);
     }
     const label = `${hubName} (${got.config}/${got.split})`;
     const { schema, task, examples } = normalizeRecords(records, label, opts);

@@ -120,6 +120,10 @@ export function normalizeRecords(
       target = text(rec[tCol], `${where}: '${tCol}'`);
     }
     const rawId = rec.id ?? rec.idx;
+    // Ids are strings or numbers. String() of an object or a list gives "[object Object]" at best, and
+    // throws a TypeError for {"toString": 1} (a RangeError for a list nested thousands of levels deep).
+    if (typeof rawId === 'object' && rawId !== null)
+      throw new UserError(`${where}: '${rec.id === undefined || rec.id === null ? 'idx' : 'id'}' must be a string or a number, got ${describe(rawId)}`);
     let id = rawId === undefined || rawId === null ? String(i) : String(rawId);
     // Ids must be unique for split bookkeeping; some corpora repeat them (Debian package names).
     const k = seenIds.get(id) ?? 0;

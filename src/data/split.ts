@@ -87,7 +87,7 @@ export function splitExamples(examples: readonly Example[], opts: SplitOptions):
     const nVal = valCounts[i]!;
     units.forEach((g, j) => {
       const dest = j < nTest ? out.test : j < nTest + nVal ? out.validation : out.train;
-      dest.push(...g);
+      for (const ex of g) dest.push(ex); // a group can be as large as the dataset: no push(...g)
     });
   });
   // Mix domains within each split so that taking the first k examples is still a fair sample.

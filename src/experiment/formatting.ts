@@ -19,6 +19,7 @@ import {
   type TokenEncoder,
 } from '../data/index.ts';
 import { readJsonFile } from '../models/hf/modelDir.ts';
+import { ConfigReader } from '../peft/configFields.ts';
 import { UserError } from '../util/errors.ts';
 
 export const FORMATTING_FILE = 'formatting.json';
@@ -61,10 +62,24 @@ export function saveFormatting(dir: string, f: Formatting): void {
 export function loadFormatting(dir: string): Formatting | undefined {
   const file = path.join(dir, FORMATTING_FILE);
   if (!existsSync(file)) return undefined;
-  const f = readJsonFile<Partial<Formatting>>(file, FORMATTING_FILE);
+  const f = readJsonFile<unknown>(file, FORMATTING_FILE);
+  // Checked like any file a user can edit or copy: a null here was a TypeError, and a length given as
+  // text would reach predict's arithmetic.
+  if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new UserError(`${file}: expected a JSON object (the formatting saved in training)`);
+  const raw = f as Record<string, unknown>;
   for (const k of ['task', 'encoder_decoder', 'template', 'prefix', 'max_length', 'max_target_length', 'max_prompt_length', 'max_new_tokens'] as const)
-    if (f[k] === undefined) throw new UserError(`${file}: missing '${k}'`);
-  return f as Formatting;
+    if (raw[k] === undefined) throw new UserError(`${file}: missing '${k}'`);
+  const c = new ConfigReader(raw, file, { nullIsDefault: false });
+  return {
+    task: c.oneOf('task', ['translation', 'summarization'] as const, 'translation'),
+    encoder_decoder: c.bool('encoder_decoder', false),
+    template: c.str('template', '')!,
+    prefix: c.str('prefix', '')!,
+    max_length: c.int('max_length', 1, 1),
+    max_target_length: c.int('max_target_length', 1, 1),
+    max_prompt_length: c.int('max_prompt_length', 1, 1),
+    max_new_tokens: c.int('max_new_tokens', 1, 1),
+  };
 }
 
 /**

@@ -90,7 +90,8 @@ export function predictTexts(
   for (let b = 0; b * opts.batchSize < order.length; b++) {
     const idx = order.slice(b * opts.batchSize, (b + 1) * opts.batchSize);
     const rows = idx.map((i) => prompts[i]!);
-    const T = Math.max(...rows.map((r) => r.length));
+    let T = 0; // a loop, not Math.max(...): --batch-size may be larger than a call's argument list
+    for (const r of rows) T = Math.max(T, r.length);
     // Decoder-only prompts are left-padded (generation continues at the right edge); T5 sources right-padded.
     const pad = (r: number[]) => (model.isEncoderDecoder ? [...r, ...Array(T - r.length).fill(ids.pad)] : [...Array(T - r.length).fill(ids.pad), ...r]);
     const mask = (r: number[]) => (model.isEncoderDecoder ? [...r.map(() => 1), ...Array(T - r.length).fill(0)] : [...Array(T - r.length).fill(0), ...r.map(() => 1)]);

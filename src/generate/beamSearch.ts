@@ -147,8 +147,9 @@ function finalize(
       scores.push(x.score);
     }
   }
-  const lengths = best.map((s) => s.length);
-  const maxLen = Math.min(Math.max(...lengths) + 1, maxLength);
+  let longest = 0; // a loop, not Math.max(...): batch × beams rows may exceed a call's argument list
+  for (const s of best) longest = Math.max(longest, s.length);
+  const maxLen = Math.min(longest + 1, maxLength);
   const sequences = best.map((s) => {
     const row = s.slice(0, maxLen);
     if (row.length < maxLen) row.push(eos[0] ?? pad);

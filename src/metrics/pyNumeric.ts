@@ -62,7 +62,9 @@ export function ratioToDouble(num: bigint, den: bigint): number {
 export function exactMean(xs: readonly number[]): number {
   if (xs.length === 0) throw new Error('mean of no values');
   const parts = xs.map(decompose);
-  const minExp = Math.min(...parts.map((p) => p.exp));
+  // A loop, not Math.min(...): one argument per value overflows the stack on long inputs.
+  let minExp = Infinity;
+  for (const p of parts) if (p.exp < minExp) minExp = p.exp;
   let sum = 0n;
   for (const p of parts) sum += p.mant << BigInt(p.exp - minExp);
   let den = BigInt(xs.length);

@@ -28,7 +28,9 @@ export type ReferenceStreams = ReadonlyArray<ReadonlyArray<string | null | undef
 
 /** Turns per-segment reference lists (`[[r1, r2], [r1], …]`) into sacrebleu's stream layout. */
 export function toReferenceStreams(perSegment: ReadonlyArray<ReadonlyArray<string>>): (string | null)[][] {
-  const n = Math.max(0, ...perSegment.map((r) => r.length));
+  // A loop, not Math.max(...): one argument per segment overflows the stack on large corpora.
+  let n = 0;
+  for (const r of perSegment) if (r.length > n) n = r.length;
   return Array.from({ length: n }, (_, k) => perSegment.map((refs) => refs[k] ?? null));
 }
 

@@ -1,4 +1,4 @@
-import { UserError } from '../util/errors.ts';
+import { showKeys, showValue, UserError } from '../util/errors.ts';
 
 /**
  * Validation helpers for adapter configs. Every error names the method, the field and what is
@@ -18,7 +18,7 @@ export class ConfigReader {
   ) {}
 
   private fail(field: string, want: string): never {
-    throw new UserError(`${this.where}: '${field}' must be ${want}, got ${JSON.stringify(this.raw[field])}`);
+    throw new UserError(`${this.where}: '${field}' must be ${want}, got ${showValue(this.raw[field])}`);
   }
 
   has(field: string): boolean {
@@ -109,6 +109,6 @@ export class ConfigReader {
   rejectUnknown(): void {
     const unknown = Object.keys(this.raw).filter((k) => !this.used.has(k));
     if (unknown.length)
-      throw new UserError(`${this.where}: unknown field(s) ${unknown.map((u) => `'${u}'`).join(', ')}; valid: ${[...this.used].sort().join(', ')}`);
+      throw new UserError(`${this.where}: unknown field(s) ${showKeys(unknown)}; valid: ${[...this.used].sort().join(', ')}`);
   }
 }

@@ -5,8 +5,9 @@ import { tf, type Tensor } from '../engine/tf.ts';
 import { readJsonFile } from '../models/hf/modelDir.ts';
 import type { LanguageModel } from '../models/registry.ts';
 import { floatParameter, readSafetensors, writeSafetensors, type Tensor as StTensor } from '../models/safetensors.ts';
-import { UserError } from '../util/errors.ts';
-import { getPlugin, pluginForPeftType } from './plugin.ts';
+import { showValue, UserError } from '../util/errors.ts';
+import { attachAdapter } from './adapterBudget.ts';
+import { listPlugins, pluginForPeftType, type PeftPlugin } from './plugin.ts';
 import { PeftModel } from './peftModel.ts';
 
 export const ADAPTER_CONFIG = 'adapter_config.json';
@@ -54,6 +55,19 @@ export function readAdapterConfig(cfgPath: string): Record<string, unknown> {
   return raw as Record<string, unknown>;
 }
 
+/**
+ * The method an adapter_config.json names: peft's `peft_type`, else our registry name in `method`.
+ * Every failure names the file (a missing peft_type too), and `method` is only looked up when it is
+ * a string: String() of an object such as {"toString": 1} throws a TypeError.
+ */
+export function pluginForAdapterConfig(raw: Record<string, unknown>, cfgPath: string): PeftPlugin {
+  if (raw.peft_type || typeof raw.method !== 'string') return pluginForPeftType(raw.peft_type, cfgPath);
+  const plugin = listPlugins().find((p) => p.name === raw.method);
+  if (!plugin)
+    throw new UserError(`${cfgPath}: unknown PEFT method ${showValue(raw.method)}; available: ${listPlugins().map((p) => p.name).join(', ')}`);
+  return plugin;
+}
+
 /** PeftModel.from_pretrained(base, dir): attaches the saved method and loads its weights. */
 export function loadPeftModel(base: LanguageModel, dir: string, opts: { isTrainable?: boolean } = {}): PeftModel {
   const cfgPath = path.join(dir, ADAPTER_CONFIG);
@@ -63,10 +77,10 @@ export function loadPeftModel(base: LanguageModel, dir: string, opts: { isTraina
     throw new UserError(`${dir} is not an adapter directory: ${ADAPTER_CONFIG} is missing`);
   }
   const raw = readAdapterConfig(cfgPath);
-  const plugin = raw.peft_type ? pluginForPeftType(raw.peft_type, cfgPath) : getPlugin(String(raw.method));
+  const plugin = pluginForAdapterConfig(raw, cfgPath);
   const cfg = plugin.parseConfig(raw, base, cfgPath);
   cfg.inference_mode = !opts.isTrainable;
-  const adapter = plugin.attach(base, cfg, { seed: 0 });
+  const adapter = attachAdapter(plugin, base, cfg, { seed: 0 }, cfgPath);
   const weightsPath = path.join(dir, ADAPTER_WEIGHTS);
   if (!existsSync(weightsPath)) throw new UserError(`${dir}: ${ADAPTER_WEIGHTS} is missing`);
   const st = readSafetensors(weightsPath);

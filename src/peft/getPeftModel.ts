@@ -1,6 +1,7 @@
 import '../../plugins/index.ts';
 import { nameOrPath } from '../models/hf/nameOrPath.ts';
 import type { LanguageModel } from '../models/registry.ts';
+import { attachAdapter } from './adapterBudget.ts';
 import { getPlugin, type AttachContext } from './plugin.ts';
 import { PeftModel } from './peftModel.ts';
 
@@ -12,10 +13,11 @@ export function getPeftModel(
   opts: { seed?: number; totalSteps?: number; tokenizer?: AttachContext['tokenizer'] } = {},
 ): PeftModel {
   const plugin = getPlugin(name);
-  const cfg = plugin.parseConfig(config, model, `${name} config`);
+  const where = `${name} config`;
+  const cfg = plugin.parseConfig(config, model, where);
   // peft records where the base came from (AutoPeftModel loads it from there); a value given in the
   // config is kept, so an adapter made for a named base says that name.
   cfg.base_model_name_or_path ??= nameOrPath(model) ?? null;
-  const adapter = plugin.attach(model, cfg, { seed: opts.seed ?? 0, totalSteps: opts.totalSteps, tokenizer: opts.tokenizer });
+  const adapter = attachAdapter(plugin, model, cfg, { seed: opts.seed ?? 0, totalSteps: opts.totalSteps, tokenizer: opts.tokenizer }, where);
   return new PeftModel(model, plugin, adapter);
 }

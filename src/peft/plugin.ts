@@ -1,7 +1,7 @@
 import type { tf, Tensor } from '../engine/tf.ts';
 import type { LanguageModel } from '../models/registry.ts';
 import type { ModelInput, ModelOutput } from '../models/outputs.ts';
-import { UserError } from '../util/errors.ts';
+import { showValue, UserError } from '../util/errors.ts';
 
 /** Fields every peft config has (peft's PeftConfigMixin / PeftConfig). */
 export interface PeftConfigBase {
@@ -88,6 +88,29 @@ export interface AdapterInstance<C extends PeftConfigBase = PeftConfigBase> {
   dispose(): void;
 }
 
+/** A config field that decides how much an adapter allocates, with the least value it may take. */
+export interface SizeField {
+  field: string;
+  value: number;
+  min: number;
+}
+
+/**
+ * What attach would allocate, known from the config and the base model's shapes before anything is
+ * allocated (see adapterBudget.ts, which checks it).
+ */
+export interface AdapterSize {
+  /** The sizes behind the parameter count (ranks, numbers of virtual tokens, hidden sizes). */
+  fields: SizeField[];
+  /**
+   * The parameters attach allocates when the fields take `values` (in the order of `fields`); it
+   * never decreases when a value grows, and allocates nothing itself.
+   */
+  parameters(values: readonly number[]): number;
+  /** The field counting the virtual tokens that take the base model's first positions, if any. */
+  virtualTokens?: SizeField;
+}
+
 /** A PEFT method: its config schema and how it attaches to a model. */
 export interface PeftPlugin<C extends PeftConfigBase = PeftConfigBase> {
   /** Registry name used in experiment files (`lora`, `ia3`, `full`, …). */
@@ -100,6 +123,11 @@ export interface PeftPlugin<C extends PeftConfigBase = PeftConfigBase> {
   /** Validates fields (HF names and defaults), naming the bad field and what is allowed. */
   parseConfig(raw: Record<string, unknown>, model: LanguageModel, where: string): C;
   attach(model: LanguageModel, config: C, ctx: AttachContext): AdapterInstance<C>;
+  /**
+   * The sizes that decide what `attach` allocates for this (final) config, so that an adapter too
+   * large to allocate is refused before a tensor exists; absent where the model alone decides it.
+   */
+  adapterSize?(config: C, model: LanguageModel): AdapterSize;
 }
 
 const plugins = new Map<string, PeftPlugin>();
@@ -118,7 +146,7 @@ export function pluginForPeftType(peftType: unknown, where: string): PeftPlugin 
   const p = [...plugins.values()].find((x) => x.peftType === peftType);
   if (!p)
     throw new UserError(
-      `${where}: peft_type ${JSON.stringify(peftType)} is not supported; supported: ${[...plugins.values()].map((x) => x.peftType).filter(Boolean).join(', ')}`,
+      `${where}: peft_type ${showValue(peftType)} is not supported; supported: ${[...plugins.values()].map((x) => x.peftType).filter(Boolean).join(', ')}`,
     );
   return p;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { tf, type Tensor } from '../engine/tf.ts';
 import { readSafetensors, toFloat32, writeSafetensors, type Tensor as StTensor } from '../models/safetensors.ts';
 import { UserError } from '../util/errors.ts';
+import { writerAlive } from '../util/leftovers.ts';
 
 export interface LogEntry {
   step: number;
@@ -210,17 +211,6 @@ export function listCheckpoints(outputDir: string): string[] {
     .map((d) => path.join(outputDir, d));
 }
 
-function processAlive(pid: number): boolean {
-  // A process runs one save at a time, so a leftover of our own is from an interrupted save.
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Finishes what a killed save or prune left in `outputDir`: a complete checkpoint moved aside whose
  * replacement never arrived is put back (a complete temporary copy if nothing was moved aside), and
@@ -231,7 +221,7 @@ export function recoverCheckpoints(outputDir: string): void {
   if (!existsSync(outputDir)) return;
   const leftovers = readdirSync(outputDir)
     .map((d) => ({ d, m: LEFTOVER.exec(d) }))
-    .filter((x): x is { d: string; m: RegExpExecArray } => x.m !== null && !processAlive(Number(x.m[3])))
+    .filter((x): x is { d: string; m: RegExpExecArray } => x.m !== null && !writerAlive(Number(x.m[3])))
     // What was a committed checkpoint (old) is preferred to a copy that never was (tmp).
     .sort((a, b) => ['old', 'tmp', 'del'].indexOf(a.m[2]!) - ['old', 'tmp', 'del'].indexOf(b.m[2]!));
   for (const { d, m } of leftovers) {

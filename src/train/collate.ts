@@ -21,8 +21,14 @@ export interface Batch {
 }
 
 export function collate(examples: TrainExample[], padId: number, encoderDecoder: boolean): Batch {
-  const T = Math.max(...examples.map((e) => e.input_ids.length));
-  const L = encoderDecoder ? Math.max(...examples.map((e) => e.labels.length)) : T;
+  // Loops, not Math.max(...): the batch size is the user's, and one argument per row can overflow the stack.
+  let T = 0;
+  let L = 0;
+  for (const e of examples) {
+    T = Math.max(T, e.input_ids.length);
+    L = Math.max(L, e.labels.length);
+  }
+  if (!encoderDecoder) L = T;
   const pad = (a: number[], n: number, v: number) => [...a, ...Array<number>(n - a.length).fill(v)];
   let tokens = 0;
   let targetTokens = 0;

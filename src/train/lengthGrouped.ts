@@ -17,7 +17,8 @@ export function lengthGroupedIndices(lengths: readonly number[], batchSize: numb
   const out: number[] = [];
   for (let i = 0; i < permuted.length; i += size) {
     // A stable sort keeps the random order among equal lengths, as Python's sorted does.
-    out.push(...permuted.slice(i, i + size).sort((a, b) => lengths[b]! - lengths[a]!));
+    // One at a time: a mega-batch can hold the whole dataset, too many for push(...)'s arguments.
+    for (const j of permuted.slice(i, i + size).sort((a, b) => lengths[b]! - lengths[a]!)) out.push(j);
   }
   return out;
 }

@@ -114,7 +114,7 @@ describe('config errors name the field and what is valid', NEEDS_TINY_BASES, () 
   const cases: [string, string, Record<string, unknown>, RegExp][] = [
     ['gpt2', 'prompt_tuning', {}, /'num_virtual_tokens' is required/],
     ['gpt2', 'prompt_tuning', { num_virtual_tokens: 0 }, /'num_virtual_tokens' must be an integer >= 1/],
-    ['gpt2', 'prompt_tuning', { num_virtual_tokens: 4, num_virtual_token: 3 }, /unknown field\(s\) 'num_virtual_token'/],
+    ['gpt2', 'prompt_tuning', { num_virtual_tokens: 4, num_virtual_token: 3 }, /unknown field\(s\) "num_virtual_token"/],
     ['gpt2', 'prompt_tuning', { num_virtual_tokens: 4, token_dim: 32 }, /'token_dim' must equal the model's hidden size 64/],
     ['gpt2', 'prompt_tuning', { num_virtual_tokens: 4, num_transformer_submodules: 2 }, /'num_transformer_submodules' must be 1 for the decoder-only/],
     ['gpt2', 'prompt_tuning', { num_virtual_tokens: 4, prompt_tuning_init: 'text' }, /'prompt_tuning_init' must be one of "RANDOM", "TEXT", "SAMPLE_VOCAB"/],

@@ -18,6 +18,8 @@ function readPredictions(file: string): PredictionLine[] {
   } catch (e) {
     throw new UserError(`evaluate: cannot read --predictions '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
+  // A UTF-8 byte-order mark is not JSON: skip it, as score --jsonl and the dataset readers do.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const out: PredictionLine[] = [];
   const seen = new Set<string>();
   text.split('\n').forEach((line, i) => {
@@ -71,7 +73,7 @@ export const command: Command = {
     const byId = new Map(refs.map((r) => [r.id, r]));
     const missing = preds.filter((p) => !byId.has(p.id)).map((p) => p.id);
     if (missing.length)
-      throw new UserError(`evaluate: ${missing.length} prediction id(s) have no reference in ${refFile}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+      throw new UserError(`evaluate: ${missing.length} prediction id(s) have no reference in ${refFile}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} (ids from ${predFile})`);
     const predIds = new Set(preds.map((p) => p.id));
     const unpredicted = refs.filter((r) => !predIds.has(r.id)).map((r) => r.id);
     if (unpredicted.length)

@@ -128,6 +128,8 @@ function readTextCorpus(hypFile: string, refFiles: string[]): Corpus {
         `score: --ref '${refFiles[k]}' has ${lines.length} lines but --hyp '${hypFile}' has ${hypotheses.length}; each line is one segment`,
       );
   });
+  // An empty corpus is reported here, where the file is known, so that the message names it.
+  if (hypotheses.length === 0) throw new UserError(`score: --hyp '${hypFile}' has no segments (the file is empty)`);
   return { hypotheses, references: hypotheses.map((_, i) => streams.map((s) => s[i]!)) };
 }
 
@@ -151,6 +153,7 @@ function readJsonlCorpus(file: string): Corpus {
     corpus.hypotheses.push(o.hypothesis);
     corpus.references.push(o.references as string[]);
   });
+  if (corpus.hypotheses.length === 0) throw new UserError(`score: --jsonl '${file}' has no segments (every line is blank)`);
   return corpus;
 }
 
@@ -170,7 +173,9 @@ function readCorpus(v: ArgValues, positionals: string[]): Corpus {
 
 /** sacrebleu's stream layout; segments with fewer references get null (a variable count). */
 function streams(c: Corpus): ReferenceStreams {
-  const n = Math.max(...c.references.map((r) => r.length));
+  // A loop, not Math.max(...): spreading one argument per segment overflows the stack on large corpora.
+  let n = 0;
+  for (const r of c.references) if (r.length > n) n = r.length;
   return Array.from({ length: n }, (_, k) => c.references.map((r) => r[k] ?? null));
 }
 
@@ -298,8 +303,7 @@ export const command: Command = {
   },
   async run(values, positionals) {
     const set = parseSettings(values);
-    const corpus = readCorpus(values, positionals);
-    if (corpus.hypotheses.length === 0) throw new UserError('score: the input has no segments');
+    const corpus = readCorpus(values, positionals); // never empty: the readers name an empty file
     printJson(set.sentence ? scoreSentences(corpus, set) : scoreCorpus(corpus, set));
   },
 };

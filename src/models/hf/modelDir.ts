@@ -12,7 +12,8 @@ export function readJsonFile<T = Record<string, unknown>>(file: string, what = '
     throw new UserError(`cannot read ${file}: ${(e as Error).message}`);
   }
   try {
-    return JSON.parse(text) as T;
+    // A UTF-8 byte-order mark (Windows editors write one) is not JSON; the dataset readers skip it too.
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as T;
   } catch (e) {
     throw new UserError(`${file} is not valid JSON: ${(e as Error).message}`);
   }
