@@ -10,7 +10,7 @@ import {
   trainerStep,
   type BenchConfigName,
   type BenchMethod,
-} from '../src/engine/native/benchWorkloads.ts';
+} from './workloads.ts';
 
 /*
  * Issue 6's workloads under `vitest bench` (the same ones `peft-lab bench` prints as JSON): one LoRA /

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../src/engine/tf.ts';
 import { installLeanBackprop } from '../../src/engine/native/leanBackprop.ts';
-import { randomGpt2, applyBenchMethod, type BenchModelConfig } from '../../src/engine/native/benchWorkloads.ts';
+import { randomGpt2, applyBenchMethod, type BenchModelConfig } from '../../bench/workloads.ts';
 import { dropoutRng } from '../../src/engine/random.ts';
 
 const tiny: BenchModelConfig = { n_layer: 2, n_embd: 32, n_head: 4, vocab_size: 97, seq: 12, batch: 3 };

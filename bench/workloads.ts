@@ -1,5 +1,5 @@
 /**
- * The speed workloads of issue 6 (`peft-lab bench` and `vitest bench`): a GPT-2-style decoder with random
+ * The speed workloads of `peft-lab bench` and `vitest bench`: a GPT-2-style decoder with random
  * weights and random data, trained (LoRA on the fused qkv, or full fine-tuning) or decoded greedily with
  * the KV cache. Numbers are medians over the timed steps after warm-up, so one slow GC pause does not
  * move them.
@@ -10,19 +10,19 @@
  * `TrainStepFactory` is the seam for measuring another step (e.g. the whole Trainer) the same way.
  */
 import os from 'node:os';
-import { tf, type Tensor } from '../tf.ts';
-import { initBackend, type BackendInfo } from '../backend.ts';
-import { UserError } from '../../util/errors.ts';
-import { GPT2LMHeadModel } from '../../models/gpt2/model.ts';
-import { gpt2Config } from '../../models/gpt2/config.ts';
-import { Rng } from '../random.ts';
-import { generate } from '../../generate/generate.ts';
-import { getPeftModel } from '../../peft/getPeftModel.ts';
-import type { PeftModel } from '../../peft/peftModel.ts';
-import { AdamW } from '../../train/adamw.ts';
-import { nativeStatus } from './addon.ts';
-import { causalLMLossFused, geluNewFused, layerNormFused } from './fused.ts';
-import { LayerNorm } from '../../models/linear.ts';
+import { tf, type Tensor } from '../src/engine/tf.ts';
+import { initBackend, type BackendInfo } from '../src/engine/backend.ts';
+import { UserError } from '../src/util/errors.ts';
+import { GPT2LMHeadModel } from '../src/models/gpt2/model.ts';
+import { gpt2Config } from '../src/models/gpt2/config.ts';
+import { Rng } from '../src/engine/random.ts';
+import { generate } from '../src/generate/generate.ts';
+import { getPeftModel } from '../src/peft/getPeftModel.ts';
+import type { PeftModel } from '../src/peft/peftModel.ts';
+import { AdamW } from '../src/train/adamw.ts';
+import { nativeStatus } from '../src/engine/native/addon.ts';
+import { causalLMLossFused, geluNewFused, layerNormFused } from '../src/engine/native/fused.ts';
+import { LayerNorm } from '../src/models/linear.ts';
 
 export interface BenchModelConfig {
   n_layer: number;
@@ -33,7 +33,7 @@ export interface BenchModelConfig {
   batch: number;
 }
 
-/** The two configurations of the issue's table (PyTorch measured on the same shapes). */
+/** The two benchmark configurations (PyTorch was measured on the same shapes). */
 export const BENCH_CONFIGS: Record<'small' | 'base', BenchModelConfig> = {
   small: { n_layer: 2, n_embd: 128, n_head: 4, vocab_size: 4096, seq: 64, batch: 8 },
   base: { n_layer: 4, n_embd: 256, n_head: 4, vocab_size: 8192, seq: 128, batch: 8 },
@@ -92,7 +92,7 @@ export function useFusedOps(model: GPT2LMHeadModel): void {
   for (const block of model.transformer.h) (block.mlp as unknown as { act: (x: Tensor) => Tensor }).act = geluNewFused;
 }
 
-/** The issue's setups: LoRA r=8 (alpha 16) on the fused qkv (GPT-2's default target), or every weight. */
+/** The measured setups: LoRA r=8 (alpha 16) on the fused qkv (GPT-2's default target), or every weight. */
 export function applyBenchMethod(model: GPT2LMHeadModel, method: BenchMethod): { peft: PeftModel; note: string } {
   if (method === 'full') return { peft: getPeftModel(model, 'full', {}, { seed: 0 }), note: 'plugins/full: all parameters, tied head' };
   const peft = getPeftModel(model, 'lora', { r: 8, lora_alpha: 16, target_modules: ['c_attn'] }, { seed: 0 });
