@@ -16,7 +16,7 @@ import { initBackend } from '../src/engine/backend.ts';
 import { generate } from '../src/generate/generate.ts';
 import type { GenerationOptions } from '../src/generate/options.ts';
 import { MODEL_FAMILIES, resolveBaseModel } from '../src/experiment/baseModels.ts';
-import { experimentDataDir, loadCorpus, taskCorpus } from '../src/experiment/corpora.ts';
+import { experimentDataDir, loadCorpus, taskCorpus } from '../src/experiment/taskCorpus.ts';
 import { scoreQuality } from '../src/experiment/evaluate.ts';
 import { makeFormatting, promptIds } from '../src/experiment/formatting.ts';
 import { generateWithoutCache } from '../src/experiment/noCacheStepper.ts';

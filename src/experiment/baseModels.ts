@@ -22,7 +22,7 @@ import { trainSharedTokenizer, writeTokenizerFiles } from '../pretrain/tokenizer
 import { UserError } from '../util/errors.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import { canonicalJson, sha256 } from './hash.ts';
-import { corpusFile, loadCorpus, taskCorpus } from './corpora.ts';
+import { corpusFile, loadCorpus, taskCorpus } from './taskCorpus.ts';
 import type { Profile } from './profile.ts';
 import type { ModelRecord } from './results.ts';
 

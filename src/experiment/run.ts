@@ -24,7 +24,7 @@ import type { TrainExample } from '../train/collate.ts';
 import { plannedSteps, Trainer, type TrainResult } from '../train/trainer.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import type { BaseModel } from './baseModels.ts';
-import { corpusFile, loadCorpus } from './corpora.ts';
+import { corpusFile, loadCorpus } from './taskCorpus.ts';
 import { checkTemplateTokens, plainEncoder } from './data.ts';
 import { captureEnvironment } from './environment.ts';
 import { evaluateOutputs } from './evaluate.ts';

@@ -14,7 +14,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolveInDataDir, type Example } from '../data/index.ts';
-import { CORPUS_SPLIT, corpusSplits } from '../experiment/corpus.ts';
+import { CORPUS_SPLIT, corpusSplits } from '../data/corpusSplit.ts';
 import { createRng } from '../data/rng.ts';
 import { UserError } from '../util/errors.ts';
 

@@ -22,7 +22,7 @@ import type {
   StabilityNote,
 } from '../experiment/results.ts';
 import { METRIC_LABELS } from '../experiment/results.ts';
-import { CORPUS_SPLIT } from '../experiment/corpus.ts';
+import { CORPUS_SPLIT } from '../data/corpusSplit.ts';
 import type { BenchRecord, ReportInput, TestRecord } from './input.ts';
 import { paretoFrontier } from './pareto.ts';
 import { failureReasons, recommendations, type Recommendation } from './recommendations.ts';

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Task } from '../../src/data/index.ts';
 import { MODEL_FAMILIES, resolveBaseModel, type BaseModel, type ModelFamilyName } from '../../src/experiment/baseModels.ts';
-import { experimentDataDir, taskCorpus } from '../../src/experiment/corpora.ts';
+import { experimentDataDir, taskCorpus } from '../../src/experiment/taskCorpus.ts';
 import { compareDecoding, decodingStrategies } from '../../src/experiment/decoding.ts';
 import { FULL_CASE, methodCases, REFERENCE_LORA_CASE, type MethodCase } from '../../src/experiment/methods.ts';
 import { freshFromEnv, profileFromEnv } from '../../src/experiment/profile.ts';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { initBackend } from '../../src/engine/backend.ts';
 import { buildSmokeModel, type BaseModel } from '../../src/experiment/baseModels.ts';
-import { loadCorpus } from '../../src/experiment/corpora.ts';
+import { loadCorpus } from '../../src/experiment/taskCorpus.ts';
 import { PROFILES, type Profile } from '../../src/experiment/profile.ts';
 import { experimentKey, runExperiment, type ExperimentRunSpec } from '../../src/experiment/run.ts';
 import { REPO_ROOT } from '../../src/util/paths.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { taskCorpus } from '../../src/experiment/corpora.ts';
+import { taskCorpus } from '../../src/experiment/taskCorpus.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();

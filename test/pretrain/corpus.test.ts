@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_SPLIT, corpusSplits } from '../../src/experiment/corpus.ts';
+import { CORPUS_SPLIT, corpusSplits } from '../../src/data/corpusSplit.ts';
 import { buildPretrainCorpus, textKey, type PretrainCorpus } from '../../src/pretrain/corpus.ts';
 import type { Example } from '../../src/data/index.ts';
 import { DATASETS, headLines, SHARED } from './helpers.ts';

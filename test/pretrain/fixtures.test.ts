@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/engine/backend.ts';
-import { corpusSplits } from '../../src/experiment/corpus.ts';
+import { corpusSplits } from '../../src/data/corpusSplit.ts';
 import { loadPretrained } from '../../src/models/hf/loadPretrained.ts';
 import { readSafetensorsHeader } from '../../src/models/safetensors.ts';
 import { loadTokenizer } from '../../src/models/tokenizers/index.ts';

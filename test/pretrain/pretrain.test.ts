@@ -7,7 +7,7 @@ import { tf } from '../../src/engine/tf.ts';
 import { loadPretrained } from '../../src/models/hf/loadPretrained.ts';
 import { loadTokenizer } from '../../src/models/tokenizers/index.ts';
 import { readSafetensorsHeader } from '../../src/models/safetensors.ts';
-import { CORPUS_SPLIT } from '../../src/experiment/corpus.ts';
+import { CORPUS_SPLIT } from '../../src/data/corpusSplit.ts';
 import type { PretrainCorpus, PretrainDocument } from '../../src/pretrain/corpus.ts';
 import { runPretraining, WallClockCosine, type PretrainResult } from '../../src/pretrain/pretrain.ts';
 import { trainSharedTokenizer, writeTokenizerFiles } from '../../src/pretrain/tokenizer.ts';

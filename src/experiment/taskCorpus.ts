@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_REAL_DATASETS, resolveInDataDir, type PreparedDataset, type Task } from '../data/index.ts';
 import { sharedDir } from '../util/paths.ts';
-import { corpusSplits } from './corpus.ts';
+import { corpusSplits } from '../data/corpusSplit.ts';
 
 /** The data folder: PEFT_DATA_DIR, else the shared folder's datasets/, else none. */
 export function experimentDataDir(env: NodeJS.ProcessEnv = process.env): string | null {

@@ -7,7 +7,9 @@
  * a corpus is a different split. Callers that want fewer examples take the first k of each split
  * (the splits are shuffled, so a prefix is a fair sample).
  */
-import { prepareDataset, type CleanOptions, type PreparedDataset, type SplitOptions } from '../data/index.ts';
+import type { CleanOptions } from './clean/clean.ts';
+import { prepareDataset, type PreparedDataset } from './prepare.ts';
+import type { SplitOptions } from './split.ts';
 
 export const CORPUS_SPLIT: Readonly<Required<Pick<SplitOptions, 'seed' | 'test' | 'validation'>>> = Object.freeze({
   seed: 42,
