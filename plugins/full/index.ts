@@ -1,5 +1,5 @@
 import { tf, type Tensor } from '../../src/engine/tf.ts';
-import { ConfigReader } from '../../src/peft/configFields.ts';
+import { ConfigReader } from '../../src/util/configReader.ts';
 import { taskTypeFor, type PeftConfigBase, type PeftPlugin } from '../../src/peft/plugin.ts';
 import { UserError } from '../../src/util/errors.ts';
 

@@ -1,4 +1,4 @@
-import { ConfigReader } from '../../src/peft/configFields.ts';
+import { ConfigReader } from '../../src/util/configReader.ts';
 import { taskTypeFor, type PeftConfigBase } from '../../src/peft/plugin.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
 import { UserError } from '../../src/util/errors.ts';

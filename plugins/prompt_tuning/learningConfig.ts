@@ -1,4 +1,4 @@
-import type { ConfigReader } from '../../src/peft/configFields.ts';
+import type { ConfigReader } from '../../src/util/configReader.ts';
 import { taskTypeFor, type PeftConfigBase, type SizeField } from '../../src/peft/plugin.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
 import { UserError } from '../../src/util/errors.ts';

@@ -1,4 +1,4 @@
-import { ConfigReader } from '../../src/peft/configFields.ts';
+import { ConfigReader } from '../../src/util/configReader.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { parseLoraConfig, type LoraConfig } from '../lora/config.ts';

@@ -19,7 +19,7 @@ import {
   type TokenEncoder,
 } from '../data/index.ts';
 import { readJsonFile } from '../models/hf/modelDir.ts';
-import { ConfigReader } from '../peft/configFields.ts';
+import { ConfigReader } from '../util/configReader.ts';
 import { UserError } from '../util/errors.ts';
 
 export const FORMATTING_FILE = 'formatting.json';

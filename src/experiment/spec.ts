@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ConfigReader } from '../peft/configFields.ts';
+import { ConfigReader } from '../util/configReader.ts';
 import { readJsonFile } from '../models/hf/modelDir.ts';
 import { parseTrainingArguments, type TrainingArguments } from '../train/arguments.ts';
 import { UserError } from '../util/errors.ts';

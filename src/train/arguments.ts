@@ -1,4 +1,4 @@
-import { ConfigReader } from '../peft/configFields.ts';
+import { ConfigReader } from '../util/configReader.ts';
 
 export const SCHEDULERS = ['linear', 'cosine', 'constant', 'constant_with_warmup'] as const;
 /**

@@ -1,8 +1,9 @@
-import { showKeys, showValue, UserError } from '../util/errors.ts';
+import { showKeys, showValue, UserError } from './errors.ts';
 
 /**
- * Validation helpers for adapter configs. Every error names the method, the field and what is
- * allowed, because users write these configs by hand (EXPERIMENT.json, adapter_config.json).
+ * Reads the fields of a config object written by hand (adapter configs, TrainingArguments, experiment
+ * files) with validation. Every error names where the config came from (e.g. the method), the field
+ * and what is allowed, because users write these configs by hand (EXPERIMENT.json, adapter_config.json).
  */
 export class ConfigReader {
   private readonly used = new Set<string>();
