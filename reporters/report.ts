@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
-import '../suites/shared/meta.ts';
+import '../src/report/taskMeta.ts';
 import { readBenchJson } from '../src/report/bench.ts';
 import type { TestRecord } from '../src/report/input.ts';
 import { benchJsonFor, reportDir } from '../src/report/location.ts';

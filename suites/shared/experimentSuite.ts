@@ -20,7 +20,7 @@ import { compareOnMainMetric, isSignificantlyBetter } from '../../src/experiment
 import { listPlugins } from '../../src/peft/plugin.ts';
 // Registers the PEFT plugins, so listPlugins() sees them.
 import '../../src/peft/getPeftModel.ts';
-import './meta.ts';
+import '../../src/report/taskMeta.ts';
 import { thresholdFor, thresholdProfile, type SuiteThresholds } from './thresholds.ts';
 
 const SEED = 42;

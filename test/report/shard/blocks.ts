@@ -1,6 +1,6 @@
 /** One fixture "suite file": the tests a real suite block has, each attaching what the real one does. */
 import { describe, it } from 'vitest';
-import '../../../suites/shared/meta.ts';
+import '../../../src/report/taskMeta.ts';
 import { blockFixture } from '../fixtures.ts';
 
 export function fixtureSuite(task: 'translation' | 'summarization'): void {
