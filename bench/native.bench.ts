@@ -13,7 +13,7 @@ import {
 } from './workloads.ts';
 
 /*
- * Issue 6's workloads under `vitest bench` (the same ones `peft-lab bench` prints as JSON): one LoRA /
+ * The speed workloads (bench/workloads.ts) under `vitest bench` (the same ones `peft-lab bench` prints as JSON): one LoRA /
  * full fine-tuning step on the random `small` and `base` GPT-2 configurations, and greedy decoding of
  * 32 tokens after a 16-token prompt. Tokens/s = tokens per step (batch × seq, or batch × 32) / mean
  * time. The backend is the one initBackend picks (wasm with the native kernels when they built);

@@ -1,5 +1,5 @@
 // Kernels for the avx512 instruction set (see isa_impl.inc).
-// Compiled with this ISA's flags (build.mjs, binding.gyp) and only called when the CPU reports it.
+// Compiled with this ISA's flags (build.mjs) and only called when the CPU reports it.
 #include <math.h>
 #include <string.h>
 

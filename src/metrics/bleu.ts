@@ -74,7 +74,7 @@ export function computeBleu(
   if (sysLen < refLen) bp = sysLen > 0 ? crExp(1 - refLen / sysLen) : 0.0;
   const precisions = new Array<number>(maxOrder).fill(0);
   const ratio = refLen ? sysLen / refLen : 0;
-  // Early stop when nothing matches: score 0 and all precisions 0, even with smoothing (sacrebleu #141).
+  // Early stop when nothing matches: score 0 and all precisions 0, even with smoothing, as sacrebleu returns it.
   if (!correct.some((c) => c !== 0)) return { score: 0, counts: correct, totals: total, precisions, bp, sysLen, refLen, ratio };
 
   let smoothMteval = 1;

@@ -17,7 +17,7 @@ export function readMetricsGolden<T>(file: string): T {
   return JSON.parse(readFileSync(p, 'utf8')) as T;
 }
 
-/** The parity bar of issue 3: equal within 1e-9 (absolute). */
+/** The parity bar with the Python references: equal within 1e-9 (absolute). */
 export const TOL = 1e-9;
 
 export function expectClose(actual: number, expected: number, what: string, tol = TOL): void {

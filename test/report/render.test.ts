@@ -19,7 +19,7 @@ describe('REPORT.md rendering', () => {
   const { view, charts } = buildReport(input);
   const md = renderMarkdown(view);
 
-  it('has the eight sections of the issue, in order', () => {
+  it("has the report's eight sections, in order", () => {
     const heads = [...md.matchAll(/^## (\d)\. /gm)].map((m) => Number(m[1]));
     expect(heads).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });

@@ -6,8 +6,8 @@ import { makeIdentityShared } from '../native/identityShared.ts';
 import { installLeanBackprop } from '../native/leanBackprop.ts';
 
 /**
- * All kernel overrides live here, keyed by backend, so that a native path (a later issue) can slot in
- * by registering its own kernels in the same place. Returns the names of what was registered.
+ * All kernel overrides live here, keyed by backend, so that every backend's replacements (the wasm
+ * fixes and the native kernels) are registered in one place. Returns the names of what was registered.
  */
 const done = new Set<string>();
 
