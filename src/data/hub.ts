@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../util/errors.ts';
 import { downloadFile, HttpStatusError, type ExpectedFile } from './download.ts';
-import { checkParquetFile } from './formats/parquet.ts';
+import { checkParquetFile } from './readers/parquet.ts';
 
 /**
  * The Hugging Face Hub's parquet export. Every public dataset has its rows converted to parquet

@@ -1,11 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../util/errors.ts';
-import { dataDirFromEnv, HUB_IDS, knownDataDirIds, resolveInDataDir } from './data-dir.ts';
+import { dataDirFromEnv, HUB_IDS, knownDataDirIds, resolveInDataDir } from './dataDir.ts';
 import { fetchHubParquet, parseHubId, type HubOptions } from './hub.ts';
-import { readParquet } from './formats/parquet.ts';
-import type { RawRecord } from './formats/json.ts';
-import { isDataFileName, readRecords } from './read-records.ts';
+import { readParquet } from './readers/parquet.ts';
+import type { RawRecord } from './readers/json.ts';
+import { isDataFileName, readRecords } from './readers/readRecords.ts';
 import { normalizeRecords, type SchemaOptions } from './schema.ts';
 import { generateNewsItems } from './synthetic/news.ts';
 import { generateTranslationPairs } from './synthetic/translation.ts';

@@ -1,5 +1,5 @@
 import { UserError } from '../util/errors.ts';
-import { describe, type RawRecord } from './formats/json.ts';
+import { describe, type RawRecord } from './readers/json.ts';
 import type { Example, SchemaName, Task } from './types.ts';
 
 export interface SchemaOptions {

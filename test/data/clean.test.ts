@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanExamples } from '../../src/data/clean/clean.ts';
-import { decodeHtmlEntities } from '../../src/data/clean/html-entities.ts';
+import { decodeHtmlEntities } from '../../src/data/clean/htmlEntities.ts';
 import { looksPtbTokenized, ptbDetokenize } from '../../src/data/clean/ptb.ts';
 import { collapseWhitespace, stripControlChars, toNfc } from '../../src/data/clean/text.ts';
 import { loadDataset } from '../../src/data/load.ts';

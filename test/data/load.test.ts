@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveInDataDir } from '../../src/data/data-dir.ts';
+import { resolveInDataDir } from '../../src/data/dataDir.ts';
 import { loadDataset, loadDefaultDataset } from '../../src/data/load.ts';
 import { prepareDataset } from '../../src/data/prepare.ts';
 import { corpusSummaries } from '../../src/data/summary.ts';

@@ -1,6 +1,6 @@
 import { UserError } from '../../util/errors.ts';
 import type { Example, Task } from '../types.ts';
-import { decodeHtmlEntities } from './html-entities.ts';
+import { decodeHtmlEntities } from './htmlEntities.ts';
 import { looksPtbTokenized, ptbDetokenize } from './ptb.ts';
 import { collapseWhitespace, stripControlChars, toNfc } from './text.ts';
 

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { DATA_FILE_EXTENSIONS } from './read-records.ts';
+import { DATA_FILE_EXTENSIONS } from './readers/readRecords.ts';
 
 /**
  * Dataset ids that name a file of the local data folder (PEFT_DATA_DIR; CI and developers use

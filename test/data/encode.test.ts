@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CAUSAL_TEMPLATE, encodeCausal, encodeCausalPrompt, formatCausalText, parseCausalTemplate, templateSpecialTokens } from '../../src/data/format/causal.ts';
-import { encodeT5, formatT5Text, t5Prefix } from '../../src/data/format/t5.ts';
-import { IGNORE_INDEX } from '../../src/data/format/tokenizer.ts';
+import { DEFAULT_CAUSAL_TEMPLATE, encodeCausal, encodeCausalPrompt, formatCausalText, parseCausalTemplate, templateSpecialTokens } from '../../src/data/encode/causal.ts';
+import { encodeT5, formatT5Text, t5Prefix } from '../../src/data/encode/t5.ts';
+import { IGNORE_INDEX } from '../../src/data/encode/tokenEncoder.ts';
 import { charTokenizer } from './helpers.ts';
 
 const SPECIAL = templateSpecialTokens(DEFAULT_CAUSAL_TEMPLATE);

@@ -1,5 +1,5 @@
 /**
- * What the formatters need from a tokenizer: text in, ids out. Special tokens that appear in
+ * What the encoders need from a tokenizer: text in, ids out. Special tokens that appear in
  * templates (`<|endoftext|>`, `<sep>`) must already be registered with the tokenizer so that
  * encode() maps each to one id (see templateSpecialTokens).
  */

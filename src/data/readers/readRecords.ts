@@ -1,9 +1,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../util/errors.ts';
-import { parseDelimited } from './formats/csv.ts';
-import { readJson, readJsonl, type RawRecord } from './formats/json.ts';
-import { readParquet } from './formats/parquet.ts';
+import { UserError } from '../../util/errors.ts';
+import { parseDelimited } from './csv.ts';
+import { readJson, readJsonl, type RawRecord } from './json.ts';
+import { readParquet } from './parquet.ts';
 
 export const DATA_FILE_EXTENSIONS = ['.jsonl', '.json', '.csv', '.tsv', '.parquet'] as const;
 

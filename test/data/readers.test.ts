@@ -3,9 +3,9 @@ import path from 'node:path';
 import * as zlib from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDelimited } from '../../src/data/formats/csv.ts';
-import { checkParquet } from '../../src/data/formats/parquet.ts';
-import { readRecords } from '../../src/data/read-records.ts';
+import { parseDelimited } from '../../src/data/readers/csv.ts';
+import { checkParquet } from '../../src/data/readers/parquet.ts';
+import { readRecords } from '../../src/data/readers/readRecords.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { tempDir } from './helpers.ts';
 

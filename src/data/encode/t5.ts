@@ -1,5 +1,5 @@
 import type { Example } from '../types.ts';
-import { emptyStats, type EncodeStats, type TargetOverflow, type TokenEncoder } from './tokenizer.ts';
+import { emptyStats, type EncodeStats, type TargetOverflow, type TokenEncoder } from './tokenEncoder.ts';
 
 /** Language names as the T5 paper's task prefixes spell them. */
 const LANGUAGE_NAMES: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { UserError } from '../../util/errors.ts';
 import type { Example } from '../types.ts';
-import { emptyStats, IGNORE_INDEX, type EncodeStats, type TargetOverflow, type TokenEncoder } from './tokenizer.ts';
+import { emptyStats, IGNORE_INDEX, type EncodeStats, type TargetOverflow, type TokenEncoder } from './tokenEncoder.ts';
 
 /** The decoder-only prompt format; `{source}` and `{target}` are the only placeholders. */
 export const DEFAULT_CAUSAL_TEMPLATE = '<|startoftext|>{source}<sep>{target}<|endoftext|>';
