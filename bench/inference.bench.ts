@@ -18,7 +18,7 @@ import type { GenerationOptions } from '../src/generate/options.ts';
 import { MODEL_FAMILIES, resolveBaseModel } from '../src/experiment/baseModels.ts';
 import { experimentDataDir, loadCorpus, taskCorpus } from '../src/experiment/taskCorpus.ts';
 import { scoreQuality } from '../src/experiment/evaluate.ts';
-import { makeFormatting, promptIds } from '../src/experiment/formatting.ts';
+import { makeFormatting, promptIds } from '../src/experiment/savedFormatting.ts';
 import { generateWithoutCache } from '../src/experiment/noCacheStepper.ts';
 import { specialTokenIds } from '../src/experiment/predict.ts';
 import { plainEncoder } from '../src/experiment/data.ts';

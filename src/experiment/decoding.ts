@@ -13,7 +13,7 @@ import { loadPeftModel } from '../peft/format.ts';
 import { loadQloraModel } from '../../plugins/qlora/load.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import { mainMetricWithCi, scoreQuality } from './evaluate.ts';
-import { loadFormatting } from './formatting.ts';
+import { loadFormatting } from './savedFormatting.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 import { predictTexts, type DecodingSpec } from './predict.ts';
 import type { DecodingRow } from './results.ts';

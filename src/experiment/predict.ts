@@ -9,7 +9,7 @@ import type { LanguageModel } from '../models/registry.ts';
 import type { Tokenizer } from '../models/tokenizers/index.ts';
 import { UserError } from '../util/errors.ts';
 import { plainEncoder } from './data.ts';
-import { promptIds, type Formatting } from './formatting.ts';
+import { promptIds, type Formatting } from './savedFormatting.ts';
 
 /** Decoding options under transformers' GenerationConfig names. */
 export interface DecodingSpec {

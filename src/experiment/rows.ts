@@ -7,7 +7,7 @@
  */
 import { normalizeRecords, readRecords, type Example, type Task } from '../data/index.ts';
 import { UserError } from '../util/errors.ts';
-import { cleanText } from './formatting.ts';
+import { cleanText } from './savedFormatting.ts';
 
 export async function readTaskRows(file: string, task: Task, opts: { requireTarget: boolean }): Promise<Example[]> {
   const records = await readRecords(file);

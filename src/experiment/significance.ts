@@ -7,7 +7,7 @@
 import type { Task } from '../data/index.ts';
 import { bootstrapResampleIndices, SACREBLEU_DEFAULT_SEED } from '../metrics/bootstrap.ts';
 import { CHRF } from '../metrics/chrf.ts';
-import { pairedBootstrap } from '../metrics/significance.ts';
+import { pairedBootstrap } from '../metrics/pairedTests.ts';
 import { UserError } from '../util/errors.ts';
 import { MAIN_METRIC, rougeSegments } from './evaluate.ts';
 import type { ScoreWithCi, Significance } from './results.ts';

@@ -30,8 +30,8 @@ export {
   SACREBLEU_DEFAULT_SEED,
 } from './bootstrap.ts';
 export type { BootstrapOptions, ConfidenceEstimate } from './bootstrap.ts';
-export { pairedApproxRandomization, pairedBootstrap } from './significance.ts';
-export type { PairedArOptions, PairedBootstrapOptions, PairedMetricResult, PairedSystem, PairedSystemResult } from './significance.ts';
+export { pairedApproxRandomization, pairedBootstrap } from './pairedTests.ts';
+export type { PairedArOptions, PairedBootstrapOptions, PairedMetricResult, PairedSystem, PairedSystemResult } from './pairedTests.ts';
 export { DEFAULT_ROUGE_TYPES, fmeasure, rougeScorer } from './rouge.ts';
 export type { RougeScore, RougeScorer, RougeScorerOptions, RougeType } from './rouge.ts';
 export { defaultRougeTokenizer, ROUGE_TOKENIZERS, rougeTokenizer, unicodeRougeTokenizer } from './rougeTokenizer.ts';

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tf, type Tensor } from '../engine/tf.ts';
 import { dropoutRng, Rng } from '../engine/random.ts';
-import { PeakMemory } from '../engine/memory.ts';
+import { PeakMemory } from '../engine/memorySampling.ts';
 import { LayerNorm } from '../models/linear.ts';
 import { T5LayerNorm } from '../models/t5/model.ts';
 import type { PeftModel } from '../peft/peftModel.ts';

@@ -41,7 +41,7 @@ import { readJson, readJsonl } from '../../src/data/readers/json.ts';
 import { loadDataset } from '../../src/data/load.ts';
 import { normalizeRecords } from '../../src/data/schema.ts';
 import { initBackend } from '../../src/engine/backend.ts';
-import { FORMATTING_FILE, loadFormatting } from '../../src/experiment/formatting.ts';
+import { FORMATTING_FILE, loadFormatting } from '../../src/experiment/savedFormatting.ts';
 import { readTaskRows } from '../../src/experiment/rows.ts';
 import { parseExperimentSpec, readExperimentSpec } from '../../src/experiment/spec.ts';
 import { modelFamily, type LanguageModel } from '../../src/models/registry.ts';

@@ -73,7 +73,7 @@ describe('wasm kernels needed for training equal the cpu reference', () => {
   });
 
   it('tracks memory on any backend', async () => {
-    const { PeakMemory } = await import('../../src/engine/memory.ts');
+    const { PeakMemory } = await import('../../src/engine/memorySampling.ts');
     const pm = new PeakMemory();
     const t = tf.zeros([1000]);
     pm.sample();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Task } from '../../data/index.ts';
 import { initBackend } from '../../engine/backend.ts';
-import { loadFormatting, makeFormatting, type Formatting } from '../../experiment/formatting.ts';
+import { loadFormatting, makeFormatting, type Formatting } from '../../experiment/savedFormatting.ts';
 import { predictTexts, type DecodingSpec } from '../../experiment/predict.ts';
 import { readTaskRows } from '../../experiment/rows.ts';
 import type { LanguageModel } from '../../models/registry.ts';

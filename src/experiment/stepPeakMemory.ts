@@ -10,7 +10,7 @@ import type { LanguageModel } from '../models/registry.ts';
 import type { Tokenizer } from '../models/tokenizers/index.ts';
 import type { PeftModel } from '../peft/peftModel.ts';
 import { collate, type TrainExample } from '../train/collate.ts';
-import type { Formatting } from './formatting.ts';
+import type { Formatting } from './savedFormatting.ts';
 import { predictTexts, type DecodingSpec } from './predict.ts';
 
 const MB = 2 ** 20;

@@ -6,7 +6,7 @@ import { cleanExamples, encodeCausal, encodeT5, type Example } from '../../src/d
 import { initBackend } from '../../src/engine/backend.ts';
 import { buildSmokeModel } from '../../src/experiment/baseModels.ts';
 import { plainEncoder } from '../../src/experiment/data.ts';
-import { cleanText, loadFormatting, makeFormatting, promptIds, saveFormatting } from '../../src/experiment/formatting.ts';
+import { cleanText, loadFormatting, makeFormatting, promptIds, saveFormatting } from '../../src/experiment/savedFormatting.ts';
 import { PROFILES } from '../../src/experiment/profile.ts';
 import { loadTokenizer, type Tokenizer } from '../../src/models/tokenizers/index.ts';
 

@@ -4,7 +4,7 @@ import { BLEU } from '../../src/metrics/bleu.ts';
 import { CHRF } from '../../src/metrics/chrf.ts';
 import type { AnySacreMetric, ReferenceStreams } from '../../src/metrics/sacreMetric.ts';
 import { formatSignature } from '../../src/metrics/signature.ts';
-import { pairedApproxRandomization, pairedBootstrap, type PairedMetricResult } from '../../src/metrics/significance.ts';
+import { pairedApproxRandomization, pairedBootstrap, type PairedMetricResult } from '../../src/metrics/pairedTests.ts';
 import { TER } from '../../src/metrics/ter.ts';
 import {
   expectAllClose,
