@@ -17,7 +17,6 @@ export { decodeHtmlEntities } from './clean/htmlEntities.ts';
 export { looksPtbTokenized, ptbDetokenize } from './clean/ptb.ts';
 export { collapseWhitespace, stripControlChars, toNfc } from './clean/text.ts';
 export { splitExamples, type SplitOptions, type Splits } from './split.ts';
-export { createRng, hashSeed, type Rng } from './rng.ts';
 export {
   DEFAULT_CAUSAL_TEMPLATE,
   encodeCausal,

@@ -1,5 +1,5 @@
 import { UserError } from '../util/errors.ts';
-import { createRng } from './rng.ts';
+import { createRng } from '../engine/random.ts';
 import type { Example } from './types.ts';
 
 export interface SplitOptions {

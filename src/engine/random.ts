@@ -1,7 +1,8 @@
 /**
- * Seeded randomness. Every random choice in training (dropout masks, shuffling, init) draws from
- * here so that the same seed gives the same loss curve on the same backend, and the state can be
- * saved in a checkpoint and restored.
+ * Seeded randomness. Every random choice in training (dropout masks, shuffling, init) and in data work
+ * (splits, synthetic corpora) draws from here, never from Math.random: the same seed gives the same
+ * loss curve on the same backend and the same split and synthetic corpus on every machine, and the
+ * state can be saved in a checkpoint and restored.
  */
 
 /**
@@ -54,4 +55,23 @@ export const dropoutRng = new Rng(42);
 
 export function nextDropoutSeed(): number {
   return dropoutRng.int(2 ** 31);
+}
+
+/** FNV-1a over UTF-16 code units: turns a string seed (or a seed plus a label) into 32 bits. */
+export function hashSeed(seed: number | string, label = ''): number {
+  const text = `${typeof seed === 'number' ? `n${seed}` : `s${seed}`}|${label}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/**
+ * A generator seeded from a hashed (seed, label), so that each use of one seed (a split, a synthetic
+ * corpus) draws its own independent stream.
+ */
+export function createRng(seed: number | string, label = ''): Rng {
+  return new Rng(hashSeed(seed, label));
 }

@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { resolveInDataDir, type Example } from '../data/index.ts';
 import { CORPUS_SPLIT, corpusSplits } from '../data/corpusSplit.ts';
-import { createRng } from '../data/rng.ts';
+import { createRng } from '../engine/random.ts';
 import { UserError } from '../util/errors.ts';
 
 export type Lang = 'en' | 'ru';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRng, hashSeed } from '../../src/data/rng.ts';
+import { createRng, hashSeed } from '../../src/engine/random.ts';
 import { splitExamples } from '../../src/data/split.ts';
 import type { Example } from '../../src/data/types.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../src/data/rng.ts';
+import { createRng } from '../../src/engine/random.ts';
 import { generateNewsItems, NEWS_FRAMES, generateNewsItem } from '../../src/data/synthetic/news.ts';
 import { lexiconSize } from '../../src/data/synthetic/lexicon.ts';
 import { CASES, conjugate, declineAdjective, declineNoun, withPreposition, type NounSpec } from '../../src/data/synthetic/russian.ts';

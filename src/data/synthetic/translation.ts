@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../rng.ts';
+import { createRng, type Rng } from '../../engine/random.ts';
 import type { Example } from '../types.ts';
 import { ADJECTIVES, NOUNS, NUMBERS, TIMES, VERBS, type Adjective, type Noun, type Place, type Tag, type Verb } from './lexicon.ts';
 import {
