@@ -7,10 +7,10 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../util/errors.ts';
 import { readJsonFile } from '../hf/modelDir.ts';
-import { t5TokenizerConfig, t5TokenizerJsonFromSentencePiece } from './sentencepiece-convert.ts';
-import { readSentencePieceModel } from './sentencepiece-model.ts';
+import { t5TokenizerConfig, t5TokenizerJsonFromSentencePiece } from './sentencepieceConvert.ts';
+import { readSentencePieceModel } from './sentencepieceModel.ts';
 import { HfTokenizer, type TokenizerOptions } from './tokenizer.ts';
-import type { TokenizerConfigJson, TokenizerJson } from './tokenizer-json.ts';
+import type { TokenizerConfigJson, TokenizerJson } from './tokenizerJson.ts';
 
 const readJson = (file: string): unknown => readJsonFile<unknown>(file, 'tokenizer file');
 

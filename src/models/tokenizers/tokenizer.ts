@@ -4,9 +4,9 @@
  * interface with HF's semantics (`add_special_tokens`, `skip_special_tokens`, special-token ids).
  *
  * Where the JS port is known to differ from the Rust `tokenizers` crate we correct it here:
- * - GPT-2's split regex uses Unicode White_Space for `\s`, as Oniguruma does (see byte-level.ts);
+ * - GPT-2's split regex uses Unicode White_Space for `\s`, as Oniguruma does (see byteLevel.ts);
  * - SentencePiece's Precompiled normalizer runs its real charsmap, Strip uses Unicode White_Space
- *   (see precompiled-normalizer.ts);
+ *   (see precompiledNormalizer.ts);
  * - BPE merge-rank lookups and the word cache are replaced by faster equivalents (same results);
  * - decoding an empty id list returns '' instead of throwing;
  * - `clean_up_tokenization_spaces` defaults to false (the `tokenizers` crate never cleans up, so
@@ -14,8 +14,8 @@
  *   `tokenizer.cleanUpTokenizationSpaces`) for transformers' `decode` behaviour.
  */
 import { Tokenizer as JsTokenizer } from '@huggingface/tokenizers';
-import { GPT2_SPLIT_PATTERN } from './byte-level.ts';
-import { installFaithfulNormalizers } from './precompiled-normalizer.ts';
+import { GPT2_SPLIT_PATTERN } from './byteLevel.ts';
+import { installFaithfulNormalizers } from './precompiledNormalizer.ts';
 import {
   configTokenContent,
   specialAddedToken,
@@ -23,8 +23,8 @@ import {
   type ComponentJson,
   type TokenizerConfigJson,
   type TokenizerJson,
-} from './tokenizer-json.ts';
-import { unkRate } from './unk-rate.ts';
+} from './tokenizerJson.ts';
+import { unkRate } from './unkRate.ts';
 
 export interface EncodeOptions {
   /** Add the post-processor's special tokens (T5: trailing `</s>`). Default true, as in HF. */

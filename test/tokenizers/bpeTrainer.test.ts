@@ -17,7 +17,7 @@ import {
   type TokenizerJson,
 } from '../../src/models/tokenizers/index.ts';
 import { UserError } from '../../src/util/errors.ts';
-import { trainerParityTexts } from './fixtures/reference-inputs.ts';
+import { trainerParityTexts } from './fixtures/referenceInputs.ts';
 import { corpusPairs, GPT2_DIR, REFERENCE, ReferenceByteLevelBpe, SHARED, wordCount } from './helpers.ts';
 import { rustTokenizers, RUST_TOKENIZERS_MISSING } from '../helpers/rustTokenizers.ts';
 import { needsShared, skipUnless } from '../helpers/skip.ts';

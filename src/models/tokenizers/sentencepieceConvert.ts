@@ -16,8 +16,8 @@ import {
   SpmModelType,
   type SentencePiece,
   type SentencePieceModel,
-} from './sentencepiece-model.ts';
-import { specialAddedToken, type AddedTokenJson, type TokenizerJson } from './tokenizer-json.ts';
+} from './sentencepieceModel.ts';
+import { specialAddedToken, type AddedTokenJson, type TokenizerJson } from './tokenizerJson.ts';
 
 export interface T5ConversionOptions {
   /** Number of `<extra_id_N>` sentinels (T5: 100). */

@@ -15,8 +15,8 @@
  * first id.
  */
 import { check } from '../../util/errors.ts';
-import { BYTE_TO_CHAR, GPT2_SPLIT_PATTERN, toByteLevel } from './byte-level.ts';
-import { specialAddedToken, type BpeModelJson, type TokenizerJson } from './tokenizer-json.ts';
+import { BYTE_TO_CHAR, GPT2_SPLIT_PATTERN, toByteLevel } from './byteLevel.ts';
+import { specialAddedToken, type BpeModelJson, type TokenizerJson } from './tokenizerJson.ts';
 
 export interface BpeTrainerOptions {
   /** Final vocabulary size, special tokens and alphabet included (e.g. 8000). */
