@@ -18,7 +18,7 @@ import { modelFamily } from '../models/registry.ts';
 import { saveHfModel } from '../pretrain/export.ts';
 import { initWeights } from '../pretrain/init.ts';
 import { preset } from '../pretrain/presets.ts';
-import { trainSharedTokenizer, writeTokenizerFiles } from '../pretrain/tokenizer.ts';
+import { trainSharedTokenizer, writeTokenizerFiles } from '../pretrain/sharedTokenizer.ts';
 import { UserError } from '../util/errors.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import { canonicalJson, sha256 } from './hash.ts';

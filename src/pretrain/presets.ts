@@ -5,7 +5,7 @@
  * that `from_pretrained(dir)` in Python reads the directory as it is.
  */
 import { UserError } from '../util/errors.ts';
-import { SPECIAL_TOKENS } from './tokenizer.ts';
+import { SPECIAL_TOKENS } from './sharedTokenizer.ts';
 
 export const PRESET_NAMES = ['gpt2-micro', 't5-micro'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -13,7 +13,7 @@ export type PresetName = (typeof PRESET_NAMES)[number];
 /** The shared tokenizer's size: a multiple of 64 keeps the LM-head matmul aligned. */
 export const VOCAB_SIZE = 8192;
 
-/** Ids fixed by the tokenizer layout (see tokenizer.ts: special tokens come first). */
+/** Ids fixed by the tokenizer layout (see sharedTokenizer.ts: special tokens come first). */
 export const PAD_ID = 0;
 export const EOS_ID = 1;
 export const ENDOFTEXT_ID = SPECIAL_TOKENS.indexOf('<|endoftext|>');

@@ -41,7 +41,7 @@ import { joinDocuments, packCausal } from './packing.ts';
 import { preset as getPreset, type PresetName } from './presets.ts';
 import { buildT5PretrainExamples, DEFAULT_PREFIX_LM_RATE, T5_PREFIX_LM, type T5Objective } from './prefixLm.ts';
 import { t5InputAndTargetLengths, T5_SPAN_CORRUPTION } from './spanCorruption.ts';
-import { NUM_SENTINELS, sentinelIds, trainSharedTokenizer, writeTokenizerFiles } from './tokenizer.ts';
+import { NUM_SENTINELS, sentinelIds, trainSharedTokenizer, writeTokenizerFiles } from './sharedTokenizer.ts';
 
 type Log = (message: string) => void;
 

@@ -10,7 +10,7 @@
  * - `tokensLength` is chosen (compute_input_and_target_lengths) so that inputs come out exactly at
  *   the requested length: 141 raw tokens → 128 inputs, 29 targets.
  *
- * Sentinel ids are looked up by name in the tokenizer (src/pretrain/tokenizer.ts puts them at the end
+ * Sentinel ids are looked up by name in the tokenizer (src/pretrain/sharedTokenizer.ts puts them at the end
  * of the vocabulary, as HF does, but nothing here depends on where they are).
  */
 import { Rng } from '../engine/random.ts';

@@ -26,7 +26,7 @@ import { CORPUS_SPLIT } from '../data/corpusSplit.ts';
 import type { BenchRecord, ReportInput, TestRecord } from './input.ts';
 import { paretoFrontier } from './pareto.ts';
 import { failureReasons, recommendations, type Recommendation } from './recommendations.ts';
-import { fmtInt, fmtMb, fmtNum, fmtPct } from './format.ts';
+import { fmtInt, fmtMb, fmtNum, fmtPct } from './numberFormat.ts';
 import { intervalChart, lineChart, scatterChart } from './svg.ts';
 
 const TASK_ORDER = ['translation', 'summarization'];

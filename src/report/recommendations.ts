@@ -26,7 +26,7 @@
  * named with both intervals; otherwise one sentence says nothing did.
  */
 import type { Block, Row } from './model.ts';
-import { fmtCi, fmtInt, fmtNum, fmtP, fmtPct } from './format.ts';
+import { fmtCi, fmtInt, fmtNum, fmtP, fmtPct } from './numberFormat.ts';
 
 export interface Recommendation {
   block: string;

@@ -14,7 +14,7 @@ import Handlebars from 'handlebars';
 import { METRIC_LABELS, type MetricName } from '../experiment/results.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import { escapeMarkdown } from './escape.ts';
-import { cell, fmtCi, fmtInt, fmtMb, fmtNum, fmtP, fmtPct, fmtRate, fmtSig } from './format.ts';
+import { cell, fmtCi, fmtInt, fmtMb, fmtNum, fmtP, fmtPct, fmtRate, fmtSig } from './numberFormat.ts';
 import type { ReportInput } from './input.ts';
 import { mergeReportInput, readReportData } from './merge.ts';
 import { buildReport, type ReportView } from './model.ts';

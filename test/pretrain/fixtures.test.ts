@@ -16,7 +16,7 @@ import { joinDocuments, packCausal } from '../../src/pretrain/packing.ts';
 import { meanLoss, type PretrainResult } from '../../src/pretrain/pretrain.ts';
 import { preset } from '../../src/pretrain/presets.ts';
 import { buildSpanCorruptionExamples } from '../../src/pretrain/spanCorruption.ts';
-import { SPECIAL_TOKENS, sentinelIds } from '../../src/pretrain/tokenizer.ts';
+import { SPECIAL_TOKENS, sentinelIds } from '../../src/pretrain/sharedTokenizer.ts';
 import { REPO_ROOT } from '../../src/util/paths.ts';
 import { peftLab } from '../helpers/cli.ts';
 import { DATASETS, SHARED } from './helpers.ts';

@@ -10,7 +10,7 @@ import { readSafetensorsHeader } from '../../src/models/safetensors.ts';
 import { CORPUS_SPLIT } from '../../src/data/corpusSplit.ts';
 import type { PretrainCorpus, PretrainDocument } from '../../src/pretrain/corpus.ts';
 import { runPretraining, WallClockCosine, type PretrainResult } from '../../src/pretrain/pretrain.ts';
-import { trainSharedTokenizer, writeTokenizerFiles } from '../../src/pretrain/tokenizer.ts';
+import { trainSharedTokenizer, writeTokenizerFiles } from '../../src/pretrain/sharedTokenizer.ts';
 import { peftLab } from '../helpers/cli.ts';
 import { corpusLines, SHARED } from './helpers.ts';
 import { needsShared } from '../helpers/skip.ts';

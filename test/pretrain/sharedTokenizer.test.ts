@@ -10,7 +10,7 @@ import {
   sentinelToken,
   trainSharedTokenizer,
   writeTokenizerFiles,
-} from '../../src/pretrain/tokenizer.ts';
+} from '../../src/pretrain/sharedTokenizer.ts';
 import { corpusLines, SHARED } from './helpers.ts';
 import { rustTokenizers, RUST_TOKENIZERS_MISSING } from '../helpers/rustTokenizers.ts';
 import { needsShared, skipUnless } from '../helpers/skip.ts';
