@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { writeFileAtomicAsync } from '../util/atomicWrite.ts';
 import { UserError } from '../util/errors.ts';
 import { downloadFile, HttpStatusError, type ExpectedFile } from './download.ts';
 import { checkParquetFile } from './formats/parquet.ts';
@@ -151,10 +152,9 @@ function repoPath(repo: string): string {
   return repo.split('/').map(encodeURIComponent).join('/');
 }
 
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 1));
-  await rename(tmp, file);
+/** Compact (one-space) JSON without a trailing newline: the cache's listing and manifest format. */
+async function writeCacheJson(file: string, value: unknown): Promise<void> {
+  await writeFileAtomicAsync(file, JSON.stringify(value, null, 1));
 }
 
 async function readJsonIfExists<T>(file: string): Promise<T | undefined> {
@@ -241,7 +241,7 @@ export async function fetchHubParquet(spec: string | HubId, opts: HubOptions = {
     }
     if (!isListing(listing)) throw new UserError(`${name}: unexpected answer from the Hub's parquet listing; expected {config: {split: [urls]}}`);
     await mkdir(root, { recursive: true });
-    await writeJsonAtomic(listingFile, listing);
+    await writeCacheJson(listingFile, listing);
     return listing;
   };
 
@@ -339,7 +339,7 @@ export async function fetchHubParquet(spec: string | HubId, opts: HubOptions = {
     }
     downloaded++;
   }
-  await writeJsonAtomic(manifestFile, { repo: id.repo, config, split, urls });
+  await writeCacheJson(manifestFile, { repo: id.repo, config, split, urls });
   return { repo: id.repo, config, split, urls, files, downloaded };
 }
 

@@ -8,7 +8,7 @@
  * plus formatting.json; a whole HF model for full fine-tuning), train/loss_log.jsonl. A cached entry
  * is reused unless `fresh` is set (PEFT_FRESH=1 in the suites).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeCausal, encodeT5, type Example, type Task } from '../data/index.ts';
 import { initBackend } from '../engine/backend.ts';
@@ -22,6 +22,7 @@ import { parseTrainingArguments, type TrainingArguments } from '../train/argumen
 import { Progress } from '../train/progress.ts';
 import type { TrainExample } from '../train/collate.ts';
 import { plannedSteps, Trainer, type TrainResult } from '../train/trainer.ts';
+import { writeJsonAtomic } from '../util/atomicWrite.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import type { BaseModel } from './baseModels.ts';
 import { corpusFile, loadCorpus } from './corpora.ts';
@@ -217,11 +218,6 @@ function jsonSafe<T>(v: T): T {
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x))) as T;
 }
 
-function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  renameSync(tmp, file);
-}
 
 function readCached(dir: string): { result: ExperimentResult; predictions: string[]; references: string[] } | undefined {
   const rf = path.join(dir, 'result.json');
