@@ -64,12 +64,16 @@ export function adaloraAdapterSize(config: AdaLoraConfig, model: LanguageModel):
   };
 }
 
-/** Injects AdaLoRA (SVD-form LoRA with rank allocation) into every targeted linear layer. */
-export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: AttachContext): AdaLoraAdapter {
-  const targets = findTargets(model, config, 'adalora');
-  // peft needs total_step before training; the training plan knows it, an explicit value wins.
-  if (config.total_step === null && ctx.totalSteps !== undefined) config.total_step = ctx.totalSteps;
-  const rng = new Rng(ctx.seed);
+/** What the AdaLoRA adapter's operations share: the injected layers, the config they update, the allocator. */
+interface AdaLoraState {
+  model: LanguageModel;
+  config: AdaLoraConfig;
+  layers: [string, SvdLinear][];
+  allocator: RankAllocator;
+}
+
+/** Replaces every targeted linear layer by an SvdLinear around it, initialised from `rng`. */
+function injectSvdLayers(model: LanguageModel, config: AdaLoraConfig, targets: string[], rng: Rng): [string, SvdLinear][] {
   const layers: [string, SvdLinear][] = [];
   for (const path of targets) {
     const base = model.getSubmodule(path) as LinearLike;
@@ -85,165 +89,195 @@ export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: 
     model.setSubmodule(path, layer);
     layers.push([path, layer]);
   }
+  return layers;
+}
+
+function svdParams({ layers }: AdaLoraState): [string, tf.Variable][] {
+  return layers
+    .filter(([, l]) => !l.merged)
+    .flatMap(([path, l]): [string, tf.Variable][] => [
+      [`${path}.lora_A`, l.lora_A],
+      [`${path}.lora_E`, l.lora_E],
+      [`${path}.lora_B`, l.lora_B],
+    ]);
+}
+
+function trainableParams(s: AdaLoraState): [string, tf.Variable][] {
+  return [...svdParams(s), ...extraTrainables(s.model, s.config, s.layers)];
+}
+
+const savedName = (n: string) => n.replace('.base_layer.', '.');
+
+function totalStep(config: AdaLoraConfig): number {
+  if (config.total_step === null)
+    throw new UserError(`adalora: 'total_step' is unknown: set it in the config or train with a known number of steps`);
+  if (config.total_step - config.tfinal - config.tinit <= 0)
+    throw new UserError(
+      `adalora: total_step (${config.total_step}) must exceed tinit + tfinal (${config.tinit} + ${config.tfinal}) for the budget schedule`,
+    );
+  return config.total_step;
+}
+
+/** Zeroes the singular values of the triplets a pattern prunes. */
+function applyPattern(layers: [string, SvdLinear][], pattern: RankPattern): void {
+  for (const [path, l] of layers) {
+    const keep = pattern[`${path}.lora_E`];
+    // A layer rebuilt at its kept ranks (a loaded pruned adapter) is already what its pattern says.
+    if (!keep || l.r === 0 || keep.length !== l.r) continue;
+    const e = Float32Array.from(l.lora_E.dataSync());
+    keep.forEach((k, i) => {
+      if (!k) e[i] = 0;
+    });
+    tf.tidy(() => l.lora_E.assign(tf.tensor2d(e, [l.r, 1])));
+  }
+}
+
+function paramStates(s: AdaLoraState, grads: ReadonlyMap<string, Tensor>): Map<string, ParamState> {
+  return new Map(svdParams(s).map(([n, v]) => [n, { value: v.dataSync() as Float32Array, grad: grads.get(n)?.dataSync() as Float32Array | undefined }]));
+}
+
+/** peft's AdaLoraModel.update_and_allocate(global_step). */
+function updateAndAllocate(s: AdaLoraState, step: number, grads: ReadonlyMap<string, Tensor>): void {
+  const { config, allocator, layers } = s;
+  const total = totalStep(config);
+  const end = total - config.tfinal;
+  if (step < end) {
+    allocator.updateImportance(paramStates(s, grads));
+    const [budget, maskInd] = allocator.budgetSchedule(step, total);
+    if (maskInd) {
+      config.rank_pattern = allocator.maskToBudget(budget);
+      applyPattern(layers, config.rank_pattern);
+    }
+  } else if (step === end) {
+    // The final allocation reuses the importance of the previous steps, then forgets it.
+    config.rank_pattern = allocator.maskToBudget(allocator.budgetSchedule(step, total)[0]);
+    applyPattern(layers, config.rank_pattern);
+    allocator.resetImportance();
+  } else if (config.rank_pattern) {
+    // Masked triplets stay pruned while the last tfinal steps fine-tune the kept ones.
+    applyPattern(layers, config.rank_pattern);
+  }
+}
+
+// Checkpoint names follow peft's RankAllocator attributes (exp_avg_ipt, exp_avg_unc) per parameter.
+const AVG_IPT = '.exp_avg_ipt';
+const AVG_UNC = '.exp_avg_unc';
+
+function trainingState({ allocator, config }: AdaLoraState): AdapterTrainingState {
+  const tensors = new Map<string, Tensor>();
+  for (const [name, a] of allocator.importanceAverages()) {
+    tensors.set(name + AVG_IPT, tf.tensor1d(a.avgIpt, 'float32'));
+    tensors.set(name + AVG_UNC, tf.tensor1d(a.avgUnc, 'float32'));
+  }
+  // The pattern decides which triplets the remaining steps keep zeroed, and is saved with the adapter.
+  return { tensors, values: { rank_pattern: config.rank_pattern } };
+}
+
+/** The importance averages of a checkpoint, checked against the parameters they belong to. */
+function readImportanceAverages(s: AdaLoraState, state: AdapterTrainingState, source: string): Map<string, ImportanceAverages> {
+  const sizes = new Map(svdParams(s).map(([n, v]) => [n, v.size]));
+  const averages = new Map<string, ImportanceAverages>();
+  for (const [key, t] of state.tensors) {
+    const suffix = [AVG_IPT, AVG_UNC].find((x) => key.endsWith(x));
+    const name = suffix ? key.slice(0, -suffix.length) : key;
+    const size = sizes.get(name);
+    if (!suffix || size === undefined)
+      throw new UserError(`${source}: unexpected AdaLoRA training state '${key}' (a checkpoint of a different config?)`);
+    if (t.size !== size)
+      throw new UserError(`${source}: AdaLoRA training state '${key}' has ${t.size} values, '${name}' has ${size} (a checkpoint of a different config?)`);
+    const a = averages.get(name) ?? { avgIpt: new Float32Array(0), avgUnc: new Float32Array(0) };
+    a[suffix === AVG_IPT ? 'avgIpt' : 'avgUnc'] = Float32Array.from(t.dataSync());
+    averages.set(name, a);
+  }
+  for (const [name, a] of averages)
+    if (a.avgIpt.length !== a.avgUnc.length)
+      throw new UserError(`${source}: AdaLoRA training state for '${name}' lacks ${a.avgIpt.length ? AVG_UNC : AVG_IPT}`);
+  return averages;
+}
+
+function loadTrainingState(s: AdaLoraState, state: AdapterTrainingState, source: string): void {
+  const averages = readImportanceAverages(s, state, source);
+  s.config.rank_pattern = parseSavedPattern(state.values.rank_pattern, new Set(s.layers.map(([path]) => `${path}.lora_E`)), source);
+  s.allocator.loadImportanceAverages(averages);
+}
+
+function rankPerModule({ layers, config }: AdaLoraState): Record<string, number> {
+  return Object.fromEntries(
+    layers.map(([path, l]) => {
+      const keep = config.rank_pattern?.[`${path}.lora_E`];
+      return [path, keep && keep.length === l.r ? keep.filter(Boolean).length : l.r];
+    }),
+  );
+}
+
+function stateDict(s: AdaLoraState): Map<string, Tensor> {
+  const out = toPeftStateDict(trainableParams(s).map(([n, v]) => [savedName(n), v]));
+  // As peft's resize_state_dict_by_rank_pattern: a pruned adapter is saved at its kept ranks.
+  for (const [path, l] of s.layers) {
+    const keep = s.config.rank_pattern?.[`${path}.lora_E`];
+    if (!keep || keep.filter(Boolean).length === l.r) continue;
+    for (const [name, axis] of [['lora_A', 0], ['lora_E', 0], ['lora_B', 1]] as const) {
+      const key = `${PEFT_PREFIX}${path}.${name}`;
+      const full = out.get(key)!;
+      out.set(key, selectRanks(full, keep, axis));
+      full.dispose();
+    }
+  }
+  return out;
+}
+
+function extraLoss({ config, layers }: AdaLoraState): Tensor | undefined {
+  // peft 0.10 only has a trainable adapter's penalty (an inference-mode model cannot compute it).
+  if (config.inference_mode) return undefined;
+  if (config.orth_reg_weight <= 0)
+    throw new UserError(`adalora: 'orth_reg_weight' must be > 0 (peft raises too), got ${config.orth_reg_weight}`);
+  if (!layers.length) return undefined;
+  // Summed in peft's named_parameters order (per module: A, then B), then averaged over matrices.
+  return tf.tidy(() => {
+    let sum: Tensor = tf.scalar(0);
+    for (const [, l] of layers) for (const n of l.orthogonalityNorms()) sum = tf.add(sum, n);
+    return tf.mul(tf.div(sum, 2 * layers.length), config.orth_reg_weight);
+  });
+}
+
+/** Injects AdaLoRA (SVD-form LoRA with rank allocation) into every targeted linear layer. */
+export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: AttachContext): AdaLoraAdapter {
+  const targets = findTargets(model, config, 'adalora');
+  // peft needs total_step before training; the training plan knows it, an explicit value wins.
+  if (config.total_step === null && ctx.totalSteps !== undefined) config.total_step = ctx.totalSteps;
+  const layers = injectSvdLayers(model, config, targets, new Rng(ctx.seed));
   for (const [, p] of model.namedParameters()) p.trainable = false;
-
-  const svdParams = (): [string, tf.Variable][] =>
-    layers
-      .filter(([, l]) => !l.merged)
-      .flatMap(([path, l]): [string, tf.Variable][] => [
-        [`${path}.lora_A`, l.lora_A],
-        [`${path}.lora_E`, l.lora_E],
-        [`${path}.lora_B`, l.lora_B],
-      ]);
-  const trainable = (): [string, tf.Variable][] => [...svdParams(), ...extraTrainables(model, config, layers)];
-  for (const [, p] of trainable()) p.trainable = true;
-  const savedName = (n: string) => n.replace('.base_layer.', '.');
-
   const allocator = new RankAllocator(
     config,
     layers.map(([path, l]) => ({ path, r: l.r, inFeatures: l.inFeatures, outFeatures: l.outFeatures })),
   );
-  const totalStep = (): number => {
-    if (config.total_step === null)
-      throw new UserError(`adalora: 'total_step' is unknown: set it in the config or train with a known number of steps`);
-    if (config.total_step - config.tfinal - config.tinit <= 0)
-      throw new UserError(
-        `adalora: total_step (${config.total_step}) must exceed tinit + tfinal (${config.tinit} + ${config.tfinal}) for the budget schedule`,
-      );
-    return config.total_step;
-  };
-
-  const applyPattern = (pattern: RankPattern) => {
-    for (const [path, l] of layers) {
-      const keep = pattern[`${path}.lora_E`];
-      // A layer rebuilt at its kept ranks (a loaded pruned adapter) is already what its pattern says.
-      if (!keep || l.r === 0 || keep.length !== l.r) continue;
-      const e = Float32Array.from(l.lora_E.dataSync());
-      keep.forEach((k, i) => {
-        if (!k) e[i] = 0;
-      });
-      tf.tidy(() => l.lora_E.assign(tf.tensor2d(e, [l.r, 1])));
-    }
-  };
-
-  const paramStates = (grads: ReadonlyMap<string, Tensor>): Map<string, ParamState> =>
-    new Map(svdParams().map(([n, v]) => [n, { value: v.dataSync() as Float32Array, grad: grads.get(n)?.dataSync() as Float32Array | undefined }]));
-
-  const updateAndAllocate = (step: number, grads: ReadonlyMap<string, Tensor>): void => {
-    const total = totalStep();
-    const end = total - config.tfinal;
-    if (step < end) {
-      allocator.updateImportance(paramStates(grads));
-      const [budget, maskInd] = allocator.budgetSchedule(step, total);
-      if (maskInd) {
-        config.rank_pattern = allocator.maskToBudget(budget);
-        applyPattern(config.rank_pattern);
-      }
-    } else if (step === end) {
-      // The final allocation reuses the importance of the previous steps, then forgets it.
-      config.rank_pattern = allocator.maskToBudget(allocator.budgetSchedule(step, total)[0]);
-      applyPattern(config.rank_pattern);
-      allocator.resetImportance();
-    } else if (config.rank_pattern) {
-      // Masked triplets stay pruned while the last tfinal steps fine-tune the kept ones.
-      applyPattern(config.rank_pattern);
-    }
-  };
-
-  // Checkpoint names follow peft's RankAllocator attributes (exp_avg_ipt, exp_avg_unc) per parameter.
-  const AVG_IPT = '.exp_avg_ipt';
-  const AVG_UNC = '.exp_avg_unc';
-
-  const trainingState = (): AdapterTrainingState => {
-    const tensors = new Map<string, Tensor>();
-    for (const [name, a] of allocator.importanceAverages()) {
-      tensors.set(name + AVG_IPT, tf.tensor1d(a.avgIpt, 'float32'));
-      tensors.set(name + AVG_UNC, tf.tensor1d(a.avgUnc, 'float32'));
-    }
-    // The pattern decides which triplets the remaining steps keep zeroed, and is saved with the adapter.
-    return { tensors, values: { rank_pattern: config.rank_pattern } };
-  };
-
-  const loadTrainingState = (state: AdapterTrainingState, source: string): void => {
-    const sizes = new Map(svdParams().map(([n, v]) => [n, v.size]));
-    const averages = new Map<string, ImportanceAverages>();
-    for (const [key, t] of state.tensors) {
-      const suffix = [AVG_IPT, AVG_UNC].find((s) => key.endsWith(s));
-      const name = suffix ? key.slice(0, -suffix.length) : key;
-      const size = sizes.get(name);
-      if (!suffix || size === undefined)
-        throw new UserError(`${source}: unexpected AdaLoRA training state '${key}' (a checkpoint of a different config?)`);
-      if (t.size !== size)
-        throw new UserError(`${source}: AdaLoRA training state '${key}' has ${t.size} values, '${name}' has ${size} (a checkpoint of a different config?)`);
-      const a = averages.get(name) ?? { avgIpt: new Float32Array(0), avgUnc: new Float32Array(0) };
-      a[suffix === AVG_IPT ? 'avgIpt' : 'avgUnc'] = Float32Array.from(t.dataSync());
-      averages.set(name, a);
-    }
-    for (const [name, a] of averages)
-      if (a.avgIpt.length !== a.avgUnc.length)
-        throw new UserError(`${source}: AdaLoRA training state for '${name}' lacks ${a.avgIpt.length ? AVG_UNC : AVG_IPT}`);
-    config.rank_pattern = parseSavedPattern(state.values.rank_pattern, new Set(layers.map(([path]) => `${path}.lora_E`)), source);
-    allocator.loadImportanceAverages(averages);
-  };
-
-  const rankPerModule = (): Record<string, number> =>
-    Object.fromEntries(
-      layers.map(([path, l]) => {
-        const keep = config.rank_pattern?.[`${path}.lora_E`];
-        return [path, keep && keep.length === l.r ? keep.filter(Boolean).length : l.r];
-      }),
-    );
-
+  const s: AdaLoraState = { model, config, layers, allocator };
+  const trainable = () => trainableParams(s);
+  for (const [, p] of trainable()) p.trainable = true;
   return {
     config,
     trainableParameters: trainable,
-    stateDict() {
-      const out = toPeftStateDict(trainable().map(([n, v]) => [savedName(n), v]));
-      // As peft's resize_state_dict_by_rank_pattern: a pruned adapter is saved at its kept ranks.
-      for (const [path, l] of layers) {
-        const keep = config.rank_pattern?.[`${path}.lora_E`];
-        if (!keep || keep.filter(Boolean).length === l.r) continue;
-        for (const [name, axis] of [['lora_A', 0], ['lora_E', 0], ['lora_B', 1]] as const) {
-          const key = `${PEFT_PREFIX}${path}.${name}`;
-          const full = out.get(key)!;
-          out.set(key, selectRanks(full, keep, axis));
-          full.dispose();
-        }
-      }
-      return out;
-    },
+    stateDict: () => stateDict(s),
     loadStateDict: (tensors, source) => assignFromStateDict(trainable().map(([n, v]) => [savedName(n), v]), tensors, source),
-    extraLoss() {
-      // peft 0.10 only has a trainable adapter's penalty (an inference-mode model cannot compute it).
-      if (config.inference_mode) return undefined;
-      if (config.orth_reg_weight <= 0)
-        throw new UserError(`adalora: 'orth_reg_weight' must be > 0 (peft raises too), got ${config.orth_reg_weight}`);
-      if (!layers.length) return undefined;
-      // Summed in peft's named_parameters order (per module: A, then B), then averaged over matrices.
-      return tf.tidy(() => {
-        let sum: Tensor = tf.scalar(0);
-        for (const [, l] of layers) for (const n of l.orthogonalityNorms()) sum = tf.add(sum, n);
-        return tf.mul(tf.div(sum, 2 * layers.length), config.orth_reg_weight);
-      });
-    },
+    extraLoss: () => extraLoss(s),
     afterOptimizerStep(step, grads) {
-      if (!config.inference_mode) updateAndAllocate(step, grads);
+      if (!config.inference_mode) updateAndAllocate(s, step, grads);
     },
-    trainingState,
-    loadTrainingState,
-    updateAndAllocate,
+    trainingState: () => trainingState(s),
+    loadTrainingState: (state, source) => loadTrainingState(s, state, source),
+    updateAndAllocate: (step, grads) => updateAndAllocate(s, step, grads),
     budgetSchedule(step) {
-      const [budget, maskInd] = allocator.budgetSchedule(step, totalStep());
+      const [budget, maskInd] = allocator.budgetSchedule(step, totalStep(config));
       return { budget, maskInd };
     },
-    rankPerModule,
+    rankPerModule: () => rankPerModule(s),
     ...layerMergeOps(model, layers),
     summary: () => {
-      const ranks = rankPerModule();
+      const ranks = rankPerModule(s);
       return {
         target_modules: targets,
         rank_pattern: ranks,
-        total_rank: Object.values(ranks).reduce((s, r) => s + r, 0),
+        total_rank: Object.values(ranks).reduce((x, r) => x + r, 0),
         init_budget: allocator.initBudget,
         target_budget: allocator.targetBudget,
       };

@@ -8,17 +8,9 @@
  * torch's mean), those kernels' summation and rounding order are reproduced so that results are bit-exact.
  */
 
-const f = Math.fround;
+import { forEachScaledBlock } from './blockwise.ts';
 
-/** max |x| over values[lo, hi): the per-block scale of every bitsandbytes blockwise quantizer. */
-export function blockAbsmax(values: Float32Array, lo: number, hi: number): number {
-  let m = 0;
-  for (let i = lo; i < hi; i++) {
-    const a = Math.abs(values[i]!);
-    if (a > m) m = a;
-  }
-  return m;
-}
+const f = Math.fround;
 
 /** bitsandbytes' blocksize for the second-level (absmax) quantization. */
 export const DOUBLE_QUANT_BLOCKSIZE = 256;
@@ -170,18 +162,10 @@ export interface Blockwise8bit {
 
 /** quantize_blockwise: per block of `blocksize`, q = code index of value · (1/absmax) (float32 reciprocal). */
 export function quantizeBlockwise8bit(values: Float32Array, blocksize = DOUBLE_QUANT_BLOCKSIZE, code: Float32Array = dynamicMap()): Blockwise8bit {
-  const n = values.length;
-  const blocks = Math.ceil(n / blocksize);
-  const q = new Uint8Array(n);
-  const absmax = new Float32Array(blocks);
-  for (let b = 0; b < blocks; b++) {
-    const lo = b * blocksize;
-    const hi = Math.min(n, lo + blocksize);
-    const m = blockAbsmax(values, lo, hi);
-    absmax[b] = m;
-    const inv = f(1 / m);
+  const q = new Uint8Array(values.length);
+  const absmax = forEachScaledBlock(values, blocksize, (lo, hi, inv) => {
     for (let i = lo; i < hi; i++) q[i] = quantizeDynamic(code, f(values[i]! * inv));
-  }
+  });
   return { q, absmax, blocksize };
 }
 

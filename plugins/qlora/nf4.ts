@@ -16,7 +16,8 @@
  * tree maps to code 0, so they dequantize to −1·0 = −0.
  */
 import { UserError } from '../../src/util/errors.ts';
-import { blockAbsmax, DOUBLE_QUANT_BLOCKSIZE, dequantizeAbsmax, doubleQuantize, type DoubleQuantState } from './doubleQuant.ts';
+import { forEachScaledBlock } from './blockwise.ts';
+import { DOUBLE_QUANT_BLOCKSIZE, dequantizeAbsmax, doubleQuantize, type DoubleQuantState } from './doubleQuant.ts';
 
 const f = Math.fround;
 
@@ -69,22 +70,15 @@ export interface Nf4Blocks {
 export function quantizeNf4Blocks(values: Float32Array, blocksize = NF4_DEFAULT_BLOCKSIZE): Nf4Blocks {
   checkBlocksize(blocksize);
   const n = values.length;
-  const blocks = Math.ceil(n / blocksize);
   const packed = new Uint8Array(Math.ceil(n / 2));
-  const absmax = new Float32Array(blocks);
-  for (let b = 0; b < blocks; b++) {
-    const lo = b * blocksize;
-    const hi = Math.min(n, lo + blocksize);
-    const m = blockAbsmax(values, lo, hi);
-    absmax[b] = m;
-    const inv = f(1 / m);
+  const absmax = forEachScaledBlock(values, blocksize, (lo, hi, inv) => {
     // Block sizes are even, so a block never splits a byte.
     for (let i = lo; i < hi; i += 2) {
       const hiNibble = nf4Encode(f(values[i]! * inv));
       const loNibble = nf4Encode(f((i + 1 < n ? values[i + 1]! : 0) * inv));
       packed[i >> 1] = (hiNibble << 4) | loNibble;
     }
-  }
+  });
   return { packed, absmax };
 }
 

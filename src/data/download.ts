@@ -55,6 +55,116 @@ async function sizeOf(file: string): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** An attempt that should be repeated, and why (for the final error). */
+interface Retry {
+  retry: string;
+}
+
+/** An answer whose body is the file from `offset` on; `total` is the whole file's size, when known. */
+interface Transfer {
+  res: Response;
+  offset: number;
+  total?: number;
+}
+
+const discard = (part: string) => unlink(part).catch(() => {});
+
+/** Asks for the file, from where the .part file ends; a retry on failures worth repeating. */
+async function openTransfer(url: string, part: string, opts: DownloadOptions, result: DownloadResult): Promise<Transfer | Retry> {
+  const start = await sizeOf(part);
+  const headers: Record<string, string> = { ...opts.headers };
+  if (start > 0) headers.Range = `bytes=${start}-`;
+  let res: Response;
+  try {
+    res = await fetch(url, { headers, redirect: 'follow' });
+  } catch (e) {
+    return { retry: describeFetchError(e) };
+  }
+  if (res.status === 416 && start > 0) {
+    // The server has no bytes past our .part: it is stale (the file changed) or oversized. Start over.
+    await res.body?.cancel();
+    await discard(part);
+    return { retry: `HTTP 416 resuming at byte ${start}` };
+  }
+  if (!res.ok) {
+    await res.body?.cancel();
+    if (res.status >= 500 || res.status === 429) return { retry: `HTTP ${res.status}` };
+    throw new HttpStatusError(url, res.status);
+  }
+  if (res.status !== 206) {
+    const len = res.headers.get('content-length');
+    return { res, offset: 0, total: len !== null ? Number(len) : undefined };
+  }
+  const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
+  if (!m || Number(m[1]) !== start) {
+    // A range we did not ask for: do not guess, fetch the whole file again next attempt.
+    await res.body?.cancel();
+    await discard(part);
+    return { retry: `unexpected Content-Range '${res.headers.get('content-range')}'` };
+  }
+  result.resumedFrom.push(start);
+  return { res, offset: start, total: m[3] !== '*' ? Number(m[3]) : undefined };
+}
+
+/** Appends the body to the .part file, never past the size limits; a retry when the transfer breaks or ends short. */
+async function receive(url: string, { res, offset, total }: Transfer, part: string, opts: DownloadOptions): Promise<{ written: number } | Retry> {
+  const tooLarge = (bytes: number) => tooLargeError(url, bytes, opts);
+  if (total !== undefined && tooLarge(total)) {
+    await res.body?.cancel();
+    await discard(part);
+    throw tooLarge(total)!;
+  }
+  const fh = await open(part, offset > 0 ? 'a' : 'w');
+  let written = offset;
+  let overrun: UserError | undefined;
+  try {
+    if (res.body)
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        // Checked before writing: a server that sends more than it should cannot fill the disk.
+        overrun = tooLarge(written + chunk.byteLength);
+        if (overrun) break;
+        await fh.write(chunk);
+        written += chunk.byteLength;
+      }
+  } catch (e) {
+    return { retry: `transfer broke after ${written} bytes (${describeFetchError(e)})` };
+  } finally {
+    await fh.close();
+  }
+  if (overrun) {
+    await discard(part);
+    throw overrun;
+  }
+  if (total !== undefined && written !== total) return { retry: `transfer ended after ${written} of ${total} bytes` };
+  return { written };
+}
+
+/**
+ * Checks the complete .part file against the expected size and hashes, then `validate`; a bad file
+ * is deleted. A mismatch is retried (`mayRetry`) only when resumed bytes may be to blame.
+ */
+async function verify(url: string, part: string, written: number, opts: DownloadOptions, mayRetry: boolean): Promise<Retry | undefined> {
+  if (opts.expected) {
+    const mismatch = await checkExpected(part, written, opts.expected);
+    if (mismatch) {
+      await discard(part);
+      // Bytes resumed from an earlier .part may belong to an older version of the file: one
+      // fresh transfer settles that; a fresh transfer that mismatches is not retried.
+      if (mayRetry) return { retry: mismatch };
+      throw new UserError(`${url}: ${mismatch}; the download was discarded (corrupt or tampered); try again, and report it if it persists`);
+    }
+  }
+  if (opts.validate) {
+    try {
+      await opts.validate(part);
+    } catch (e) {
+      await discard(part);
+      throw e;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Downloads `url` to `dest` through `dest.part`: bytes land in the .part file, an interrupted
  * transfer is resumed with an HTTP Range request (here or on a later run, which finds the
@@ -69,106 +179,24 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
   for (let attempt = 0; attempt <= retries; attempt++) {
     if (attempt > 0) await sleep((opts.retryDelayMs ?? 500) * attempt);
     result.attempts++;
-    const start = await sizeOf(part);
-    const headers: Record<string, string> = { ...opts.headers };
-    if (start > 0) headers.Range = `bytes=${start}-`;
-    let res: Response;
-    try {
-      res = await fetch(url, { headers, redirect: 'follow' });
-    } catch (e) {
-      lastError = describeFetchError(e);
+    const transfer = await openTransfer(url, part, opts, result);
+    if ('retry' in transfer) {
+      lastError = transfer.retry;
       continue;
     }
-    if (res.status === 416 && start > 0) {
-      // The server has no bytes past our .part: it is stale (the file changed) or oversized. Start over.
-      await res.body?.cancel();
-      await unlink(part).catch(() => {});
-      lastError = `HTTP 416 resuming at byte ${start}`;
+    const got = await receive(url, transfer, part, opts);
+    if ('retry' in got) {
+      lastError = got.retry;
       continue;
     }
-    if (!res.ok) {
-      await res.body?.cancel();
-      if (res.status >= 500 || res.status === 429) {
-        lastError = `HTTP ${res.status}`;
-        continue;
-      }
-      throw new HttpStatusError(url, res.status);
-    }
-    let offset = 0;
-    let total: number | undefined;
-    if (res.status === 206) {
-      const m = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(res.headers.get('content-range') ?? '');
-      if (m && Number(m[1]) === start) {
-        offset = start;
-        if (m[3] !== '*') total = Number(m[3]);
-        result.resumedFrom.push(start);
-      } else {
-        // A range we did not ask for: do not guess, fetch the whole file again next attempt.
-        await res.body?.cancel();
-        await unlink(part).catch(() => {});
-        lastError = `unexpected Content-Range '${res.headers.get('content-range')}'`;
-        continue;
-      }
-    } else {
-      const len = res.headers.get('content-length');
-      if (len !== null) total = Number(len);
-    }
-    const tooLarge = (bytes: number) => tooLargeError(url, bytes, opts);
-    if (total !== undefined && tooLarge(total)) {
-      await res.body?.cancel();
-      await unlink(part).catch(() => {});
-      throw tooLarge(total)!;
-    }
-    const fh = await open(part, offset > 0 ? 'a' : 'w');
-    let written = offset;
-    let overrun: UserError | undefined;
-    try {
-      if (res.body)
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          // Checked before writing: a server that sends more than it should cannot fill the disk.
-          overrun = tooLarge(written + chunk.byteLength);
-          if (overrun) break;
-          await fh.write(chunk);
-          written += chunk.byteLength;
-        }
-    } catch (e) {
-      lastError = `transfer broke after ${written} bytes (${describeFetchError(e)})`;
+    const bad = await verify(url, part, got.written, opts, result.resumedFrom.length > 0 && attempt < retries);
+    if (bad) {
+      result.resumedFrom = [];
+      lastError = bad.retry;
       continue;
-    } finally {
-      await fh.close();
-    }
-    if (overrun) {
-      await unlink(part).catch(() => {});
-      throw overrun;
-    }
-    if (total !== undefined && written !== total) {
-      lastError = `transfer ended after ${written} of ${total} bytes`;
-      continue;
-    }
-    if (opts.expected) {
-      const mismatch = await checkExpected(part, written, opts.expected);
-      if (mismatch) {
-        await unlink(part).catch(() => {});
-        // Bytes resumed from an earlier .part may belong to an older version of the file: one
-        // fresh transfer settles that; a fresh transfer that mismatches is not retried.
-        if (result.resumedFrom.length > 0 && attempt < retries) {
-          result.resumedFrom = [];
-          lastError = mismatch;
-          continue;
-        }
-        throw new UserError(`${url}: ${mismatch}; the download was discarded (corrupt or tampered); try again, and report it if it persists`);
-      }
-    }
-    if (opts.validate) {
-      try {
-        await opts.validate(part);
-      } catch (e) {
-        await unlink(part).catch(() => {});
-        throw e;
-      }
     }
     await rename(part, dest);
-    result.bytes = written;
+    result.bytes = got.written;
     return result;
   }
   throw new UserError(

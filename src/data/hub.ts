@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { writeFileAtomicAsync } from '../util/atomicWrite.ts';
 import { UserError } from '../util/errors.ts';
 import { downloadFile, HttpStatusError, type ExpectedFile } from './download.ts';
 import { checkParquetFile } from './readers/parquet.ts';
@@ -151,10 +152,9 @@ function repoPath(repo: string): string {
   return repo.split('/').map(encodeURIComponent).join('/');
 }
 
-async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 1));
-  await rename(tmp, file);
+/** Compact (one-space) JSON without a trailing newline: the cache's listing and manifest format. */
+async function writeCacheJson(file: string, value: unknown): Promise<void> {
+  await writeFileAtomicAsync(file, JSON.stringify(value, null, 1));
 }
 
 async function readJsonIfExists<T>(file: string): Promise<T | undefined> {
@@ -168,11 +168,25 @@ async function readJsonIfExists<T>(file: string): Promise<T | undefined> {
 
 type Listing = Record<string, Record<string, string[]>>;
 
-/**
- * Makes the parquet shards of one config/split available locally and returns their paths.
- * A complete cache (listing + every shard) answers without touching the network.
- */
-export async function fetchHubParquet(spec: string | HubId, opts: HubOptions = {}): Promise<HubFiles> {
+/** One fetchHubParquet call's settings and cache location, resolved once. */
+interface HubSession {
+  id: HubId;
+  /** The dataset as the user named it, for messages. */
+  name: string;
+  endpoint: string;
+  /** The endpoint's origin: the only one the token is sent to. */
+  origin: string;
+  offline: boolean;
+  split: string;
+  token: string | undefined;
+  maxShardBytes: number;
+  /** The dataset's cache folder. */
+  root: string;
+  listingFile: string;
+  opts: HubOptions;
+}
+
+function hubSession(spec: string | HubId, opts: HubOptions): HubSession {
   const id = typeof spec === 'string' ? parseHubId(spec) : spec;
   const name = `hf:${id.repo}${id.config ? `:${id.config}` : ''}`;
   const endpoint = (opts.endpoint ?? defaultEndpoint()).replace(/\/+$/, '');
@@ -185,161 +199,198 @@ export async function fetchHubParquet(spec: string | HubId, opts: HubOptions = {
   checkFolderName('the split', split, name);
   if (id.config !== undefined) checkFolderName('the config', id.config, name);
   const origin = new URL(endpoint).origin;
-  const headersFor = (url: string): Record<string, string> => {
-    const u = new URL(url);
-    if (!token || u.origin !== origin) return {};
-    // Over plain http anyone on the path reads the token; loopback never leaves the machine.
-    if (u.protocol !== 'https:' && !LOOPBACK.has(u.hostname))
-      throw new UserError(
-        `${name}: refusing to send HF_TOKEN over plain http to ${origin}; use an https:// endpoint (HF_ENDPOINT), or unset HF_TOKEN for a public dataset`,
-      );
-    return { Authorization: `Bearer ${token}` };
-  };
+  return { id, name, endpoint, origin, offline, split, token, maxShardBytes, root, listingFile: path.join(root, 'listing.json'), opts };
+}
 
-  const getJson = async (url: string): Promise<unknown> => {
-    const headers = headersFor(url);
-    let res: Response;
-    try {
-      res = await fetch(url, { headers, signal: AbortSignal.timeout(60_000) });
-    } catch (e) {
-      const cause = (e as { cause?: { code?: string } }).cause?.code;
-      throw new UserError(
-        `${name}: cannot reach the Hub at ${endpoint} (${cause ?? (e as Error).message}); set PEFT_DATA_DIR to local copies, or run once online to fill the cache`,
-      );
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new HttpStatusError(url, res.status);
-    }
-    const text = await readBounded(res, MAX_JSON_BYTES, () => new UserError(`${name}: ${url} sent more than ${MAX_JSON_BYTES} bytes of JSON; is ${endpoint} a Hugging Face Hub endpoint?`));
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new UserError(`${name}: ${url} did not return JSON; is ${endpoint} a Hugging Face Hub endpoint?`);
-    }
-  };
-
-  const offlineError = (what: string) =>
-    new UserError(
-      `${name}: ${what} is not in the cache (${root}) and offline mode is on (PEFT_OFFLINE / HF_HUB_OFFLINE); run once with network access or unset offline mode`,
+/** The token goes to the endpoint's own origin only, and never over plain http off the machine. */
+function headersFor(s: HubSession, url: string): Record<string, string> {
+  const u = new URL(url);
+  if (!s.token || u.origin !== s.origin) return {};
+  // Over plain http anyone on the path reads the token; loopback never leaves the machine.
+  if (u.protocol !== 'https:' && !LOOPBACK.has(u.hostname))
+    throw new UserError(
+      `${s.name}: refusing to send HF_TOKEN over plain http to ${s.origin}; use an https:// endpoint (HF_ENDPOINT), or unset HF_TOKEN for a public dataset`,
     );
+  return { Authorization: `Bearer ${s.token}` };
+}
 
-  // Which config? An explicit one, else the dataset's only config or its 'default'.
-  let config = id.config;
-  let urls: string[] | undefined;
-  const listingFile = path.join(root, 'listing.json');
-  const fullListing = async (): Promise<Listing> => {
-    const cached = opts.refresh ? undefined : await readJsonIfExists<Listing>(listingFile);
-    if (cached) return cached;
-    if (offline) throw offlineError('the parquet file listing');
-    let listing: unknown;
-    try {
-      listing = await getJson(`${endpoint}/api/datasets/${repoPath(id.repo)}/parquet`);
-    } catch (e) {
-      if (e instanceof HttpStatusError) throw noExport(name, e);
-      throw e;
-    }
-    if (!isListing(listing)) throw new UserError(`${name}: unexpected answer from the Hub's parquet listing; expected {config: {split: [urls]}}`);
-    await mkdir(root, { recursive: true });
-    await writeJsonAtomic(listingFile, listing);
-    return listing;
-  };
-
-  if (config === undefined) {
-    const listing = await fullListing();
-    const configs = Object.keys(listing);
-    if (configs.length === 0) throw new UserError(`${name}: the Hub lists no parquet files for this dataset (no parquet export)`);
-    config = configs.length === 1 ? configs[0]! : configs.includes('default') ? 'default' : undefined;
-    if (config === undefined)
-      throw new UserError(`${name}: the dataset has several configs (${configs.join(', ')}); name one as hf:${id.repo}:<config>`);
-    checkFolderName("the config the Hub's listing names", config, name);
-    urls = listing[config]![split];
-    if (!urls) throw new UserError(`${name}: config '${config}' has no split '${split}'; available: ${Object.keys(listing[config]!).join(', ')}`);
+async function getJson(s: HubSession, url: string): Promise<unknown> {
+  const headers = headersFor(s, url);
+  let res: Response;
+  try {
+    res = await fetch(url, { headers, signal: AbortSignal.timeout(60_000) });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    throw new UserError(
+      `${s.name}: cannot reach the Hub at ${s.endpoint} (${cause ?? (e as Error).message}); set PEFT_DATA_DIR to local copies, or run once online to fill the cache`,
+    );
   }
-
-  const dir = inside(root, encodeURIComponent(config), encodeURIComponent(split));
-  const manifestFile = path.join(dir, 'manifest.json');
-  if (!urls) {
-    const cached = opts.refresh ? undefined : await readJsonIfExists<{ urls: string[] }>(manifestFile);
-    const fromListing = offline && !cached ? (await readJsonIfExists<Listing>(listingFile))?.[config]?.[split] : undefined;
-    if (cached && Array.isArray(cached.urls)) urls = cached.urls;
-    else if (fromListing) urls = fromListing;
-    else {
-      if (offline) throw offlineError(`config '${config}' split '${split}'`);
-      try {
-        const answer = await getJson(`${endpoint}/api/datasets/${repoPath(id.repo)}/parquet/${encodeURIComponent(config)}/${encodeURIComponent(split)}`);
-        if (!Array.isArray(answer) || !answer.every((u) => typeof u === 'string'))
-          throw new UserError(`${name}: unexpected answer from the Hub's parquet listing for ${config}/${split}; expected a list of URLs`);
-        urls = answer as string[];
-      } catch (e) {
-        if (!(e instanceof HttpStatusError)) throw e;
-        // Tell a missing dataset from a missing config or split: ask for the full listing.
-        const listing = await fullListing();
-        const splits = listing[config];
-        if (!splits) throw new UserError(`${name}: no config '${config}' in the parquet export; available configs: ${Object.keys(listing).join(', ')}`);
-        throw new UserError(`${name}: config '${config}' has no split '${split}' in the parquet export; available: ${Object.keys(splits).join(', ')}`);
-      }
-    }
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new HttpStatusError(url, res.status);
   }
-  if (urls.length === 0) throw new UserError(`${name}: the parquet export of ${config}/${split} has no files`);
+  const text = await readBounded(res, MAX_JSON_BYTES, () => new UserError(`${s.name}: ${url} sent more than ${MAX_JSON_BYTES} bytes of JSON; is ${s.endpoint} a Hugging Face Hub endpoint?`));
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UserError(`${s.name}: ${url} did not return JSON; is ${s.endpoint} a Hugging Face Hub endpoint?`);
+  }
+}
 
-  await mkdir(dir, { recursive: true });
-  const files: string[] = [];
-  let downloaded = 0;
+function offlineError(s: HubSession, what: string): UserError {
+  return new UserError(
+    `${s.name}: ${what} is not in the cache (${s.root}) and offline mode is on (PEFT_OFFLINE / HF_HUB_OFFLINE); run once with network access or unset offline mode`,
+  );
+}
+
+/** Every config and split of the export: from the cache, else from the Hub (and then cached). */
+async function fullListing(s: HubSession): Promise<Listing> {
+  const cached = s.opts.refresh ? undefined : await readJsonIfExists<Listing>(s.listingFile);
+  if (cached) return cached;
+  if (s.offline) throw offlineError(s, 'the parquet file listing');
+  let listing: unknown;
+  try {
+    listing = await getJson(s, `${s.endpoint}/api/datasets/${repoPath(s.id.repo)}/parquet`);
+  } catch (e) {
+    if (e instanceof HttpStatusError) throw noExport(s.name, e);
+    throw e;
+  }
+  if (!isListing(listing)) throw new UserError(`${s.name}: unexpected answer from the Hub's parquet listing; expected {config: {split: [urls]}}`);
+  await mkdir(s.root, { recursive: true });
+  await writeCacheJson(s.listingFile, listing);
+  return listing;
+}
+
+/** Without a config named: the dataset's only config or its 'default', and its shard URLs from the listing. */
+async function defaultConfig(s: HubSession): Promise<{ config: string; urls: string[] }> {
+  const { name, split } = s;
+  const listing = await fullListing(s);
+  const configs = Object.keys(listing);
+  if (configs.length === 0) throw new UserError(`${name}: the Hub lists no parquet files for this dataset (no parquet export)`);
+  const config = configs.length === 1 ? configs[0]! : configs.includes('default') ? 'default' : undefined;
+  if (config === undefined)
+    throw new UserError(`${name}: the dataset has several configs (${configs.join(', ')}); name one as hf:${s.id.repo}:<config>`);
+  checkFolderName("the config the Hub's listing names", config, name);
+  const urls = listing[config]![split];
+  if (!urls) throw new UserError(`${name}: config '${config}' has no split '${split}'; available: ${Object.keys(listing[config]!).join(', ')}`);
+  return { config, urls };
+}
+
+/** The shard URLs of a named config: the cached manifest, the cached listing when offline, else the Hub. */
+async function configUrls(s: HubSession, config: string, manifestFile: string): Promise<string[]> {
+  const { name, split } = s;
+  const cached = s.opts.refresh ? undefined : await readJsonIfExists<{ urls: string[] }>(manifestFile);
+  const fromListing = s.offline && !cached ? (await readJsonIfExists<Listing>(s.listingFile))?.[config]?.[split] : undefined;
+  if (cached && Array.isArray(cached.urls)) return cached.urls;
+  if (fromListing) return fromListing;
+  if (s.offline) throw offlineError(s, `config '${config}' split '${split}'`);
+  try {
+    const answer = await getJson(s, `${s.endpoint}/api/datasets/${repoPath(s.id.repo)}/parquet/${encodeURIComponent(config)}/${encodeURIComponent(split)}`);
+    if (!Array.isArray(answer) || !answer.every((u) => typeof u === 'string'))
+      throw new UserError(`${name}: unexpected answer from the Hub's parquet listing for ${config}/${split}; expected a list of URLs`);
+    return answer as string[];
+  } catch (e) {
+    if (!(e instanceof HttpStatusError)) throw e;
+    // Tell a missing dataset from a missing config or split: ask for the full listing.
+    const listing = await fullListing(s);
+    const splits = listing[config];
+    if (!splits) throw new UserError(`${name}: no config '${config}' in the parquet export; available configs: ${Object.keys(listing).join(', ')}`);
+    throw new UserError(`${name}: config '${config}' has no split '${split}' in the parquet export; available: ${Object.keys(splits).join(', ')}`);
+  }
+}
+
+/** The Hub's file metadata (size, LFS sha256) of a split's shards, fetched on first use only. */
+function shardMetadataOf(s: HubSession, config: string): { treeUrl: string; get: () => Promise<Map<string, TreeEntry>> } {
+  const treeUrl = `${s.endpoint}/api/datasets/${repoPath(s.id.repo)}/tree/${encodeURIComponent('refs/convert/parquet')}/${encodeURIComponent(config)}/${encodeURIComponent(s.split)}`;
   let metadata: Map<string, TreeEntry> | undefined;
-  const treeUrl = `${endpoint}/api/datasets/${repoPath(id.repo)}/tree/${encodeURIComponent('refs/convert/parquet')}/${encodeURIComponent(config)}/${encodeURIComponent(split)}`;
-  const shardMetadata = async (): Promise<Map<string, TreeEntry>> => {
+  const get = async (): Promise<Map<string, TreeEntry>> => {
     if (metadata) return metadata;
     let answer: unknown;
     try {
-      answer = await getJson(treeUrl);
+      answer = await getJson(s, treeUrl);
     } catch (e) {
       if (e instanceof HttpStatusError)
-        throw new UserError(`${name}: cannot get the file metadata that verifies the shards of ${config}/${split} (GET ${treeUrl} → HTTP ${e.status}); try again later`);
+        throw new UserError(`${s.name}: cannot get the file metadata that verifies the shards of ${config}/${s.split} (GET ${treeUrl} → HTTP ${e.status}); try again later`);
       throw e;
     }
-    if (!Array.isArray(answer)) throw new UserError(`${name}: unexpected answer from ${treeUrl}; expected a list of files with size and lfs oid`);
+    if (!Array.isArray(answer)) throw new UserError(`${s.name}: unexpected answer from ${treeUrl}; expected a list of files with size and lfs oid`);
     metadata = new Map();
     for (const e of answer as TreeEntry[])
       if (e && typeof e === 'object' && e.type !== 'directory' && typeof e.path === 'string') metadata.set(e.path.split('/').pop()!, e);
     return metadata;
   };
+  return { treeUrl, get };
+}
+
+interface ShardDownload {
+  config: string;
+  url: string;
+  file: string;
+  index: number;
+  metadata: ReturnType<typeof shardMetadataOf>;
+}
+
+/** Downloads one shard, verified against the Hub's size and sha256 and checked to be parquet. */
+async function downloadShard(s: HubSession, { config, url, file, index, metadata }: ShardDownload): Promise<void> {
+  const { name, split, maxShardBytes } = s;
+  const protocol = new URL(url).protocol;
+  if (protocol !== 'https:' && protocol !== 'http:') throw new UserError(`${name}: shard URL ${url} from the Hub's listing is not http(s); refusing it`);
+  const shard = shardFileName(url, index);
+  const entry = (await metadata.get()).get(shard);
+  if (!entry) throw new UserError(`${name}: the Hub's file metadata (${metadata.treeUrl}) does not list ${shard}; cannot verify shard ${url}, so it is not downloaded`);
+  const expected = expectedFromEntry(entry);
+  if (typeof expected === 'string') throw new UserError(`${name}: the Hub's metadata for ${config}/${split}/${shard} cannot verify it: ${expected}`);
+  if (expected.size > maxShardBytes)
+    throw new UserError(
+      `${name}: shard ${config}/${split}/${shard} is ${expected.size} bytes, above the download limit of ${maxShardBytes} bytes; raise PEFT_HUB_MAX_BYTES if it is expected`,
+    );
+  try {
+    await downloadFile(url, file, {
+      headers: headersFor(s, url),
+      retries: s.opts.retries,
+      retryDelayMs: s.opts.retryDelayMs,
+      expected,
+      sizeLimit: { bytes: maxShardBytes, hint: 'raise PEFT_HUB_MAX_BYTES if it is expected' },
+      validate: async (part) => {
+        await checkParquetFile(part, `${name}: ${url}`);
+      },
+    });
+  } catch (e) {
+    if (e instanceof HttpStatusError)
+      throw new UserError(`${name}: shard ${url} → HTTP ${e.status}${e.status === 401 || e.status === 403 ? ' (gated or private: set HF_TOKEN)' : ''}`);
+    throw e;
+  }
+}
+
+/**
+ * Makes the parquet shards of one config/split available locally and returns their paths.
+ * A complete cache (listing + every shard) answers without touching the network.
+ */
+export async function fetchHubParquet(spec: string | HubId, opts: HubOptions = {}): Promise<HubFiles> {
+  const s = hubSession(spec, opts);
+  const { id, split } = s;
+  // Which config? An explicit one, else the dataset's only config or its 'default'.
+  const chosen = id.config === undefined ? await defaultConfig(s) : undefined;
+  const config = chosen?.config ?? id.config!;
+  const dir = inside(s.root, encodeURIComponent(config), encodeURIComponent(split));
+  const manifestFile = path.join(dir, 'manifest.json');
+  const urls = chosen?.urls ?? (await configUrls(s, config, manifestFile));
+  if (urls.length === 0) throw new UserError(`${s.name}: the parquet export of ${config}/${split} has no files`);
+
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  let downloaded = 0;
+  const metadata = shardMetadataOf(s, config);
   for (let i = 0; i < urls.length; i++) {
-    const url = new URL(urls[i]!, endpoint).toString();
+    const url = new URL(urls[i]!, s.endpoint).toString();
     const file = inside(dir, `${String(i).padStart(4, '0')}.parquet`);
     files.push(file);
     if (existsSync(file)) continue;
-    if (offline) throw offlineError(`shard ${i} of ${config}/${split}`);
-    const protocol = new URL(url).protocol;
-    if (protocol !== 'https:' && protocol !== 'http:') throw new UserError(`${name}: shard URL ${url} from the Hub's listing is not http(s); refusing it`);
-    const shard = shardFileName(url, i);
-    const entry = (await shardMetadata()).get(shard);
-    if (!entry) throw new UserError(`${name}: the Hub's file metadata (${treeUrl}) does not list ${shard}; cannot verify shard ${url}, so it is not downloaded`);
-    const expected = expectedFromEntry(entry);
-    if (typeof expected === 'string') throw new UserError(`${name}: the Hub's metadata for ${config}/${split}/${shard} cannot verify it: ${expected}`);
-    if (expected.size > maxShardBytes)
-      throw new UserError(
-        `${name}: shard ${config}/${split}/${shard} is ${expected.size} bytes, above the download limit of ${maxShardBytes} bytes; raise PEFT_HUB_MAX_BYTES if it is expected`,
-      );
-    try {
-      await downloadFile(url, file, {
-        headers: headersFor(url),
-        retries: opts.retries,
-        retryDelayMs: opts.retryDelayMs,
-        expected,
-        sizeLimit: { bytes: maxShardBytes, hint: 'raise PEFT_HUB_MAX_BYTES if it is expected' },
-        validate: async (part) => {
-          await checkParquetFile(part, `${name}: ${url}`);
-        },
-      });
-    } catch (e) {
-      if (e instanceof HttpStatusError)
-        throw new UserError(`${name}: shard ${url} → HTTP ${e.status}${e.status === 401 || e.status === 403 ? ' (gated or private: set HF_TOKEN)' : ''}`);
-      throw e;
-    }
+    if (s.offline) throw offlineError(s, `shard ${i} of ${config}/${split}`);
+    await downloadShard(s, { config, url, file, index: i, metadata });
     downloaded++;
   }
-  await writeJsonAtomic(manifestFile, { repo: id.repo, config, split, urls });
+  await writeCacheJson(manifestFile, { repo: id.repo, config, split, urls });
   return { repo: id.repo, config, split, urls, files, downloaded };
 }
 

@@ -19,6 +19,7 @@ import { saveHfModel } from '../pretrain/export.ts';
 import { initWeights } from '../pretrain/init.ts';
 import { preset } from '../pretrain/presets.ts';
 import { trainSharedTokenizer, writeTokenizerFiles } from '../pretrain/sharedTokenizer.ts';
+import { atomicTempName } from '../util/atomicWrite.ts';
 import { UserError } from '../util/errors.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import { canonicalJson, sha256 } from './hash.ts';
@@ -117,7 +118,7 @@ export function buildSmokeModel(family: ModelFamilyName, profile: Profile, dataD
           : { ...p0.config, vocab_size: vocab, d_model: s.width, d_kv: s.width / s.heads, d_ff: 2 * s.width, num_heads: s.heads, num_layers: s.layers, num_decoder_layers: s.layers };
       const model = modelFamily(config.model_type, 'smoke preset').create(config, 'smoke preset');
       initWeights(model, 1234);
-      const tmp = `${dir}.tmp-${process.pid}`;
+      const tmp = atomicTempName(dir);
       rmSync(tmp, { recursive: true, force: true });
       mkdirSync(tmp, { recursive: true });
       saveHfModel(model, tmp, { config, generationConfig: p0.generationConfig }, 'F32');

@@ -3,7 +3,7 @@
  * examples with greedy search, beam search and nucleus sampling; quality and speed per strategy.
  * Cached on disk next to the experiment it reuses (keyed by that experiment and the strategies).
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../data/index.ts';
 import { loadPretrained } from '../models/hf/loadPretrained.ts';
@@ -11,6 +11,7 @@ import type { LanguageModel } from '../models/registry.ts';
 import { loadTokenizer } from '../models/tokenizers/index.ts';
 import { loadPeftModel } from '../peft/format.ts';
 import { loadQloraModel } from '../../plugins/qlora/load.ts';
+import { writeJsonAtomic } from '../util/atomicWrite.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import { mainMetricWithCi, scoreQuality } from './evaluate.ts';
 import { loadFormatting } from './savedFormatting.ts';
@@ -89,8 +90,6 @@ export function compareDecoding(task: Task, input: DecodingInput): DecodingRow[]
   } finally {
     model.dispose();
   }
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(rows, null, 2) + '\n');
-  renameSync(tmp, file);
+  writeJsonAtomic(file, rows);
   return rows;
 }

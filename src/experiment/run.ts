@@ -8,7 +8,7 @@
  * plus formatting.json; a whole HF model for full fine-tuning), train/loss_log.jsonl. A cached entry
  * is reused unless `fresh` is set (PEFT_FRESH=1 in the suites).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { encodeCausal, encodeT5, type Example, type Task } from '../data/index.ts';
 import { initBackend } from '../engine/backend.ts';
@@ -24,6 +24,7 @@ import type { TrainExample } from '../train/collate.ts';
 import { plannedSteps, Trainer, type TrainResult } from '../train/trainer.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import type { BaseModel } from './baseModels.ts';
+import { cacheDir, readCached, resetCacheDir, writeCached, type PredictionRow } from './cache.ts';
 import { corpusFile, loadCorpus } from './taskCorpus.ts';
 import { checkTemplateTokens, plainEncoder } from './data.ts';
 import { captureEnvironment } from './environment.ts';
@@ -108,8 +109,6 @@ export interface RunOptions {
   quiet?: boolean;
 }
 
-export const DEFAULT_RUNS_DIR = path.join(REPO_ROOT, 'runs', 'experiments');
-
 function modelHash(dir: string): string {
   return sha256(['config.json', 'model.safetensors', 'tokenizer.json'].map((f) => hashFile(path.join(dir, f))).join(':'));
 }
@@ -136,10 +135,6 @@ export async function experimentKey(spec: ExperimentRunSpec): Promise<string> {
       backend: backend.choice,
     }),
   );
-}
-
-export function cacheDir(spec: ExperimentRunSpec, key: string, runsDir = DEFAULT_RUNS_DIR): string {
-  return path.join(runsDir, `${spec.id.replace(/[^A-Za-z0-9._-]+/g, '_')}-${key.slice(0, 16)}`);
 }
 
 const tokenizers = new Map<string, Tokenizer>();
@@ -217,29 +212,6 @@ function jsonSafe<T>(v: T): T {
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x))) as T;
 }
 
-function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  renameSync(tmp, file);
-}
-
-function readCached(dir: string): { result: ExperimentResult; predictions: string[]; references: string[] } | undefined {
-  const rf = path.join(dir, 'result.json');
-  const pf = path.join(dir, 'predictions.jsonl');
-  if (!existsSync(rf) || !existsSync(pf)) return undefined;
-  try {
-    const result = JSON.parse(readFileSync(rf, 'utf8')) as ExperimentResult;
-    if (result.schema !== RESULT_SCHEMA) return undefined;
-    const rows = readFileSync(pf, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as { prediction: string; reference: string });
-    return { result, predictions: rows.map((r) => r.prediction), references: rows.map((r) => r.reference) };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Bytes a method holds outside the tensor engine (QLoRA's NF4 weights), from its summary. */
 function heldOutsideMb(summary: Record<string, unknown> | undefined): number {
   const b = summary?.quantized_bytes;
@@ -277,138 +249,188 @@ function trainingRecord(
   };
 }
 
+/** Fills result.vs_base: the run against the untuned base on the main metric (not for the base itself). */
+function withBaseline(spec: ExperimentRunSpec, baseline: ExperimentOutcome | undefined, o: ExperimentOutcome): ExperimentOutcome {
+  if (baseline && spec.method !== BASE_METHOD) {
+    const b = baseline;
+    o.result.vs_base = compareOnMainMetric(
+      spec.task,
+      { name: b.result.label, hypotheses: b.predictions, main: b.result.quality[b.result.main_metric] },
+      { name: o.result.label, hypotheses: o.predictions, main: o.result.quality[o.result.main_metric] },
+      o.references,
+      spec.evaluation.bootstrap_samples,
+    );
+  }
+  return o;
+}
+
+/** A cached outcome with the spec's current labels and order, which are not part of the key. */
+function cachedOutcome(spec: ExperimentRunSpec, dir: string): ExperimentOutcome | undefined {
+  const hit = readCached(dir);
+  if (!hit) return undefined;
+  const result: ExperimentResult = { ...hit.result, id: spec.id, order: spec.order, label: spec.label, hyperparameters: spec.hyperparameters, cached: true, vs_base: null };
+  return { result, predictions: hit.predictions, references: hit.references, dir };
+}
+
+/** The models an experiment holds, disposed together whatever happens. */
+interface Held {
+  model: LanguageModel;
+  trainer?: Trainer;
+}
+
+interface TrainedMethod {
+  training: TrainingRecord;
+  params: ParamRecord;
+  adapterDir: string;
+  summary: Record<string, unknown> | undefined;
+}
+
+interface TrainInput {
+  spec: ExperimentRunSpec;
+  base: LanguageModel;
+  data: SplitData;
+  formatting: Formatting;
+  dir: string;
+  quiet: boolean;
+}
+
+/** Attaches the method, trains it, records the run and saves what it produced. */
+async function trainMethod({ spec, base, data, formatting, dir, quiet }: TrainInput, held: Held): Promise<TrainedMethod> {
+  const plugin = getPlugin(spec.method);
+  const resolved = plugin.parseConfig({ ...spec.peft_config }, base, `${spec.id}: peft_config`);
+  const formula = expectedTrainableParams(spec.method, resolved as unknown as Record<string, unknown>, base);
+  const args = parseTrainingArguments({ ...spec.training_args, seed: spec.seed, output_dir: path.join(dir, 'train') }, `${spec.id}: training_args`);
+  const peft = getPeftModel(base, spec.method, spec.peft_config, { seed: spec.seed, totalSteps: plannedSteps(args, data.train.length) });
+  held.model = peft;
+  const counts = peft.paramCounts();
+  const params = { trainable: counts.trainable_params, all: counts.all_params, percent: counts.trainable_percent, expected_trainable: formula.count, formula: formula.formula };
+  const trainer = new Trainer(peft, args, data.train, data.validation, [], { quiet, progressLabel: `${spec.id} train` });
+  held.trainer = trainer;
+  // The held-out loss before any step: with the one after training, a far steadier sign of
+  // learning than the first and last training batches of a short run.
+  const evalBefore = data.validation.length ? trainer.evaluate() : null;
+  const r = await trainer.fit();
+  const summary = peft.adapter.summary?.();
+  const stepPeak = await trainingStepPeakMb(peft, data.train, args.per_device_train_batch_size, trainer.padId);
+  const training = trainingRecord(r, args, data.train.length, evalBefore, stepPeak + heldOutsideMb(summary), summary);
+  // Keep the loss log, drop optimizer checkpoints (a full fine-tune's are 3× the model).
+  for (const f of readdirSync(args.output_dir)) if (f.startsWith('checkpoint-')) rmSync(path.join(args.output_dir, f), { recursive: true, force: true });
+  const adapterDir = path.join(dir, 'adapter');
+  saveTrained(peft, adapterDir, spec.model.dir);
+  saveFormatting(adapterDir, formatting);
+  return { training, params, adapterDir, summary };
+}
+
+interface TestRun {
+  rows: (PredictionRow & { domain: string | undefined; source: string })[];
+  run: ReturnType<typeof predictTexts>;
+  inferencePeak: number;
+}
+
+/** Generates on the test split, measuring the peak memory of generation first. */
+async function generateOnTest(spec: ExperimentRunSpec, model: LanguageModel, tokenizer: Tokenizer, formatting: Formatting, test: Example[], quiet: boolean): Promise<TestRun> {
+  model.eval();
+  const sources = test.map((e) => e.source);
+  const inferencePeak = await generationPeakMb(model, tokenizer, formatting, sources, spec.decoding, spec.evaluation.generation_batch_size);
+  const generating = new Progress(`${spec.id} generate`, sources.length, quiet);
+  const run = predictTexts(model, tokenizer, formatting, sources, {
+    decoding: spec.decoding,
+    batchSize: spec.evaluation.generation_batch_size,
+    onProgress: (done) => generating.update(done, 'outputs'),
+  });
+  const rows = test.map((e, i) => ({
+    id: e.id,
+    domain: e.domain,
+    source: e.source,
+    reference: e.target,
+    prediction: run.predictions[i]!.prediction,
+    truncated: run.predictions[i]!.truncated,
+  }));
+  return { rows, run, inferencePeak };
+}
+
+interface ResultInput {
+  spec: ExperimentRunSpec;
+  key: string;
+  env: ExperimentResult['env'];
+  baseParams: number;
+  data: SplitData;
+  params: ParamRecord;
+  trained: TrainedMethod | undefined;
+  test: TestRun;
+  evaluation: ReturnType<typeof evaluateOutputs>;
+}
+
+function experimentResult({ spec, key, env, baseParams, data, params, trained, test, evaluation }: ResultInput): ExperimentResult {
+  const heldMb = heldOutsideMb(trained?.summary);
+  const { run, rows } = test;
+  return jsonSafe({
+    schema: RESULT_SCHEMA,
+    id: spec.id,
+    key,
+    task: spec.task,
+    profile: spec.profile,
+    order: spec.order,
+    method: spec.method,
+    label: spec.label,
+    hyperparameters: spec.hyperparameters,
+    seed: spec.seed,
+    model: { family: spec.model.family, name: spec.model.name, origin: spec.model.origin, params: baseParams, random_init: spec.model.random_init },
+    data: data.record,
+    params,
+    training: trained?.training ?? null,
+    inference: {
+      strategy: spec.decoding.strategy,
+      options: { ...spec.decoding },
+      examples: rows.length,
+      new_tokens: run.new_tokens,
+      seconds: run.seconds,
+      tokens_per_s: run.tokens_per_s,
+      peak_tensor_mb: test.inferencePeak + heldMb,
+      held_outside_engine_mb: heldMb,
+    },
+    quality: evaluation.quality,
+    main_metric: evaluation.main_metric,
+    per_domain: evaluation.per_domain,
+    errors: evaluation.errors,
+    degeneration: evaluation.degeneration,
+    examples: evaluation.examples,
+    vs_base: null,
+    adapter_dir: trained ? path.relative(REPO_ROOT, trained.adapterDir) : null,
+    env,
+    cached: false,
+  });
+}
+
 /** Trains (or reuses the cached result of) one experiment and evaluates it on the test split. */
 export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = {}): Promise<ExperimentOutcome> {
   await initBackend();
   const env = await captureEnvironment();
   const key = await experimentKey(spec);
-  const dir = cacheDir(spec, key, opts.runsDir);
-  const withBaseline = (o: ExperimentOutcome): ExperimentOutcome => {
-    if (opts.baseline && spec.method !== BASE_METHOD) {
-      const b = opts.baseline;
-      o.result.vs_base = compareOnMainMetric(
-        spec.task,
-        { name: b.result.label, hypotheses: b.predictions, main: b.result.quality[b.result.main_metric] },
-        { name: o.result.label, hypotheses: o.predictions, main: o.result.quality[o.result.main_metric] },
-        o.references,
-        spec.evaluation.bootstrap_samples,
-      );
-    }
-    return o;
-  };
-
-  if (!opts.fresh) {
-    const hit = readCached(dir);
-    if (hit) {
-      // Labels and order are not part of the key: take the current ones.
-      const result: ExperimentResult = { ...hit.result, id: spec.id, order: spec.order, label: spec.label, hyperparameters: spec.hyperparameters, cached: true, vs_base: null };
-      return withBaseline({ result, predictions: hit.predictions, references: hit.references, dir });
-    }
-  }
+  const dir = cacheDir(spec.id, key, opts.runsDir);
+  const hit = opts.fresh ? undefined : cachedOutcome(spec, dir);
+  if (hit) return withBaseline(spec, opts.baseline, hit);
 
   // Long runs must never look hung: progress lines unless asked for silence.
   const quiet = opts.quiet ?? process.env.PEFT_QUIET === '1';
   const tokenizer = tokenizerFor(spec.model.dir);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  resetCacheDir(dir);
   const base: LanguageModel = loadPretrained(spec.model.dir);
   const baseParams = base.numParameters();
   const cfg = base.config as { eos_token_id?: number };
   const formatting = makeFormatting(spec.task, base.isEncoderDecoder, { ...spec.data, max_new_tokens: spec.decoding.max_new_tokens }, spec.data.template);
   const data = await splitData(spec, formatting, tokenizer, base.isEncoderDecoder ? cfg.eos_token_id : undefined);
-
-  let model: LanguageModel = base;
-  let peft: PeftModel | undefined;
-  let trainer: Trainer | undefined;
-  let training: TrainingRecord | null = null;
-  let params: ParamRecord = { trainable: 0, all: baseParams, percent: 0, expected_trainable: 0, formula: 'untuned: nothing is trained' };
-  let adapterDir: string | null = null;
-  let summary: Record<string, unknown> | undefined;
+  const held: Held = { model: base };
   try {
-    if (spec.method !== BASE_METHOD) {
-      const plugin = getPlugin(spec.method);
-      const resolved = plugin.parseConfig({ ...spec.peft_config }, base, `${spec.id}: peft_config`);
-      const formula = expectedTrainableParams(spec.method, resolved as unknown as Record<string, unknown>, base);
-      const args = parseTrainingArguments({ ...spec.training_args, seed: spec.seed, output_dir: path.join(dir, 'train') }, `${spec.id}: training_args`);
-      peft = getPeftModel(base, spec.method, spec.peft_config, { seed: spec.seed, totalSteps: plannedSteps(args, data.train.length) });
-      model = peft;
-      const counts = peft.paramCounts();
-      params = { trainable: counts.trainable_params, all: counts.all_params, percent: counts.trainable_percent, expected_trainable: formula.count, formula: formula.formula };
-      trainer = new Trainer(peft, args, data.train, data.validation, [], { quiet, progressLabel: `${spec.id} train` });
-      // The held-out loss before any step: with the one after training, a far steadier sign of
-      // learning than the first and last training batches of a short run.
-      const evalBefore = data.validation.length ? trainer.evaluate() : null;
-      const r = await trainer.fit();
-      summary = peft.adapter.summary?.();
-      const stepPeak = await trainingStepPeakMb(peft, data.train, args.per_device_train_batch_size, trainer.padId);
-      training = trainingRecord(r, args, data.train.length, evalBefore, stepPeak + heldOutsideMb(summary), summary);
-      // Keep the loss log, drop optimizer checkpoints (a full fine-tune's are 3× the model).
-      for (const f of readdirSync(args.output_dir)) if (f.startsWith('checkpoint-')) rmSync(path.join(args.output_dir, f), { recursive: true, force: true });
-      adapterDir = path.join(dir, 'adapter');
-      saveTrained(peft, adapterDir, spec.model.dir);
-      saveFormatting(adapterDir, formatting);
-    }
-
-    model.eval();
-    const sources = data.test.map((e) => e.source);
-    const inferencePeak = await generationPeakMb(model, tokenizer, formatting, sources, spec.decoding, spec.evaluation.generation_batch_size);
-    const generating = new Progress(`${spec.id} generate`, sources.length, quiet);
-    const run = predictTexts(model, tokenizer, formatting, sources, {
-      decoding: spec.decoding,
-      batchSize: spec.evaluation.generation_batch_size,
-      onProgress: (done) => generating.update(done, 'outputs'),
-    });
-    const rows = data.test.map((e, i) => ({
-      id: e.id,
-      domain: e.domain,
-      source: e.source,
-      reference: e.target,
-      prediction: run.predictions[i]!.prediction,
-      truncated: run.predictions[i]!.truncated,
-    }));
-    const evaluation = evaluateOutputs(spec.task, rows, { bootstrapSamples: spec.evaluation.bootstrap_samples, examplesShown: spec.evaluation.examples_shown });
-    const heldMb = heldOutsideMb(summary);
-    const result: ExperimentResult = jsonSafe({
-      schema: RESULT_SCHEMA,
-      id: spec.id,
-      key,
-      task: spec.task,
-      profile: spec.profile,
-      order: spec.order,
-      method: spec.method,
-      label: spec.label,
-      hyperparameters: spec.hyperparameters,
-      seed: spec.seed,
-      model: { family: spec.model.family, name: spec.model.name, origin: spec.model.origin, params: baseParams, random_init: spec.model.random_init },
-      data: data.record,
-      params,
-      training,
-      inference: {
-        strategy: spec.decoding.strategy,
-        options: { ...spec.decoding },
-        examples: rows.length,
-        new_tokens: run.new_tokens,
-        seconds: run.seconds,
-        tokens_per_s: run.tokens_per_s,
-        peak_tensor_mb: inferencePeak + heldMb,
-        held_outside_engine_mb: heldMb,
-      },
-      quality: evaluation.quality,
-      main_metric: evaluation.main_metric,
-      per_domain: evaluation.per_domain,
-      errors: evaluation.errors,
-      degeneration: evaluation.degeneration,
-      examples: evaluation.examples,
-      vs_base: null,
-      adapter_dir: adapterDir ? path.relative(REPO_ROOT, adapterDir) : null,
-      env,
-      cached: false,
-    });
-    writeFileSync(path.join(dir, 'predictions.jsonl'), rows.map((r) => JSON.stringify({ id: r.id, prediction: r.prediction, reference: r.reference, truncated: r.truncated }) + '\n').join(''));
-    writeJsonAtomic(path.join(dir, 'result.json'), result);
-    return withBaseline({ result, predictions: rows.map((r) => r.prediction), references: rows.map((r) => r.reference), dir });
+    const trained = spec.method !== BASE_METHOD ? await trainMethod({ spec, base, data, formatting, dir, quiet }, held) : undefined;
+    const params: ParamRecord = trained?.params ?? { trainable: 0, all: baseParams, percent: 0, expected_trainable: 0, formula: 'untuned: nothing is trained' };
+    const test = await generateOnTest(spec, held.model, tokenizer, formatting, data.test, quiet);
+    const evaluation = evaluateOutputs(spec.task, test.rows, { bootstrapSamples: spec.evaluation.bootstrap_samples, examplesShown: spec.evaluation.examples_shown });
+    const result = experimentResult({ spec, key, env, baseParams, data, params, trained, test, evaluation });
+    writeCached(dir, test.rows, result);
+    return withBaseline(spec, opts.baseline, { result, predictions: test.rows.map((r) => r.prediction), references: test.rows.map((r) => r.reference), dir });
   } finally {
-    trainer?.dispose();
-    model.dispose();
+    held.trainer?.dispose();
+    held.model.dispose();
   }
 }

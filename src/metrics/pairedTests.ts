@@ -128,19 +128,8 @@ export interface PairedArOptions {
   float32?: boolean;
 }
 
-/** sacrebleu `PairedTest(test_type='ar')`: paired approximate randomization against the first system. */
-export function pairedApproxRandomization(
-  systems: readonly PairedSystem[],
-  references: ReferenceStreams,
-  metrics: readonly AnySacreMetric[],
-  opts: PairedArOptions = {},
-): PairedMetricResult[] {
-  checkSystems(systems, references);
-  const nSeg = systems[0]!.hypotheses.length;
-  const nArConf = opts.nArConfidence ?? -1;
-  const float32 = opts.float32 ?? true;
-  const seed = opts.seed === undefined ? SACREBLEU_DEFAULT_SEED : opts.seed;
-  const seedLabel = seed === null ? 'none' : String(seed);
+/** The trials' swap masks (given, or drawn) and the bootstrap rows of the per-system CIs, if asked for. */
+function arMasks(nSeg: number, opts: PairedArOptions, seed: number | null, nArConf: number) {
   let masks: ReadonlyArray<ArrayLike<number>>;
   let confIndices: ReadonlyArray<ArrayLike<number>> | undefined;
   const nSamples = opts.masks ? opts.masks.length : (opts.nSamples ?? 10000);
@@ -155,11 +144,53 @@ export function pairedApproxRandomization(
     if (nArConf > 0) confIndices = rng.choice(nSeg, nArConf, nSeg);
   }
   for (const m of masks) if (m.length !== nSeg) throw new UserError(`each AR mask needs ${nSeg} entries, got ${m.length}`);
+  return { masks, confIndices, nSamples };
+}
+
+/** |score(A) − score(B)| of each trial, A and B the two systems' segments swapped where the mask says. */
+function shuffledAbsDiffs(metric: AnySacreMetric, blStats: number[][], sysStats: number[][], masks: ReadonlyArray<ArrayLike<number>>, nSeg: number): number[] {
+  const k = blStats[0]!.length;
+  const absDiffs: number[] = [];
+  const blFlat = Float64Array.from(blStats.flat());
+  const stFlat = Float64Array.from(sysStats.flat());
+  const a = new Float64Array(k);
+  const b = new Float64Array(k);
+  for (const mask of masks) {
+    // shuf_a = pos @ baseline + neg @ system; shuf_b = neg @ baseline + pos @ system.
+    a.fill(0);
+    b.fill(0);
+    for (let i = 0; i < nSeg; i++) {
+      const off = i * k;
+      const toA = mask[i] ? blFlat : stFlat;
+      const toB = mask[i] ? stFlat : blFlat;
+      for (let j = 0; j < k; j++) {
+        a[j]! += toA[off + j]!;
+        b[j]! += toB[off + j]!;
+      }
+    }
+    absDiffs.push(Math.abs(metric.scoreFromStatistics(a).score - metric.scoreFromStatistics(b).score));
+  }
+  return absDiffs;
+}
+
+/** sacrebleu `PairedTest(test_type='ar')`: paired approximate randomization against the first system. */
+export function pairedApproxRandomization(
+  systems: readonly PairedSystem[],
+  references: ReferenceStreams,
+  metrics: readonly AnySacreMetric[],
+  opts: PairedArOptions = {},
+): PairedMetricResult[] {
+  checkSystems(systems, references);
+  const nSeg = systems[0]!.hypotheses.length;
+  const nArConf = opts.nArConfidence ?? -1;
+  const float32 = opts.float32 ?? true;
+  const seed = opts.seed === undefined ? SACREBLEU_DEFAULT_SEED : opts.seed;
+  const seedLabel = seed === null ? 'none' : String(seed);
+  const { masks, confIndices, nSamples } = arMasks(nSeg, opts, seed, nArConf);
 
   return metrics.map((metric) => {
     const bl = metric.corpusStatistics(systems[0]!.hypotheses, references);
     const blScore = metric.scoreFromStatistics(sumStatistics(bl.stats)).score;
-    const k = bl.stats[0]!.length;
     let blCi: { mean: number; ci: number } | undefined;
     if (nArConf > 0) {
       const boot = resolveBootstrap(nSeg, { nSamples: nArConf, seed, float32 });
@@ -172,26 +203,7 @@ export function pairedApproxRandomization(
       const st = metric.corpusStatistics(sys.hypotheses, references).stats;
       const sysScore = metric.scoreFromStatistics(sumStatistics(st)).score;
       const diff = Math.abs(blScore - sysScore);
-      const absDiffs: number[] = [];
-      const blFlat = Float64Array.from(bl.stats.flat());
-      const stFlat = Float64Array.from(st.flat());
-      const a = new Float64Array(k);
-      const b = new Float64Array(k);
-      for (const mask of masks) {
-        // shuf_a = pos @ baseline + neg @ system; shuf_b = neg @ baseline + pos @ system.
-        a.fill(0);
-        b.fill(0);
-        for (let i = 0; i < nSeg; i++) {
-          const off = i * k;
-          const toA = mask[i] ? blFlat : stFlat;
-          const toB = mask[i] ? stFlat : blFlat;
-          for (let j = 0; j < k; j++) {
-            a[j]! += toA[off + j]!;
-            b[j]! += toB[off + j]!;
-          }
-        }
-        absDiffs.push(Math.abs(metric.scoreFromStatistics(a).score - metric.scoreFromStatistics(b).score));
-      }
+      const absDiffs = shuffledAbsDiffs(metric, bl.stats, st, masks, nSeg);
       const result: PairedSystemResult = { system: sys.name, score: sysScore, pValue: pValue(absDiffs, diff), mean: null, ci: null };
       if (confIndices) {
         const scores = confIndices.map((row) => metric.scoreFromStatistics(sumResampled(st, row, float32), float32).score);

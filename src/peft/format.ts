@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import '../../plugins/index.ts';
 import { tf, type Tensor } from '../engine/tf.ts';
 import { readJsonFile } from '../models/hf/modelDir.ts';
 import type { LanguageModel } from '../models/registry.ts';
 import { floatParameter, readSafetensors, writeSafetensors, type Tensor as StTensor } from '../models/safetensors.ts';
+import { writeJsonAtomic } from '../util/atomicWrite.ts';
 import { showValue, UserError } from '../util/errors.ts';
 import { attachAdapter } from './adapterBudget.ts';
 import { listPlugins, pluginForPeftType, type PeftPlugin } from './plugin.ts';
@@ -13,11 +14,6 @@ import { PeftModel } from './peftModel.ts';
 export const ADAPTER_CONFIG = 'adapter_config.json';
 export const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
 
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
 
 function toSt(tensors: Map<string, Tensor>): Map<string, StTensor> {
   const out = new Map<string, StTensor>();
@@ -38,13 +34,13 @@ export function savePeftModel(model: PeftModel, dir: string): void {
   // peft writes auto_mapping (null unless a custom model class is registered) in every config.
   const cfg = { auto_mapping: null, ...model.adapter.config, inference_mode: true } as Record<string, unknown>;
   if (!model.plugin.peftType) {
-    writeAtomic(path.join(dir, 'config.json'), JSON.stringify({ ...model.base.config }, null, 2) + '\n');
+    writeJsonAtomic(path.join(dir, 'config.json'), { ...model.base.config });
     writeSafetensors(path.join(dir, 'model.safetensors'), toSt(model.adapter.stateDict()), { format: 'pt' });
-    writeAtomic(path.join(dir, 'peft_lab_method.json'), JSON.stringify(cfg, null, 2) + '\n');
+    writeJsonAtomic(path.join(dir, 'peft_lab_method.json'), cfg);
     return;
   }
   writeSafetensors(path.join(dir, ADAPTER_WEIGHTS), toSt(model.adapter.stateDict()), { format: 'pt' });
-  writeAtomic(path.join(dir, ADAPTER_CONFIG), JSON.stringify(cfg, null, 2) + '\n');
+  writeJsonAtomic(path.join(dir, ADAPTER_CONFIG), cfg);
 }
 
 /** adapter_config.json as an object (anything else is a one-line error naming the file). */

@@ -5,16 +5,12 @@
  * stored as F16 (torch_dtype "float16" in config.json): half the size, and from_pretrained upcasts
  * them to float32 by default, as loadPretrained does.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { LanguageModel } from '../models/registry.ts';
 import { fromFloat32, writeSafetensors, type Tensor as StTensor } from '../models/safetensors.ts';
+import { writeJsonAtomic } from '../util/atomicWrite.ts';
 
-function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  renameSync(tmp, file);
-}
 
 export function saveHfModel(
   model: LanguageModel,

@@ -232,32 +232,60 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
   const comparisons = tests.flatMap((t) => (t.meta?.comparison ? [t.meta.comparison] : []));
   const decodings = tests.flatMap((t) => (t.meta?.decoding ? [t.meta.decoding] : []));
   const failedTests = tests.filter((t) => t.state === 'failed');
-  const charts: Chart[] = [];
-
-  const blockKeys = uniq(
-    [...experiments.map((e) => [e.task, familyOf(e)]), ...skipped.map((s) => [s.task, s.model_family])].map(([t, f]) => ({ task: t!, family: f! })),
-  ).sort((a, b) => TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task) || FAMILY_ORDER.indexOf(a.family) - FAMILY_ORDER.indexOf(b.family) || a.family.localeCompare(b.family));
-
-  const blocks: Block[] = blockKeys.map(({ task, family }) =>
-    buildBlock(
+  const built = blockKeys(experiments, skipped).map(({ task, family }) =>
+    buildBlock({
       task,
       family,
-      experiments.filter((e) => e.task === task && familyOf(e) === family),
-      skipped.filter((s) => s.task === task && s.model_family === family),
-      comparisons.find((c) => c.task === task && c.model_family === family),
-      decodings.find((d) => d.task === task && d.model_family === family),
-      failedTests.filter((t) => t.path[0] === `${task} · ${family}`),
+      results: experiments.filter((e) => e.task === task && familyOf(e) === family),
+      skipped: skipped.filter((s) => s.task === task && s.model_family === family),
+      comparison: comparisons.find((c) => c.task === task && c.model_family === family),
+      decoding: decodings.find((d) => d.task === task && d.model_family === family),
+      failed: failedTests.filter((t) => t.path[0] === `${task} · ${family}`),
       assets,
-      charts,
-    ),
+    }),
   );
+  const blocks = built.map((b) => b.block);
+  const charts = built.flatMap((b) => b.charts);
+  const view: ReportView = {
+    generated_at: input.generated_at,
+    ...runSummary(experiments),
+    counts: {
+      experiments: experiments.length,
+      cached: experiments.filter((e) => e.cached).length,
+      passed: tests.filter((t) => t.state === 'passed').length,
+      failed: failedTests.length,
+      skipped: tests.filter((t) => t.state === 'skipped').length,
+    },
+    tasks: taskSections(blocks),
+    recommendations: recommendations(blocks),
+    bench: input.bench,
+    // Failures inside a block are listed with its table; here only the others.
+    failures: failedTests
+      .filter((t) => !blocks.some((b) => t.path[0] === `${b.task} · ${b.family}`))
+      .map((t) => ({ name: t.path.join(' › '), error: t.errors[0] ?? 'failed' })),
+    skipped,
+    assets,
+    carried: uniq(tests.flatMap((t) => (t.reported_at && t.meta?.experiment ? [{ block: t.path[0] ?? t.file, reported_at: t.reported_at }] : []))),
+  };
+  return { view, charts };
+}
 
-  const tasks: TaskSection[] = TASK_ORDER.filter((t) => blocks.some((b) => b.task === t)).map((t) => {
+/** The (task, family) blocks in report order: tasks, then families, as TASK_ORDER and FAMILY_ORDER say. */
+function blockKeys(experiments: ExperimentResult[], skipped: SkippedExperiment[]): { task: string; family: string }[] {
+  return uniq(
+    [...experiments.map((e) => [e.task, familyOf(e)]), ...skipped.map((s) => [s.task, s.model_family])].map(([t, f]) => ({ task: t!, family: f! })),
+  ).sort((a, b) => TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task) || FAMILY_ORDER.indexOf(a.family) - FAMILY_ORDER.indexOf(b.family) || a.family.localeCompare(b.family));
+}
+
+function taskSections(blocks: Block[]): TaskSection[] {
+  return TASK_ORDER.filter((t) => blocks.some((b) => b.task === t)).map((t) => {
     const bs = blocks.filter((b) => b.task === t);
     return { task: t, title: TASK_TITLES[t] ?? t, main_label: bs[0]!.main_label, blocks: bs };
   });
+}
 
-  const dataSummaries = uniq(
+function dataSummaries(experiments: ExperimentResult[]) {
+  return uniq(
     experiments.map((e) => ({
       task: e.task,
       family: e.model.family,
@@ -273,7 +301,10 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
       selection: selectionLine(e.data.selection),
     })),
   );
+}
 
+/** The distinct environments the experiments ran in, with how many ran in each. */
+function environments(experiments: ExperimentResult[]): (EnvironmentRecord & { experiments: number })[] {
   const envs = new Map<string, EnvironmentRecord & { experiments: number }>();
   for (const e of experiments) {
     const k = JSON.stringify(e.env);
@@ -281,13 +312,16 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
     if (cur) cur.experiments++;
     else envs.set(k, { ...e.env, experiments: 1 });
   }
+  return [...envs.values()];
+}
 
-  const view: ReportView = {
-    generated_at: input.generated_at,
+/** The report's account of how the experiments were run: profiles, data, models, settings. */
+function runSummary(experiments: ExperimentResult[]) {
+  return {
     profiles: uniq(experiments.map((e) => e.profile)),
     synthetic: uniq(experiments.filter((e) => e.data.synthetic).map((e) => `${e.data.dataset} (${e.task})`)),
     random_init: uniq(experiments.filter((e) => e.model.random_init).map((e) => e.model.name)),
-    environments: [...envs.values()],
+    environments: environments(experiments),
     seeds: uniq(experiments.map((e) => e.seed)).sort((a, b) => a - b),
     training: {
       steps: uniq(experiments.flatMap((e) => (e.training ? [e.training.steps] : []))).sort((a, b) => a - b),
@@ -295,32 +329,14 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
     },
     decoding: uniq(experiments.map((e) => Object.entries(e.inference.options).map(([k, v]) => `${k}=${v}`).join(', '))),
     models: uniq(experiments.map((e) => ({ task: e.task, family: e.model.family, name: e.model.name, origin: e.model.origin, params: e.model.params }))),
-    data: dataSummaries,
+    data: dataSummaries(experiments),
     split: {
       train: Math.round(100 * (1 - CORPUS_SPLIT.test - CORPUS_SPLIT.validation)),
       validation: Math.round(100 * CORPUS_SPLIT.validation),
       test: Math.round(100 * CORPUS_SPLIT.test),
       seed: CORPUS_SPLIT.seed,
     },
-    counts: {
-      experiments: experiments.length,
-      cached: experiments.filter((e) => e.cached).length,
-      passed: tests.filter((t) => t.state === 'passed').length,
-      failed: failedTests.length,
-      skipped: tests.filter((t) => t.state === 'skipped').length,
-    },
-    tasks,
-    recommendations: recommendations(blocks),
-    bench: input.bench,
-    // Failures inside a block are listed with its table; here only the others.
-    failures: failedTests
-      .filter((t) => !blocks.some((b) => t.path[0] === `${b.task} · ${b.family}`))
-      .map((t) => ({ name: t.path.join(' › '), error: t.errors[0] ?? 'failed' })),
-    skipped,
-    assets,
-    carried: uniq(tests.flatMap((t) => (t.reported_at && t.meta?.experiment ? [{ block: t.path[0] ?? t.file, reported_at: t.reported_at }] : []))),
   };
-  return { view, charts };
 }
 
 function significance(comparison: BlockComparison | undefined, refId: string | null, id: string): Significance | null {
@@ -328,22 +344,38 @@ function significance(comparison: BlockComparison | undefined, refId: string | n
   return comparison.against[refId]?.[id] ?? null;
 }
 
-function buildBlock(
-  task: string,
-  family: string,
-  results: ExperimentResult[],
-  skipped: SkippedExperiment[],
-  comparison: BlockComparison | undefined,
-  decoding: DecodingComparison | undefined,
-  failed: TestRecord[],
-  assets: string,
-  charts: Chart[],
-): Block {
-  const anchor = `${task}-${family}`;
-  const main = results[0]?.main_metric ?? (task === 'translation' ? 'chrf' : 'rougeL');
-  const refLora = results.find((r) => r.id.endsWith('/lora-r8-a16')) ?? null;
-  const full = results.find((r) => r.method === 'full') ?? null;
-  const rows: Row[] = results.map((r) => ({
+/** One (task, model family) block's inputs, gathered from the test records by buildReport. */
+interface BlockInput {
+  task: string;
+  family: string;
+  results: ExperimentResult[];
+  skipped: SkippedExperiment[];
+  comparison: BlockComparison | undefined;
+  decoding: DecodingComparison | undefined;
+  failed: TestRecord[];
+  /** The charts folder relative to REPORT.md. */
+  assets: string;
+}
+
+/** What the phases of buildBlock share: where the block's charts go and its main metric. */
+interface BlockContext {
+  task: string;
+  family: string;
+  anchor: string;
+  assets: string;
+  main: MetricName;
+  mainLabel: string;
+}
+
+/** The runs every row is compared with: LoRA r=8 α=16 (the reference) and full fine-tuning. */
+interface References {
+  refLora: ExperimentResult | null;
+  full: ExperimentResult | null;
+  comparison: BlockComparison | undefined;
+}
+
+function blockRow(r: ExperimentResult, { refLora, full, comparison }: References): Row {
+  return {
     id: r.id,
     label: r.label,
     method: r.method,
@@ -371,17 +403,28 @@ function buildBlock(
     degeneration: r.degeneration ?? null,
     cached: r.cached,
     facts: methodFacts(r),
-  }));
+  };
+}
 
-  const trained = results.filter((r) => r.training);
-  const mainLabel = METRIC_LABELS[main];
-  const frontiers: FrontierTable[] = [];
-  const axes: { key: string; axis: string; unit: string; cost: (r: ExperimentResult) => number; text: (v: number) => string; log: boolean }[] = [
-    { key: 'trainable', axis: 'trainable parameters (% of total)', unit: '%', cost: (r) => r.params.percent, text: fmtPct, log: true },
-    { key: 'memory', axis: 'peak training memory (MB)', unit: 'MB', cost: (r) => r.training!.peak_tensor_mb, text: (v) => `${fmtMb(v)} MB`, log: false },
-    { key: 'time', axis: 'seconds per epoch', unit: 's', cost: (r) => r.training!.seconds_per_epoch, text: (v) => `${fmtNum(v, 1)} s`, log: false },
-  ];
-  for (const ax of axes) {
+interface CostAxis {
+  key: string;
+  axis: string;
+  unit: string;
+  cost: (r: ExperimentResult) => number;
+  text: (v: number) => string;
+  log: boolean;
+}
+
+const COST_AXES: CostAxis[] = [
+  { key: 'trainable', axis: 'trainable parameters (% of total)', unit: '%', cost: (r) => r.params.percent, text: fmtPct, log: true },
+  { key: 'memory', axis: 'peak training memory (MB)', unit: 'MB', cost: (r) => r.training!.peak_tensor_mb, text: (v) => `${fmtMb(v)} MB`, log: false },
+  { key: 'time', axis: 'seconds per epoch', unit: 's', cost: (r) => r.training!.seconds_per_epoch, text: (v) => `${fmtNum(v, 1)} s`, log: false },
+];
+
+/** Quality against each cost axis: the Pareto frontier as a table and as a scatter chart. */
+function paretoFrontiers(ctx: BlockContext, trained: ExperimentResult[], charts: Chart[]): FrontierTable[] {
+  const { task, family, anchor, assets, main, mainLabel } = ctx;
+  return COST_AXES.map((ax) => {
     const front = paretoFrontier(trained, ax.cost, (r) => r.quality[main].score);
     const onFront = new Set(front.map((r) => r.id));
     const file = `${anchor}-pareto-${ax.key}.svg`;
@@ -396,36 +439,35 @@ function buildBlock(
         points: trained.map((r) => ({ x: ax.cost(r), y: r.quality[main].score, label: r.label, highlight: onFront.has(r.id), group: METHOD_NAMES[r.method] ?? r.method })),
       }),
     });
-    frontiers.push({ axis: ax.axis, unit: ax.unit, chart: `${assets}/${file}`, points: front.map((r) => ({ label: r.label, cost: ax.cost(r), cost_text: ax.text(ax.cost(r)), main: r.quality[main] })) });
-  }
+    return { axis: ax.axis, unit: ax.unit, chart: `${assets}/${file}`, points: front.map((r) => ({ label: r.label, cost: ax.cost(r), cost_text: ax.text(ax.cost(r)), main: r.quality[main] })) };
+  });
+}
 
-  // Loss curves: the best run of each method family (and LoRA r=8 α=16, the reference, dashed).
-  const best = bestPerMethod(trained, main);
+/** Loss curves: the best run of each method family (and LoRA r=8 α=16, the reference, dashed). */
+function lossChart(ctx: BlockContext, best: ExperimentResult[], refLora: ExperimentResult | null, charts: Chart[]): string | null {
   const curveRuns = [...best];
   if (refLora?.training && !curveRuns.includes(refLora)) curveRuns.push(refLora);
   curveRuns.sort(byOrder);
-  let lossChart: string | null = null;
-  if (curveRuns.length) {
-    const file = `${anchor}-loss.svg`;
-    charts.push({
-      file,
-      svg: lineChart({
-        title: `${TASK_TITLES[task] ?? task} · ${family}: training loss`,
-        xLabel: 'optimizer step',
-        yLabel: 'training loss',
-        series: curveRuns.map((r) => ({ name: r.label, points: r.training!.loss_curve.map((p) => [p.step, p.loss] as [number, number]), dashed: r === refLora && !best.includes(r) })),
-      }),
-    });
-    lossChart = `${assets}/${file}`;
-  }
+  if (!curveRuns.length) return null;
+  const file = `${ctx.anchor}-loss.svg`;
+  charts.push({
+    file,
+    svg: lineChart({
+      title: `${TASK_TITLES[ctx.task] ?? ctx.task} · ${ctx.family}: training loss`,
+      xLabel: 'optimizer step',
+      yLabel: 'training loss',
+      series: curveRuns.map((r) => ({ name: r.label, points: r.training!.loss_curve.map((p) => [p.step, p.loss] as [number, number]), dashed: r === refLora && !best.includes(r) })),
+    }),
+  });
+  return `${ctx.assets}/${file}`;
+}
 
-  const methodChartFile = methodChart(task, family, rows, anchor, mainLabel, charts);
-
-  // Quality by text type.
+/** Quality by text type. */
+function domainTable(results: ExperimentResult[]): DomainTable {
   const typeCounts = new Map<string, number>();
   for (const r of results) for (const d of r.per_domain) typeCounts.set(d.domain, Math.max(typeCounts.get(d.domain) ?? 0, d.examples));
   const types = [...typeCounts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, examples]) => ({ name, examples }));
-  const domains: DomainTable = {
+  return {
     types,
     rows: results.map((r) => {
       const cells = types.map((t) => r.per_domain.find((d) => d.domain === t.name)?.main ?? null);
@@ -433,41 +475,65 @@ function buildBlock(
       return { label: r.label, cells, range: scores.length > 1 ? Math.max(...scores) - Math.min(...scores) : null };
     }),
   };
+}
 
-  // Examples: the untuned base and the best run of each method family, on the same test inputs.
+/** Examples: the untuned base and the best run of each method family, on the same test inputs. */
+function exampleViews(results: ExperimentResult[], best: ExperimentResult[]): ExampleView[] {
   const base = results.find((r) => r.method === 'base');
   const shown = [...(base ? [base] : []), ...best.sort(byOrder)];
   const first = shown[0];
-  const examples: ExampleView[] = (first?.examples ?? []).map((ex) => ({
+  return (first?.examples ?? []).map((ex) => ({
     id: ex.id,
     domain: ex.domain,
     source: ex.source,
     reference: ex.reference,
     outputs: shown.map((r) => ({ label: r.label, prediction: r.examples.find((e) => e.id === ex.id)?.prediction ?? '' })),
   }));
+}
 
+/** One block of the report, and its charts in the order the report links them. */
+function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
+  const charts: Chart[] = [];
+  const { task, family, results, assets } = input;
+  const anchor = `${task}-${family}`;
+  const main = results[0]?.main_metric ?? (task === 'translation' ? 'chrf' : 'rougeL');
+  const refs: References = {
+    refLora: results.find((r) => r.id.endsWith('/lora-r8-a16')) ?? null,
+    full: results.find((r) => r.method === 'full') ?? null,
+    comparison: input.comparison,
+  };
+  const rows = results.map((r) => blockRow(r, refs));
+  const trained = results.filter((r) => r.training);
+  const ctx: BlockContext = { task, family, anchor, assets, main, mainLabel: METRIC_LABELS[main] };
+  const frontiers = paretoFrontiers(ctx, trained, charts);
+  const best = bestPerMethod(trained, main);
+  const lossChartFile = lossChart(ctx, best, refs.refLora, charts);
+  const methodChartFile = methodChart({ ...ctx, rows }, charts);
+  const domains = domainTable(results);
+  const examples = exampleViews(results, best);
   const model = results[0]?.model;
-  return {
+  const block: Block = {
     task,
     family,
     anchor,
     title: `${TASK_TITLES[task] ?? task} · ${family}${model ? ` (${model.name})` : ''}`,
     model: model ? { name: model.name, origin: model.origin, params: model.params, random_init: model.random_init } : null,
     main_metric: main,
-    main_label: mainLabel,
+    main_label: ctx.mainLabel,
     rows,
-    skipped,
-    failed: failed.map((t) => ({ name: t.path.slice(1).join(' › '), error: t.errors[0] ?? 'failed' })),
-    reference_lora: refLora?.label ?? null,
-    full_label: full?.label ?? null,
+    skipped: input.skipped,
+    failed: input.failed.map((t) => ({ name: t.path.slice(1).join(' › '), error: t.errors[0] ?? 'failed' })),
+    reference_lora: refs.refLora?.label ?? null,
+    full_label: refs.full?.label ?? null,
     frontiers,
-    loss_chart: lossChart,
+    loss_chart: lossChartFile,
     method_chart: methodChartFile ? `${assets}/${methodChartFile}` : null,
     stability_summary: stabilitySummary(trained),
-    decoding: decodingView(decoding?.rows ?? [], main),
+    decoding: decodingView(input.decoding?.rows ?? [], main),
     domains,
     examples,
   };
+  return { block, charts };
 }
 
 /**
@@ -475,7 +541,7 @@ function buildBlock(
  * hollow, when every run of the method failed), highest score first so the ranking and the overlap of
  * the intervals read at a glance; the untuned base is also a dashed line. Returns the file name.
  */
-function methodChart(task: string, family: string, rows: Row[], anchor: string, mainLabel: string, charts: Chart[]): string | null {
+function methodChart({ task, family, rows, anchor, mainLabel }: Omit<BlockContext, 'assets' | 'main'> & { rows: Row[] }, charts: Chart[]): string | null {
   if (!rows.length) return null;
   const base = rows.find((r) => r.is_base);
   const failed = (r: Row) => !r.is_base && failureReasons(r, base, mainLabel).length > 0;

@@ -8,10 +8,11 @@
  * values come from dataset and result files, and escaping by default means a field added to the
  * template later cannot forget it. `{{{value}}}` is the explicit opt-out, for trusted text only.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { METRIC_LABELS, type MetricName } from '../experiment/results.ts';
+import { writeFileAtomic } from '../util/atomicWrite.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import { escapeMarkdown } from './escape.ts';
 import { cell, fmtCi, fmtInt, fmtMb, fmtNum, fmtP, fmtPct, fmtRate, fmtSig } from './numberFormat.ts';
@@ -115,9 +116,7 @@ export function writeReport(input: ReportInput, dir: string, templateFile = DEFA
   for (const c of charts) writeFileSync(path.join(assets, c.file), c.svg);
   writeFileSync(dataFile, JSON.stringify(data) + '\n');
   const file = path.join(dir, 'REPORT.md');
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, renderMarkdown(view, templateFile));
-  renameSync(tmp, file);
+  writeFileAtomic(file, renderMarkdown(view, templateFile));
   return { file, charts: charts.map((c) => path.join(assets, c.file)), view };
 }
 

@@ -2,6 +2,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import path from 'node:path';
 import { tf, type Tensor } from '../engine/tf.ts';
 import { readSafetensors, toFloat32, writeSafetensors, type Tensor as StTensor } from '../models/safetensors.ts';
+import { atomicTempName } from '../util/atomicWrite.ts';
 import { UserError } from '../util/errors.ts';
 import { writerAlive } from '../util/leftovers.ts';
 
@@ -130,7 +131,7 @@ export function saveCheckpoint(
   if (!(HF_TRAINER_STATE in documents)) throw new Error(`saveCheckpoint: ${HF_TRAINER_STATE} is missing from the documents`);
   mkdirSync(outputDir, { recursive: true });
   const final = checkpointDir(outputDir, state.global_step);
-  const tmp = `${final}.tmp-${process.pid}`;
+  const tmp = atomicTempName(final);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   writeSafetensors(path.join(tmp, WEIGHTS), toSt(weights));

@@ -245,6 +245,27 @@ export class Trainer {
 
   /** Runs training to the end (or early stop); `resume` continues from the newest checkpoint. */
   async fit(resume: boolean | string = false): Promise<TrainResult> {
+    const resumedFrom = this.startRun(resume);
+    const a = this.args;
+    const total = this.totalSteps;
+    const warmup = warmupSteps(a.warmup_steps, a.warmup_ratio, total);
+    const progress = new Progress(this.opts.progressLabel ?? 'train', total, this.opts.quiet);
+    this.model.train();
+    const run: RunTracking = {
+      total,
+      warmup,
+      progress,
+      tokens: 0,
+      runStart: performance.now(),
+      lastFinite: this.state.log_history.filter((e) => e.loss !== undefined).at(-1)?.loss ?? NaN,
+      startedAt: performance.now() - this.state.train_seconds * 1000,
+    };
+    const stoppedEarly = this.trainLoop(run);
+    return this.finishRun(run, stoppedEarly, resumedFrom);
+  }
+
+  /** Claims the output folder, restores the checkpoint to resume from, and rewrites the loss log. */
+  private startRun(resume: boolean | string): string | undefined {
     const a = this.args;
     mkdirSync(a.output_dir, { recursive: true });
     this.owner = runIdentity(this.model, a, this.train, this.evalSet, this.opts.identity);
@@ -262,113 +283,142 @@ export class Trainer {
     if (!resumedFrom) dropoutRng.state = a.seed;
     // The log on disk always mirrors the state: a resumed run drops entries after its checkpoint.
     writeFileSync(logFile, this.state.log_history.map((e) => JSON.stringify(e) + '\n').join(''));
+    return resumedFrom;
+  }
 
-    const total = this.totalSteps;
-    const warmup = warmupSteps(a.warmup_steps, a.warmup_ratio, total);
-    const progress = new Progress(this.opts.progressLabel ?? 'train', total, this.opts.quiet);
-    this.model.train();
-    let stoppedEarly = false;
-    let tokensThisRun = 0;
-    const runStart = performance.now();
-    let lastFinite = this.state.log_history.filter((e) => e.loss !== undefined).at(-1)?.loss ?? NaN;
-    const startedAt = performance.now() - this.state.train_seconds * 1000;
-
-    outer: while (this.state.global_step < total) {
+  /** Epochs of optimizer steps until the step budget, an early stop or a requested stop; true on an early stop. */
+  private trainLoop(run: RunTracking): boolean {
+    while (this.state.global_step < run.total) {
       const order = this.epochOrder(this.state.epoch);
-      while (this.state.batch_in_epoch < this.batchesPerEpoch && this.state.global_step < total) {
-        const stepStart = performance.now();
-        const remaining = this.batchesPerEpoch - this.state.batch_in_epoch;
-        const micro = Math.min(a.gradient_accumulation_steps, remaining);
-        let stepLoss = 0;
-        let stepTokens = 0;
-        let acc: Map<string, Tensor> | undefined;
-        for (let k = 0; k < micro; k++) {
-          const b = this.batch(order, this.state.batch_in_epoch + k);
-          // HF divides every micro-batch loss by gradient_accumulation_steps.
-          const { loss, grads } = this.gradients(b, 1 / a.gradient_accumulation_steps);
-          if (!Number.isFinite(loss)) {
-            tf.dispose([...grads.values(), ...(acc ? acc.values() : [])]);
-            throw new TrainingDivergedError(
-              divergedMessage({ step: this.state.global_step + 1, loss, lastFinite, lastCheckpoint: listCheckpoints(a.output_dir).at(-1), learningRate: a.learning_rate, maxGradNorm: a.max_grad_norm }),
-            );
-          }
-          stepLoss += loss / micro;
-          this.lastBatch = b;
-          stepTokens += b.tokens;
-          this.state.total_flos = (this.state.total_flos ?? 0) + this.flos(b);
-          if (!acc) acc = grads;
-          else {
-            for (const [n, g] of grads) {
-              const prev = acc.get(n)!;
-              acc.set(n, tf.add(prev, g));
-              tf.dispose([prev, g]);
-            }
-          }
-        }
-        this.memory.sample();
-        const grads = acc!;
-        // Global-norm clipping (torch.nn.utils.clip_grad_norm_).
-        const gradNorm = tf.tidy(() => Math.sqrt([...grads.values()].reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0]!, 0)));
-        if (a.max_grad_norm > 0 && gradNorm > a.max_grad_norm) {
-          const coef = a.max_grad_norm / (gradNorm + 1e-6);
-          for (const [n, g] of grads) {
-            grads.set(n, tf.mul(g, coef));
-            g.dispose();
-          }
-        }
-        const lr = a.learning_rate * lrMultiplier(a.lr_scheduler_type, this.state.global_step, warmup, total);
-        this.optimizer.apply(grads, lr);
-        this.state.global_step++;
-        this.state.batch_in_epoch += micro;
-        // 0-based, as peft's AdaLoRA loop calls update_and_allocate(step) for step in range(total).
-        this.model.adapter.afterOptimizerStep?.(this.state.global_step - 1, grads);
-        tf.dispose([...grads.values()]);
-        lastFinite = stepLoss;
-        tokensThisRun += stepTokens;
-        const stepSeconds = (performance.now() - stepStart) / 1000;
-        this.state.train_seconds = (performance.now() - startedAt) / 1000;
-        const entry: LogEntry = {
-          step: this.state.global_step,
-          epoch: this.state.epoch + this.state.batch_in_epoch / this.batchesPerEpoch,
-          loss: stepLoss,
-          learning_rate: lr,
-          grad_norm: gradNorm,
-          tokens_per_s: stepTokens / stepSeconds,
-          elapsed_s: this.state.train_seconds,
-        };
-        this.log(entry);
-        for (const c of this.callbacks) c.onStepEnd?.(entry, this);
-        progress.update(this.state.global_step, `loss ${stepLoss.toFixed(4)} lr ${lr.toExponential(2)} ${Math.round(tokensThisRun / ((performance.now() - runStart) / 1000))} tok/s`);
-
-        const last = this.state.global_step >= total;
-        if (this.evalSet.length && ((a.eval_steps > 0 && this.state.global_step % a.eval_steps === 0) || last)) {
-          const evalStart = performance.now();
-          const evalLoss = this.evaluate();
-          const e: LogEntry = { step: this.state.global_step, epoch: entry.epoch, eval_loss: evalLoss, eval_runtime: (performance.now() - evalStart) / 1000 };
-          this.log(e);
-          for (const c of this.callbacks) c.onEvaluate?.(e, this);
-          if (this.state.best_eval_loss === null || evalLoss < this.state.best_eval_loss - a.early_stopping_threshold) {
-            this.state.best_eval_loss = evalLoss;
-            this.state.best_eval_step = this.state.global_step;
-            this.state.evals_without_improvement = 0;
-          } else if (a.early_stopping_patience > 0 && ++this.state.evals_without_improvement >= a.early_stopping_patience) {
-            stoppedEarly = true;
-          }
-        }
-        if (a.save_steps > 0 && this.state.global_step % a.save_steps === 0) this.checkpoint();
-        if (stoppedEarly || this.stopRequested) break outer;
+      while (this.state.batch_in_epoch < this.batchesPerEpoch && this.state.global_step < run.total) {
+        const stoppedEarly = this.trainStep(order, run);
+        if (stoppedEarly || this.stopRequested) return stoppedEarly;
       }
       if (this.state.batch_in_epoch >= this.batchesPerEpoch) {
         this.state.epoch++;
         this.state.batch_in_epoch = 0;
       }
     }
+    return false;
+  }
+
+  /** One optimizer step with its log entry, evaluation and checkpoint; true when early stopping ends the run. */
+  private trainStep(order: number[], run: RunTracking): boolean {
+    const a = this.args;
+    const stepStart = performance.now();
+    const remaining = this.batchesPerEpoch - this.state.batch_in_epoch;
+    const micro = Math.min(a.gradient_accumulation_steps, remaining);
+    const { loss: stepLoss, tokens: stepTokens, grads } = this.accumulate(order, micro, run.lastFinite);
+    this.memory.sample();
+    const gradNorm = this.clipGradients(grads);
+    const lr = a.learning_rate * lrMultiplier(a.lr_scheduler_type, this.state.global_step, run.warmup, run.total);
+    this.optimizer.apply(grads, lr);
+    this.state.global_step++;
+    this.state.batch_in_epoch += micro;
+    // 0-based, as peft's AdaLoRA loop calls update_and_allocate(step) for step in range(total).
+    this.model.adapter.afterOptimizerStep?.(this.state.global_step - 1, grads);
+    tf.dispose([...grads.values()]);
+    run.lastFinite = stepLoss;
+    run.tokens += stepTokens;
+    const entry = this.logStep({ stepStart, loss: stepLoss, tokens: stepTokens, lr, gradNorm }, run);
+    const last = this.state.global_step >= run.total;
+    let stoppedEarly = false;
+    if (this.evalSet.length && ((a.eval_steps > 0 && this.state.global_step % a.eval_steps === 0) || last)) stoppedEarly = this.evaluateStep(entry);
+    if (a.save_steps > 0 && this.state.global_step % a.save_steps === 0) this.checkpoint();
+    return stoppedEarly;
+  }
+
+  /** The micro-batches of one step: mean loss, tokens, and the summed gradients. */
+  private accumulate(order: number[], micro: number, lastFinite: number): { loss: number; tokens: number; grads: Map<string, Tensor> } {
+    const a = this.args;
+    let stepLoss = 0;
+    let stepTokens = 0;
+    let acc: Map<string, Tensor> | undefined;
+    for (let k = 0; k < micro; k++) {
+      const b = this.batch(order, this.state.batch_in_epoch + k);
+      // HF divides every micro-batch loss by gradient_accumulation_steps.
+      const { loss, grads } = this.gradients(b, 1 / a.gradient_accumulation_steps);
+      if (!Number.isFinite(loss)) {
+        tf.dispose([...grads.values(), ...(acc ? acc.values() : [])]);
+        throw new TrainingDivergedError(
+          divergedMessage({ step: this.state.global_step + 1, loss, lastFinite, lastCheckpoint: listCheckpoints(a.output_dir).at(-1), learningRate: a.learning_rate, maxGradNorm: a.max_grad_norm }),
+        );
+      }
+      stepLoss += loss / micro;
+      this.lastBatch = b;
+      stepTokens += b.tokens;
+      this.state.total_flos = (this.state.total_flos ?? 0) + this.flos(b);
+      if (!acc) acc = grads;
+      else {
+        for (const [n, g] of grads) {
+          const prev = acc.get(n)!;
+          acc.set(n, tf.add(prev, g));
+          tf.dispose([prev, g]);
+        }
+      }
+    }
+    return { loss: stepLoss, tokens: stepTokens, grads: acc! };
+  }
+
+  /** Global-norm clipping (torch.nn.utils.clip_grad_norm_), in place; returns the norm before clipping. */
+  private clipGradients(grads: Map<string, Tensor>): number {
+    const a = this.args;
+    const gradNorm = tf.tidy(() => Math.sqrt([...grads.values()].reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0]!, 0)));
+    if (a.max_grad_norm > 0 && gradNorm > a.max_grad_norm) {
+      const coef = a.max_grad_norm / (gradNorm + 1e-6);
+      for (const [n, g] of grads) {
+        grads.set(n, tf.mul(g, coef));
+        g.dispose();
+      }
+    }
+    return gradNorm;
+  }
+
+  private logStep(step: { stepStart: number; loss: number; tokens: number; lr: number; gradNorm: number }, run: RunTracking): LogEntry {
+    const stepSeconds = (performance.now() - step.stepStart) / 1000;
+    this.state.train_seconds = (performance.now() - run.startedAt) / 1000;
+    const entry: LogEntry = {
+      step: this.state.global_step,
+      epoch: this.state.epoch + this.state.batch_in_epoch / this.batchesPerEpoch,
+      loss: step.loss,
+      learning_rate: step.lr,
+      grad_norm: step.gradNorm,
+      tokens_per_s: step.tokens / stepSeconds,
+      elapsed_s: this.state.train_seconds,
+    };
+    this.log(entry);
+    for (const c of this.callbacks) c.onStepEnd?.(entry, this);
+    run.progress.update(this.state.global_step, `loss ${step.loss.toFixed(4)} lr ${step.lr.toExponential(2)} ${Math.round(run.tokens / ((performance.now() - run.runStart) / 1000))} tok/s`);
+    return entry;
+  }
+
+  /** Evaluates after the step `entry` logged and tracks early stopping; true when patience has run out. */
+  private evaluateStep(entry: LogEntry): boolean {
+    const a = this.args;
+    const evalStart = performance.now();
+    const evalLoss = this.evaluate();
+    const e: LogEntry = { step: this.state.global_step, epoch: entry.epoch, eval_loss: evalLoss, eval_runtime: (performance.now() - evalStart) / 1000 };
+    this.log(e);
+    for (const c of this.callbacks) c.onEvaluate?.(e, this);
+    if (this.state.best_eval_loss === null || evalLoss < this.state.best_eval_loss - a.early_stopping_threshold) {
+      this.state.best_eval_loss = evalLoss;
+      this.state.best_eval_step = this.state.global_step;
+      this.state.evals_without_improvement = 0;
+    } else if (a.early_stopping_patience > 0 && ++this.state.evals_without_improvement >= a.early_stopping_patience) {
+      return true;
+    }
+    return false;
+  }
+
+  /** The final checkpoint, the HF run files, the end-of-run warnings and the result. */
+  private finishRun(run: RunTracking, stoppedEarly: boolean, resumedFrom: string | undefined): TrainResult {
+    const a = this.args;
     this.model.eval();
-    this.state.train_seconds = (performance.now() - startedAt) / 1000;
+    this.state.train_seconds = (performance.now() - run.startedAt) / 1000;
     this.checkpoint();
     const losses = this.state.log_history.filter((e) => e.loss !== undefined).map((e) => e.loss!);
     const epochs = this.state.global_step / this.stepsPerEpoch;
-    const runSeconds = (performance.now() - runStart) / 1000;
+    const runSeconds = (performance.now() - run.runStart) / 1000;
     const trainLoss = losses.reduce((s, l) => s + l, 0) / Math.max(losses.length, 1);
     writeHfRunFiles(this.state, this.plan, trainLoss, runSeconds);
     const warnings = endOfRunWarnings(losses, this.model.vocabSize, a.logging_steps, a.learning_rate, a.max_grad_norm);
@@ -384,7 +434,7 @@ export class Trainer {
       log_history: this.state.log_history,
       train_seconds: this.state.train_seconds,
       seconds_per_epoch: this.state.train_seconds / Math.max(epochs, 1e-9),
-      tokens_per_s: tokensThisRun / Math.max(runSeconds, 1e-9),
+      tokens_per_s: run.tokens / Math.max(runSeconds, 1e-9),
       ...this.memory.toJSON(),
       stopped_early: stoppedEarly,
       resumed_from: resumedFrom,
@@ -395,4 +445,19 @@ export class Trainer {
   dispose(): void {
     this.optimizer.dispose();
   }
+}
+
+/** What one fit() call tracks across its steps. */
+interface RunTracking {
+  total: number;
+  warmup: number;
+  progress: Progress;
+  /** Tokens trained on in this call (not before a resume). */
+  tokens: number;
+  /** performance.now() when this call started training. */
+  runStart: number;
+  /** The last finite step loss, for the divergence message. */
+  lastFinite: number;
+  /** performance.now() minus the training seconds before a resume. */
+  startedAt: number;
 }

@@ -12,6 +12,7 @@ import type { AdaLoraAdapter } from '../../plugins/adalora/model.ts';
 import { ADAPTER_BASES, adapterDir, checkOutputs, loadGoldenAdapter } from '../helpers/adapterGolden.ts';
 import { flat, goldenPath, readGolden } from '../helpers/golden.ts';
 import { needsShared } from '../helpers/skip.ts';
+import { t2 } from '../helpers/intTensor.ts';
 
 interface AllocationStep {
   global_step: number;
@@ -35,12 +36,10 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const t2 = (m: unknown) => tf.tensor2d(m as number[][], undefined, 'int32');
-
 /** The batch the golden's allocation trace was computed on (GPT-2: right_pad, T5: loss). */
 function traceBatch(golden: AdaLoraGolden) {
   const o = golden.outputs.right_pad ?? golden.outputs.loss!;
-  return { inputIds: t2(o.input_ids), attentionMask: t2(o.attention_mask), labels: t2(o.labels) };
+  return { inputIds: t2(o.input_ids as number[][]), attentionMask: t2(o.attention_mask as number[][]), labels: t2(o.labels as number[][]) };
 }
 
 /** loss.backward() + update_and_allocate(step), no optimizer step; returns the loss of each step. */

@@ -6,6 +6,7 @@ import { loadPretrained } from '../../src/models/hf/loadPretrained.ts';
 import { loadPeftModel } from '../../src/peft/format.ts';
 import type { PeftModel } from '../../src/peft/peftModel.ts';
 import { flat, goldenPath, readGolden, stats, type Stats } from './golden.ts';
+import { t2 } from './intTensor.ts';
 
 export interface AdapterGolden {
   method: string;
@@ -32,7 +33,6 @@ export function loadGoldenAdapter(base: string, method: string, opts: { isTraina
   return { model, golden, dir: path.resolve(dir) };
 }
 
-const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
 const orNull = (m: unknown) => (m ? t2(m as number[][]) : undefined);
 
 /** Tolerances of the golden README: logits 1e-4 abs (gated T5, logits up to ~40: 1e-5 rel or 5e-4 abs), losses 1e-5 rel. */

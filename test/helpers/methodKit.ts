@@ -18,6 +18,7 @@ import { Trainer, type TrainResult } from '../../src/train/trainer.ts';
 import { collate, type TrainExample } from '../../src/train/collate.ts';
 import { goldenPath } from './golden.ts';
 import { copyTask } from './toyTask.ts';
+import { t2 } from './intTensor.ts';
 
 export const BASES = ['tiny-gpt2', 'tiny-t5', 'tiny-t5-gated'] as const;
 export type Base = (typeof BASES)[number];
@@ -44,8 +45,6 @@ export function arbInput(encoderDecoder: boolean): fc.Arbitrary<IdsInput> {
       return { inputIds, attentionMask, decoderInputIds };
     });
 }
-
-const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
 
 export function toModelInput(x: IdsInput): ModelInput {
   return {

@@ -4,6 +4,7 @@ import { loadNative } from '../../src/engine/native/addon.ts';
 import { adamwStep } from '../../src/engine/native/adamw.ts';
 import { AdamW } from '../../src/train/adamw.ts';
 import { NATIVE_MISSING, skipUnless } from '../helpers/skip.ts';
+import { expectTensorsClose } from '../helpers/tensorClose.ts';
 
 /** The fused AdamW step against the Trainer's optimizer (tfjs ops), over several steps. */
 describe('adamwStep', skipUnless(loadNative(), NATIVE_MISSING), () => {
@@ -25,11 +26,7 @@ describe('adamwStep', skipUnless(loadNative(), NATIVE_MISSING), () => {
         );
         tf.dispose(grads);
       }
-      const near = (a: tf.Tensor, b: tf.Tensor) => {
-        const x = a.dataSync();
-        const y = b.dataSync();
-        for (let i = 0; i < y.length; i++) expect(Math.abs(x[i]! - y[i]!)).toBeLessThan(1e-6 * (1 + Math.abs(y[i]!)));
-      };
+      const near = (a: tf.Tensor, b: tf.Tensor) => expectTensorsClose(a, b, 1e-6);
       near(ours[0]!, ref);
       near(ours[1]!, refNoDecay);
       near(moments[0]![0], opt.m.get('w')!);

@@ -18,6 +18,7 @@ import { getPeftModel } from '../../src/peft/getPeftModel.ts';
 import { BiLSTM } from '../../plugins/p_tuning/lstm.ts';
 import { maxAbsDiff } from '../helpers/golden.ts';
 import { baseModel, NEEDS_TINY_BASES } from '../prompt_tuning/promptGolden.ts';
+import { t2 } from '../helpers/intTensor.ts';
 
 const bases: Record<string, LanguageModel> = {};
 beforeAll(async () => {
@@ -28,8 +29,6 @@ beforeAll(async () => {
   bases['tiny-t5'] = baseModel('tiny-t5');
 });
 afterAll(() => Object.values(bases).forEach((b) => b.dispose()));
-
-const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
 
 describe('P-tuning equals prompt tuning with the encoder\'s output', NEEDS_TINY_BASES, () => {
   it('for random MLP/LSTM encoders on GPT-2 and T5; the saved adapter reloads exactly', () => {

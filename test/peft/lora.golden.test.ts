@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../src/engine/tf.ts';
 import { initBackend } from '../../src/engine/backend.ts';
 import { ADAPTER_BASES, adapterDir, checkOutputs, loadGoldenAdapter } from '../helpers/adapterGolden.ts';
-import { flat, stats } from '../helpers/golden.ts';
+import { flat, maxAbsDiff, stats } from '../helpers/golden.ts';
 import { needsShared } from '../helpers/skip.ts';
 
 beforeAll(async () => {
@@ -37,9 +37,7 @@ for (const base of ADAPTER_BASES) {
         const ex = params.get(m.full_tensor_example.name)!;
         const want = flat(m.full_tensor_example.values);
         const got = ex.dataSync();
-        let worst = 0;
-        for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
-        expect(worst).toBeLessThan(1e-6);
+        expect(maxAbsDiff(got, want)).toBeLessThan(1e-6);
         checkOutputs(base, model, m.outputs, false);
         expect(tf.memory().numTensors).toBeGreaterThan(0);
         model.dispose();

@@ -14,6 +14,7 @@ import { getPeftModel } from '../../src/peft/getPeftModel.ts';
 import type { PeftModel } from '../../src/peft/peftModel.ts';
 import { maxAbsDiff } from '../helpers/golden.ts';
 import { baseModel, NEEDS_TINY_BASES } from '../prompt_tuning/promptGolden.ts';
+import { t2 } from '../helpers/intTensor.ts';
 
 const bases: Record<string, LanguageModel> = {};
 beforeAll(async () => {
@@ -22,8 +23,6 @@ beforeAll(async () => {
   bases.t5 = baseModel('tiny-t5');
 });
 afterAll(() => Object.values(bases).forEach((b) => b.dispose()));
-
-const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
 
 /**
  * The flat peft table [nvt, entries·C] whose entry k is `entries[k]` ([1, H, nvt, D] cache tensors,

@@ -19,12 +19,11 @@ import type { TrainExample } from '../../src/train/collate.ts';
 import { Trainer, type TrainResult } from '../../src/train/trainer.ts';
 import { maxAbsDiff } from '../helpers/golden.ts';
 import { baseModel } from './promptGolden.ts';
+import { t2 } from '../helpers/intTensor.ts';
 
 export function freshModel(base: string, plugin: string, config: Record<string, unknown>, seed = 7): PeftModel {
   return getPeftModel(baseModel(base), plugin, config, { seed });
 }
-
-const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
 
 /** Last-position logits of a full (uncached) forward over the whole sequence so far. */
 function recompute(model: PeftModel, enc: { ids: number[][]; mask: number[][] }, seq: number[][], mask?: number[][]): Float32Array {

@@ -15,6 +15,7 @@ import { PeftModel } from '../../src/peft/peftModel.ts';
 import type { AttachContext } from '../../src/peft/plugin.ts';
 import { maxAbsDiff } from '../helpers/golden.ts';
 import { baseModel, NEEDS_TINY_BASES } from './promptGolden.ts';
+import { t2 } from '../helpers/intTensor.ts';
 
 const bases: Record<string, LanguageModel> = {};
 beforeAll(async () => {
@@ -36,7 +37,6 @@ function fromText(base: LanguageModel, ids: number[]): PeftModel {
   return new PeftModel(base, plugin, plugin.attach(base, cfg, ctx));
 }
 
-const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
 const ids = (max: number, min: number, len: number) => fc.array(fc.integer({ min: 0, max }), { minLength: min, maxLength: len });
 
 /** Rows of equal length with right padding: tokens, mask, and labels (-100 on padding). */

@@ -10,6 +10,7 @@ import { command as dequantize } from '../../src/cli/commands/dequantize.ts';
 import { dequantizeNf4, quantizeNf4 } from '../../plugins/qlora/nf4.ts';
 import { NF4_STATE_SUFFIX, loadQuantizedFile } from '../../plugins/qlora/quantizedFile.ts';
 import { runInProcess } from '../helpers/cli.ts';
+import { maxAbsDiff } from '../helpers/golden.ts';
 import { needsShared } from '../helpers/skip.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'peft-quantize-cli-'));
@@ -95,12 +96,8 @@ describe('peft-lab quantize / dequantize', () => {
       expect(r.shape, name).toEqual(t.shape);
       const a = t.data as Float32Array;
       const b = r.data as Float32Array;
-      let err = 0;
-      let maxAbs = 0;
-      for (let i = 0; i < a.length; i++) {
-        err = Math.max(err, Math.abs(a[i]! - b[i]!));
-        maxAbs = Math.max(maxAbs, Math.abs(a[i]!));
-      }
+      const err = maxAbsDiff(a, b);
+      const maxAbs = maxAbsDiff(a, new Float32Array(a.length));
       if (t.shape.length < 2) expect(err, name).toBe(0);
       else expect(err, name).toBeLessThanOrEqual(maxAbs * 0.15);
     }

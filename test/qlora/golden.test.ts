@@ -11,6 +11,7 @@ import {
   unpackNf4Codes,
 } from '../../plugins/qlora/nf4.ts';
 import { dequantizeAbsmax, dynamicMap, quantizeDynamic } from '../../plugins/qlora/doubleQuant.ts';
+import { maxAbsDiff } from '../helpers/golden.ts';
 import { needsShared } from '../helpers/skip.ts';
 
 interface Nf4Case {
@@ -54,12 +55,6 @@ function expectF32Equal(actual: ArrayLike<number>, expected: number[], what: str
   expect(wrong.slice(0, 5), `${what}: ${wrong.length} mismatches`).toEqual([]);
 }
 
-function maxAbsError(x: Float32Array, y: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]! - y[i]!));
-  return m;
-}
-
 describe('NF4 and double quantization match bitsandbytes (nf4/golden.json)', needsShared(golden ? goldenFile : undefined), () => {
   const g = golden!;
 
@@ -93,7 +88,7 @@ describe('NF4 and double quantization match bitsandbytes (nf4/golden.json)', nee
         expect(Array.from(q.packed)).toEqual(single.packed_uint8);
         const deq = dequantizeNf4(q);
         expectF32Equal(deq, flat(single.dequantized), 'dequantized');
-        expect(maxAbsError(x, deq)).toBeCloseTo(single.max_abs_error, 6);
+        expect(maxAbsDiff(x, deq)).toBeCloseTo(single.max_abs_error, 6);
       });
 
       it('double quantization: offset, centred absmax, 8-bit codes, absmax2, recovered absmax, dequantized values', () => {
@@ -108,7 +103,7 @@ describe('NF4 and double quantization match bitsandbytes (nf4/golden.json)', nee
         expectF32Equal(dequantizeAbsmax(n), dq.absmax_dequantized, 'absmax_dequantized');
         const deq = dequantizeNf4(q);
         expectF32Equal(deq, flat(dq.dequantized), 'dequantized');
-        expect(maxAbsError(x, deq)).toBeCloseTo(dq.max_abs_error, 6);
+        expect(maxAbsDiff(x, deq)).toBeCloseTo(dq.max_abs_error, 6);
       });
 
       it('the kernel binary search disagrees with plain nearest-value search as often as the golden says', () => {

@@ -8,12 +8,11 @@ import { quantizedWeightsReport } from '../../plugins/qlora/model.ts';
 import { copyTask } from '../helpers/toyTask.ts';
 import { baseDir, loadBase } from '../helpers/methodKit.ts';
 import { needsShared } from '../helpers/skip.ts';
+import { t2 } from '../helpers/intTensor.ts';
 
 beforeAll(async () => {
   await initBackend();
 });
-
-const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
 
 describe('training-step memory and time per method (tiny models)', needsShared(baseDir('tiny-gpt2')), () => {
   it('QLoRA holds less at the peak of a training step than LoRA on float32 weights; every method is measured', async () => {

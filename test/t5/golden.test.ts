@@ -7,6 +7,7 @@ import { generate } from '../../src/generate/generate.ts';
 import type { StepTrace } from '../../src/generate/tokenByToken.ts';
 import { flat, goldenPath, maxAbsDiff, readGolden, stats, type Stats } from '../helpers/golden.ts';
 import { needsShared } from '../helpers/skip.ts';
+import { t2 } from '../helpers/intTensor.ts';
 
 interface T5Golden {
   encoder: { input_ids: number[][]; attention_mask: number[][]; last_hidden_state: unknown; last_hidden_state_stats: Stats; hidden_states_stats: Stats[] };
@@ -18,8 +19,6 @@ interface T5Golden {
     steps?: { token: number[]; score: number[] }[];
   }[];
 }
-
-const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
 
 for (const flavor of ['tiny-t5', 'tiny-t5-gated'] as const) {
   const dir = goldenPath('models', flavor);

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
 import { isPresetName, PRESET_NAMES } from '../../pretrain/presets.ts';
-import { runPretraining, runTokenizerStep } from '../../pretrain/pretrain.ts';
+import { runPretraining } from '../../pretrain/pretrain.ts';
+import { runTokenizerStep } from '../../pretrain/tokenizerStep.ts';
 import { dataDirFromEnv } from '../../data/index.ts';
 import { sharedDir } from '../../util/paths.ts';
 import { OPTIMIZERS, type OptimizerName } from '../../train/arguments.ts';

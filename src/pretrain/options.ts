@@ -1,0 +1,48 @@
+import type { OptimizerName } from '../train/arguments.ts';
+import type { PretrainCorpus } from './corpus.ts';
+import type { PresetName } from './presets.ts';
+
+export type Log = (message: string) => void;
+
+export interface PretrainOptions {
+  preset: PresetName;
+  /** The model directory to write (config.json, model.safetensors, tokenizer files, loss curve). */
+  outDir: string;
+  /** Checkpoints and the raw loss log (not shipped). */
+  workDir: string;
+  /** A directory with the shared tokenizer.json (written by the tokenizer step). */
+  tokenizerDir: string;
+  dataDir: string;
+  /** Wall-clock budget for the whole command, in minutes. */
+  minutes?: number;
+  maxSteps?: number;
+  resume?: boolean;
+  batchSize?: number;
+  learningRate?: number;
+  warmupRatio?: number;
+  weightDecay?: number;
+  seed?: number;
+  evalSteps?: number;
+  /** Validation sequences scored at each evaluation (the final held-out loss uses up to 4×). */
+  evalSequences?: number;
+  saveSteps?: number;
+  /** Dropout while pretraining (default 0) and the value config.json ships (default 0.1). */
+  pretrainDropout?: number;
+  configDropout?: number;
+  /**
+   * Continue pretraining from the weights of this HF model directory (a previous stage's output)
+   * instead of a fresh initialisation; optimizer state and schedule start anew.
+   */
+  initFrom?: string;
+  /** The optimizer (default: adamw_scale for T5, whose weights need relative steps; adamw_torch for GPT-2). */
+  optim?: OptimizerName;
+  /** T5: share of prefix-LM examples in the mixture (default 0.5; 0 is span corruption alone). */
+  prefixLmRate?: number;
+  /** Changes to the preset's config (tests: tiny models). */
+  configOverrides?: Record<string, unknown>;
+  corpus?: PretrainCorpus;
+  /** The command line, recorded in pretrain_result.json. */
+  command?: string;
+  quiet?: boolean;
+  log?: Log;
+}
