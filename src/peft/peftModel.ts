@@ -38,6 +38,11 @@ export class PeftModel extends Module implements LanguageModel {
     return this.base.config;
   }
 
+  /** The base model's names: the trainer's parameter names are the base tree's. */
+  noDecayParameterNames(): string[] {
+    return this.base.noDecayParameterNames();
+  }
+
   forward(input: ModelInput): ModelOutput {
     const out = this.adapter.forward ? this.adapter.forward(this.base, input) : this.base.forward(input);
     if (out.loss && this.adapter.extraLoss) {
