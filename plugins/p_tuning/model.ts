@@ -2,9 +2,9 @@ import { Rng } from '../../src/engine/random.ts';
 import { Embedding } from '../../src/models/linear.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
 import type { AdapterInstance, AttachContext } from '../../src/peft/plugin.ts';
-import { promptLearningAdapter, PromptEmbedding } from '../prompt_tuning/adapter.ts';
-import { totalVirtualTokens } from '../prompt_tuning/learningConfig.ts';
-import { virtualTokenForward } from '../prompt_tuning/virtualTokens.ts';
+import { promptLearningAdapter, PromptEmbedding } from '../../src/peft/promptLearning/adapter.ts';
+import { totalVirtualTokens } from '../../src/peft/promptLearning/config.ts';
+import { virtualTokenForward } from '../../src/peft/promptLearning/virtualTokens.ts';
 import type { PromptEncoderConfig } from './config.ts';
 import { PromptEncoder } from './encoder.ts';
 

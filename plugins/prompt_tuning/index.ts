@@ -1,5 +1,5 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
-import { virtualTokensField } from './learningConfig.ts';
+import { virtualTokensField } from '../../src/peft/promptLearning/config.ts';
 import { parsePromptTuningConfig, type PromptTuningConfig } from './config.ts';
 import { attachPromptTuning } from './model.ts';
 

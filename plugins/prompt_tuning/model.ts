@@ -6,11 +6,11 @@ import type { LanguageModel } from '../../src/models/registry.ts';
 import { loadTokenizer } from '../../src/models/tokenizers/load.ts';
 import type { AdapterInstance, AttachContext } from '../../src/peft/plugin.ts';
 import { UserError } from '../../src/util/errors.ts';
-import { promptLearningAdapter, PromptEmbedding } from './adapter.ts';
+import { promptLearningAdapter, PromptEmbedding } from '../../src/peft/promptLearning/adapter.ts';
 import type { PromptTuningConfig } from './config.ts';
-import { normalEmbedding } from './encoderLayers.ts';
-import { totalVirtualTokens } from './learningConfig.ts';
-import { virtualTokenForward, wordEmbeddings } from './virtualTokens.ts';
+import { normalEmbedding } from '../../src/peft/promptLearning/encoderLayers.ts';
+import { totalVirtualTokens } from '../../src/peft/promptLearning/config.ts';
+import { virtualTokenForward, wordEmbeddings } from '../../src/peft/promptLearning/virtualTokens.ts';
 
 
 /**

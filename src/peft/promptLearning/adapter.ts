@@ -1,11 +1,11 @@
-import { tf, type Tensor } from '../../src/engine/tf.ts';
-import type { Embedding } from '../../src/models/linear.ts';
-import { Module } from '../../src/models/module.ts';
-import type { ModelInput, ModelOutput } from '../../src/models/outputs.ts';
-import type { LanguageModel } from '../../src/models/registry.ts';
-import type { AdapterInstance } from '../../src/peft/plugin.ts';
-import { UserError } from '../../src/util/errors.ts';
-import type { PromptLearningConfig } from './learningConfig.ts';
+import { tf, type Tensor } from '../../engine/tf.ts';
+import type { Embedding } from '../../models/linear.ts';
+import { Module } from '../../models/module.ts';
+import type { ModelInput, ModelOutput } from '../../models/outputs.ts';
+import type { LanguageModel } from '../../models/registry.ts';
+import type { AdapterInstance } from '../plugin.ts';
+import { UserError } from '../../util/errors.ts';
+import type { PromptLearningConfig } from './config.ts';
 
 /** peft's single saved tensor for every prompt-learning method. */
 export const PROMPT_EMBEDDINGS = 'prompt_embeddings';
