@@ -28,11 +28,13 @@ import type { LanguageModel } from '../src/models/registry.ts';
 import { loadTokenizer } from '../src/models/tokenizers/index.ts';
 import { getPeftModel } from '../src/peft/getPeftModel.ts';
 import { listPlugins } from '../src/peft/plugin.ts';
+import { registerAllPlugins } from '../plugins/index.ts';
 
 const NEW_TOKENS = 16;
 const BATCHES = [1, 8] as const;
 const OPTS = { iterations: 3, warmupIterations: 1, time: 0 };
 
+registerAllPlugins();
 await initBackend();
 const profile = profileFromEnv();
 const dataDir = experimentDataDir();

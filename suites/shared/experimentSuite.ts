@@ -18,12 +18,14 @@ import type { DecodingRow, ExperimentResult, Significance } from '../../src/expe
 import { BASE_METHOD, runExperiment, selectTestExamples, type ExperimentOutcome, type ExperimentRunSpec } from '../../src/experiment/run.ts';
 import { compareOnMainMetric, isSignificantlyBetter } from '../../src/experiment/significance.ts';
 import { listPlugins } from '../../src/peft/plugin.ts';
-// Registers the PEFT plugins, so listPlugins() sees them.
-import '../../src/peft/getPeftModel.ts';
+import { registerAllPlugins } from '../../plugins/index.ts';
 import './meta.ts';
 import { thresholdFor, thresholdProfile, type SuiteThresholds } from './thresholds.ts';
 
 const SEED = 42;
+
+// A suite is a program's start: its methods are registered here, so listPlugins() sees them.
+registerAllPlugins();
 
 function registered(method: string): boolean {
   return listPlugins().some((p) => p.name === method);
