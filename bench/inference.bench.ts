@@ -29,6 +29,7 @@ import { loadTokenizer } from '../src/models/tokenizers/index.ts';
 import { getPeftModel } from '../src/peft/getPeftModel.ts';
 import { listPlugins } from '../src/peft/plugin.ts';
 import { registerAllPlugins } from '../plugins/index.ts';
+import { layerAdapter } from '../src/peft/adapter.ts';
 
 const NEW_TOKENS = 16;
 const BATCHES = [1, 8] as const;
@@ -85,7 +86,7 @@ for (const family of MODEL_FAMILIES) {
     if (v.method !== 'base' && !registered.has(v.method)) continue;
     const m = loadPretrained(base.dir);
     const model = v.method === 'base' ? m : getPeftModel(m, v.method, v.config, { seed: 1 });
-    if (v.merge) (model as ReturnType<typeof getPeftModel>).adapter.merge?.();
+    if (v.merge) layerAdapter((model as ReturnType<typeof getPeftModel>).adapter).merge();
     model.eval();
     models.set(v.name, model);
   }

@@ -28,6 +28,7 @@ export const fullPlugin: PeftPlugin<FullConfig> = {
     for (const [, p] of model.namedParameters()) p.trainable = true;
     const params = () => model.namedParameters();
     return {
+      kind: 'layer',
       config,
       trainsBaseParameters: true,
       trainableParameters: () => [],
@@ -41,6 +42,10 @@ export const fullPlugin: PeftPlugin<FullConfig> = {
           tf.tidy(() => v.assign(t));
         }
       },
+      // The trained weights are the model's own: there is no adapter to fold in or take out.
+      merge() {},
+      unmerge() {},
+      mergeAndUnload() {},
       dispose() {},
     };
   },
