@@ -14,19 +14,20 @@ import { prefixTuningPlugin, pTuningV2Plugin } from './prefix_tuning/index.ts';
 import { pTuningPlugin } from './p_tuning/index.ts';
 
 /**
- * In registration order: peft_type LORA resolves to lora before qlora, and PREFIX_TUNING to
- * prefix_tuning before p_tuning_v2 (the first one registered wins).
+ * In registration order, which is also the experiment grid's (its cache keys and the report's order
+ * follow it): peft_type LORA resolves to lora before qlora, and PREFIX_TUNING to prefix_tuning before
+ * p_tuning_v2 (the first one registered wins).
  */
 export const ALL_PLUGINS: readonly PeftPlugin[] = [
   loraPlugin,
-  fullPlugin,
-  ia3Plugin,
-  adaloraPlugin,
   qloraPlugin,
+  adaloraPlugin,
+  ia3Plugin,
   promptTuningPlugin,
   prefixTuningPlugin,
   pTuningV2Plugin,
   pTuningPlugin,
+  fullPlugin,
 ];
 
 export function registerAllPlugins(): void {

@@ -2,6 +2,7 @@ import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { ConfigReader } from '../../src/peft/configFields.ts';
 import { taskTypeFor, type PeftConfigBase, type PeftPlugin } from '../../src/peft/plugin.ts';
 import { UserError } from '../../src/util/errors.ts';
+import { fullCases } from './experimentCases.ts';
 
 /** Full fine-tuning: not a peft method, but the baseline every method is compared against. */
 export interface FullConfig extends PeftConfigBase {
@@ -11,6 +12,7 @@ export interface FullConfig extends PeftConfigBase {
 export const fullPlugin: PeftPlugin<FullConfig> = {
   name: 'full',
   description: 'every base parameter is trained (the baseline)',
+  experimentCases: fullCases,
   parseConfig(raw, model, where) {
     const c = new ConfigReader(raw, where);
     c.oneOf('peft_type', ['FULL'], 'FULL');

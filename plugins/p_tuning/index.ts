@@ -2,6 +2,7 @@ import type { PeftPlugin } from '../../src/peft/plugin.ts';
 import { parsePromptEncoderConfig, type PromptEncoderConfig } from './config.ts';
 import { pTuningAdapterSize } from './encoder.ts';
 import { attachPTuning } from './model.ts';
+import { pTuningCases } from './experimentCases.ts';
 
 /** P-tuning (v1, Liu et al., 2021) as peft 0.10: a prompt encoder (MLP or LSTM) makes the virtual tokens. */
 export const pTuningPlugin: PeftPlugin<PromptEncoderConfig> = {
@@ -11,4 +12,5 @@ export const pTuningPlugin: PeftPlugin<PromptEncoderConfig> = {
   parseConfig: parsePromptEncoderConfig,
   attach: attachPTuning,
   adapterSize: pTuningAdapterSize,
+  experimentCases: pTuningCases,
 };

@@ -3,6 +3,7 @@ import { LORA_DEFAULT_TARGETS } from '../lora/config.ts';
 import { loraAdapterSize } from '../lora/size.ts';
 import { parseQloraConfig, type QloraConfig } from './config.ts';
 import { attachQlora } from './model.ts';
+import { qloraCases } from './experimentCases.ts';
 
 /**
  * QLoRA: LoRA over an NF4-quantized base. Its peft_type is LORA (that is what it saves); loading a
@@ -16,4 +17,5 @@ export const qloraPlugin: PeftPlugin<QloraConfig> = {
   parseConfig: parseQloraConfig,
   attach: attachQlora,
   adapterSize: loraAdapterSize('qlora'),
+  experimentCases: qloraCases,
 };

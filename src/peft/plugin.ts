@@ -1,5 +1,6 @@
 import type { LanguageModel } from '../models/registry.ts';
 import type { Adapter } from './adapter.ts';
+import type { CaseContext, MethodCase } from './experimentCase.ts';
 import { showValue, UserError } from '../util/errors.ts';
 
 /** Fields every peft config has (peft's PeftConfigMixin / PeftConfig). */
@@ -63,6 +64,8 @@ export interface PeftPlugin<C extends PeftConfigBase = PeftConfigBase> {
    * large to allocate is refused before a tensor exists; absent where the model alone decides it.
    */
   adapterSize?(config: C, model: LanguageModel): AdapterSize;
+  /** The settings of this method the experiment grid runs, in the order the report lists them. */
+  experimentCases?(ctx: CaseContext): MethodCase[];
 }
 
 const plugins = new Map<string, PeftPlugin>();

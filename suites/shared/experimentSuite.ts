@@ -56,8 +56,8 @@ export function defineExperimentSuite(task: Task, thresholds: SuiteThresholds): 
     async function specFor(c: MethodCase | undefined, order: number): Promise<ExperimentRunSpec> {
       const model = await baseModel();
       const peftConfig = { ...(c?.peft_config ?? {}) };
-      // Prompt tuning's TEXT init reads the base model's tokenizer.
-      if (c?.method === 'prompt_tuning' && peftConfig.prompt_tuning_init === 'TEXT') peftConfig.tokenizer_name_or_path = model.dir;
+      // Prompt tuning's TEXT init reads the base model's tokenizer (only its cases have the field).
+      if (peftConfig.prompt_tuning_init === 'TEXT') peftConfig.tokenizer_name_or_path = model.dir;
       return {
         id: `${task}/${family}/${c?.case ?? BASE_METHOD}`,
         order,
