@@ -1,6 +1,7 @@
 import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { ConfigReader } from '../../src/peft/configFields.ts';
 import { taskTypeFor, type PeftConfigBase, type PeftPlugin } from '../../src/peft/plugin.ts';
+import { loadPretrained } from '../../src/models/hf/loadPretrained.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { fullCases } from './experimentCases.ts';
 
@@ -13,6 +14,8 @@ export const fullPlugin: PeftPlugin<FullConfig> = {
   name: 'full',
   description: 'every base parameter is trained (the baseline)',
   experimentCases: fullCases,
+  // Saved as a whole HF model (see savePeftModel): the base is not needed.
+  load: (_base, dir) => loadPretrained(dir),
   parseConfig(raw, model, where) {
     const c = new ConfigReader(raw, where);
     c.oneOf('peft_type', ['FULL'], 'FULL');

@@ -4,6 +4,7 @@ import { loraAdapterSize } from '../lora/size.ts';
 import { parseQloraConfig, type QloraConfig } from './config.ts';
 import { attachQlora } from './model.ts';
 import { qloraCases } from './experimentCases.ts';
+import { loadQloraModel, quantizationFields } from './load.ts';
 
 /**
  * QLoRA: LoRA over an NF4-quantized base. Its peft_type is LORA (that is what it saves); loading a
@@ -18,4 +19,5 @@ export const qloraPlugin: PeftPlugin<QloraConfig> = {
   attach: attachQlora,
   adapterSize: loraAdapterSize('qlora'),
   experimentCases: qloraCases,
+  load: (base, dir, config) => loadQloraModel(base(), dir, quantizationFields(config)),
 };

@@ -64,6 +64,12 @@ export interface PeftPlugin<C extends PeftConfigBase = PeftConfigBase> {
    * large to allocate is refused before a tensor exists; absent where the model alone decides it.
    */
   adapterSize?(config: C, model: LanguageModel): AdapterSize;
+  /**
+   * Loads a model this method trained and saved in `dir`, where loading the adapter onto the float
+   * base (loadPeftModel) would not do: full fine-tuning saved a whole model; QLoRA's base is
+   * quantized again as `config` (the peft_config it trained with) says. `base` loads the base model.
+   */
+  load?(base: () => LanguageModel, dir: string, config: Record<string, unknown>): LanguageModel;
   /** The settings of this method the experiment grid runs, in the order the report lists them. */
   experimentCases?(ctx: CaseContext): MethodCase[];
 }
