@@ -5,6 +5,7 @@ import { parseQloraConfig, type QloraConfig } from './config.ts';
 import { attachQlora } from './model.ts';
 import { qloraCases } from './experimentCases.ts';
 import { loadQloraModel, quantizationFields } from './load.ts';
+import { nf4Quantizer } from './quantizer.ts';
 
 /**
  * QLoRA: LoRA over an NF4-quantized base. Its peft_type is LORA (that is what it saves); loading a
@@ -18,6 +19,7 @@ export const qloraPlugin: PeftPlugin<QloraConfig> = {
   parseConfig: parseQloraConfig,
   attach: attachQlora,
   adapterSize: loraAdapterSize('qlora'),
+  quantizer: nf4Quantizer,
   experimentCases: qloraCases,
   load: (base, dir, config) => loadQloraModel(base(), dir, quantizationFields(config)),
 };

@@ -1,6 +1,7 @@
 import type { LanguageModel } from '../models/registry.ts';
 import type { Adapter } from './adapter.ts';
 import type { CaseContext, MethodCase } from './experimentCase.ts';
+import type { WeightQuantizer } from './weightQuantizer.ts';
 import { showValue, UserError } from '../util/errors.ts';
 
 /** Fields every peft config has (peft's PeftConfigMixin / PeftConfig). */
@@ -70,6 +71,8 @@ export interface PeftPlugin<C extends PeftConfigBase = PeftConfigBase> {
    * quantized again as `config` (the peft_config it trained with) says. `base` loads the base model.
    */
   load?(base: () => LanguageModel, dir: string, config: Record<string, unknown>): LanguageModel;
+  /** Low-bit storage for whole checkpoints that this method brings (QLoRA's NF4). */
+  readonly quantizer?: WeightQuantizer;
   /** The settings of this method the experiment grid runs, in the order the report lists them. */
   experimentCases?(ctx: CaseContext): MethodCase[];
 }
@@ -93,6 +96,13 @@ export function pluginForPeftType(peftType: unknown, where: string): PeftPlugin 
       `${where}: peft_type ${showValue(peftType)} is not supported; supported: ${[...plugins.values()].map((x) => x.peftType).filter(Boolean).join(', ')}`,
     );
   return p;
+}
+
+/** The first registered method's checkpoint quantizer (`peft-lab quantize` / `dequantize`). */
+export function registeredQuantizer(): WeightQuantizer {
+  const q = [...plugins.values()].find((p) => p.quantizer)?.quantizer;
+  if (!q) throw new UserError(`no registered PEFT method quantizes checkpoints; registered: ${[...plugins.keys()].join(', ')}`);
+  return q;
 }
 
 export function listPlugins(): PeftPlugin[] {
