@@ -1,4 +1,5 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { adaloraFormula } from './formula.ts';
 import { ADALORA_DEFAULT_TARGETS, parseAdaLoraConfig, type AdaLoraConfig } from './config.ts';
 import { adaloraAdapterSize, attachAdaLora } from './model.ts';
 import { adaloraCases } from './experimentCases.ts';
@@ -12,5 +13,6 @@ export const adaloraPlugin: PeftPlugin<AdaLoraConfig> = {
   parseConfig: parseAdaLoraConfig,
   attach: attachAdaLora,
   adapterSize: adaloraAdapterSize,
+  parameterFormula: adaloraFormula,
   experimentCases: adaloraCases,
 };

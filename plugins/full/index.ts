@@ -13,6 +13,7 @@ export interface FullConfig extends PeftConfigBase {
 export const fullPlugin: PeftPlugin<FullConfig> = {
   name: 'full',
   description: 'every base parameter is trained (the baseline)',
+  parameterFormula: (_cfg, base) => ({ count: base.numParameters(), formula: 'every base parameter' }),
   experimentCases: fullCases,
   // Saved as a whole HF model (see savePeftModel): the base is not needed.
   load: (_base, dir) => loadPretrained(dir),

@@ -1,4 +1,5 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { ia3Formula } from './formula.ts';
 import { IA3_DEFAULT_TARGETS, parseIa3Config, type IA3Config } from './config.ts';
 import { attachIa3 } from './model.ts';
 import { ia3Cases } from './experimentCases.ts';
@@ -11,5 +12,6 @@ export const ia3Plugin: PeftPlugin<IA3Config> = {
   defaultTargetModules: IA3_DEFAULT_TARGETS,
   parseConfig: parseIa3Config,
   attach: attachIa3,
+  parameterFormula: ia3Formula,
   experimentCases: ia3Cases,
 };

@@ -1,4 +1,5 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { loraFormula } from './formula.ts';
 import { LORA_DEFAULT_TARGETS, parseLoraConfig, type LoraConfig } from './config.ts';
 import { attachLora } from './model.ts';
 import { loraAdapterSize } from './size.ts';
@@ -13,5 +14,6 @@ export const loraPlugin: PeftPlugin<LoraConfig> = {
   parseConfig: parseLoraConfig,
   attach: attachLora,
   adapterSize: loraAdapterSize('lora'),
+  parameterFormula: loraFormula,
   experimentCases: loraCases,
 };

@@ -1,4 +1,5 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { pTuningFormula } from './formula.ts';
 import { parsePromptEncoderConfig, type PromptEncoderConfig } from './config.ts';
 import { pTuningAdapterSize } from './encoder.ts';
 import { attachPTuning } from './model.ts';
@@ -12,5 +13,6 @@ export const pTuningPlugin: PeftPlugin<PromptEncoderConfig> = {
   parseConfig: parsePromptEncoderConfig,
   attach: attachPTuning,
   adapterSize: pTuningAdapterSize,
+  parameterFormula: pTuningFormula,
   experimentCases: pTuningCases,
 };

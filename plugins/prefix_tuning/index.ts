@@ -1,4 +1,5 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { prefixTuningFormula } from './formula.ts';
 import { parsePrefixTuningConfig, type PrefixTuningConfig } from './config.ts';
 import { prefixAdapterSize } from './encoder.ts';
 import { attachPrefixTuning } from './model.ts';
@@ -12,6 +13,7 @@ export const prefixTuningPlugin: PeftPlugin<PrefixTuningConfig> = {
   parseConfig: parsePrefixTuningConfig,
   attach: attachPrefixTuning,
   adapterSize: prefixAdapterSize,
+  parameterFormula: prefixTuningFormula,
   experimentCases: prefixTuningCases,
 };
 

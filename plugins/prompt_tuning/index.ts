@@ -1,4 +1,5 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { promptTuningFormula } from './formula.ts';
 import { virtualTokensField } from '../../src/peft/promptLearning/config.ts';
 import { parsePromptTuningConfig, type PromptTuningConfig } from './config.ts';
 import { attachPromptTuning } from './model.ts';
@@ -17,5 +18,6 @@ export const promptTuningPlugin: PeftPlugin<PromptTuningConfig> = {
     parameters: ([n]) => n! * config.num_transformer_submodules * config.token_dim,
     virtualTokens: virtualTokensField(config),
   }),
+  parameterFormula: promptTuningFormula,
   experimentCases: promptTuningCases,
 };

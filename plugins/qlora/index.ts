@@ -1,4 +1,5 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { loraFormula } from '../lora/formula.ts';
 import { LORA_DEFAULT_TARGETS } from '../lora/config.ts';
 import { loraAdapterSize } from '../lora/size.ts';
 import { parseQloraConfig, type QloraConfig } from './config.ts';
@@ -20,6 +21,7 @@ export const qloraPlugin: PeftPlugin<QloraConfig> = {
   attach: attachQlora,
   adapterSize: loraAdapterSize('qlora'),
   quantizer: nf4Quantizer,
+  parameterFormula: loraFormula,
   experimentCases: qloraCases,
   load: (base, dir, config) => loadQloraModel(base(), dir, quantizationFields(config)),
 };

@@ -1,6 +1,7 @@
 import type { LanguageModel } from '../models/registry.ts';
 import type { Adapter } from './adapter.ts';
 import type { CaseContext, MethodCase } from './experimentCase.ts';
+import type { ParameterFormula } from './parameterFormula.ts';
 import type { WeightQuantizer } from './weightQuantizer.ts';
 import { showValue, UserError } from '../util/errors.ts';
 
@@ -71,6 +72,8 @@ export interface PeftPlugin<C extends PeftConfigBase = PeftConfigBase> {
    * quantized again as `config` (the peft_config it trained with) says. `base` loads the base model.
    */
   load?(base: () => LanguageModel, dir: string, config: Record<string, unknown>): LanguageModel;
+  /** The paper's trainable-parameter count, checked against what trained (see parameterFormula.ts). */
+  readonly parameterFormula?: ParameterFormula;
   /** Low-bit storage for whole checkpoints that this method brings (QLoRA's NF4). */
   readonly quantizer?: WeightQuantizer;
   /** The settings of this method the experiment grid runs, in the order the report lists them. */
