@@ -28,11 +28,14 @@ import type { LanguageModel } from '../src/models/registry.ts';
 import { loadTokenizer } from '../src/models/tokenizers/index.ts';
 import { getPeftModel } from '../src/peft/getPeftModel.ts';
 import { listPlugins } from '../src/peft/plugin.ts';
+import { registerAllPlugins } from '../plugins/index.ts';
+import { layerAdapter } from '../src/peft/adapter.ts';
 
 const NEW_TOKENS = 16;
 const BATCHES = [1, 8] as const;
 const OPTS = { iterations: 3, warmupIterations: 1, time: 0 };
 
+registerAllPlugins();
 await initBackend();
 const profile = profileFromEnv();
 const dataDir = experimentDataDir();
@@ -83,7 +86,7 @@ for (const family of MODEL_FAMILIES) {
     if (v.method !== 'base' && !registered.has(v.method)) continue;
     const m = loadPretrained(base.dir);
     const model = v.method === 'base' ? m : getPeftModel(m, v.method, v.config, { seed: 1 });
-    if (v.merge) (model as ReturnType<typeof getPeftModel>).adapter.merge?.();
+    if (v.merge) layerAdapter((model as ReturnType<typeof getPeftModel>).adapter).merge();
     model.eval();
     models.set(v.name, model);
   }

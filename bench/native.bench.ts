@@ -11,6 +11,7 @@ import {
   type BenchConfigName,
   type BenchMethod,
 } from './workloads.ts';
+import { registerAllPlugins } from '../plugins/index.ts';
 
 /*
  * The speed workloads (bench/workloads.ts) under `vitest bench` (the same ones `peft-lab bench` prints as JSON): one LoRA /
@@ -20,6 +21,7 @@ import {
  * PEFT_NATIVE=0 gives the plain tfjs-wasm baseline.
  */
 
+registerAllPlugins();
 await initBackend();
 
 function trainBench(config: BenchConfigName, method: BenchMethod, iterations: number) {

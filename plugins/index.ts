@@ -1,8 +1,9 @@
 /**
- * Every PEFT method, one folder each (config, layer math, injection), registered by name here so
- * that `getPlugin('lora')` and peft's `peft_type` both find them.
+ * Every PEFT method, one folder each (config, layer math, injection). Programs register them where
+ * they start (registerAllPlugins: the CLI, the suites, the test setup, the benches), so that
+ * `getPlugin('lora')` and peft's `peft_type` both find them; src/ never imports this folder.
  */
-import { registerPlugin } from '../src/peft/plugin.ts';
+import { registerPlugin, type PeftPlugin } from '../src/peft/plugin.ts';
 import { loraPlugin } from './lora/index.ts';
 import { fullPlugin } from './full/index.ts';
 import { ia3Plugin } from './ia3/index.ts';
@@ -12,15 +13,23 @@ import { promptTuningPlugin } from './prompt_tuning/index.ts';
 import { prefixTuningPlugin, pTuningV2Plugin } from './prefix_tuning/index.ts';
 import { pTuningPlugin } from './p_tuning/index.ts';
 
-registerPlugin(loraPlugin);
-registerPlugin(fullPlugin);
-registerPlugin(ia3Plugin);
-registerPlugin(adaloraPlugin);
-registerPlugin(qloraPlugin);
-registerPlugin(promptTuningPlugin);
-// prefix_tuning before p_tuning_v2: peft_type PREFIX_TUNING resolves to the first one registered.
-registerPlugin(prefixTuningPlugin);
-registerPlugin(pTuningV2Plugin);
-registerPlugin(pTuningPlugin);
+/**
+ * In registration order, which is also the experiment grid's (its cache keys and the report's order
+ * follow it): peft_type LORA resolves to lora before qlora, and PREFIX_TUNING to prefix_tuning before
+ * p_tuning_v2 (the first one registered wins).
+ */
+export const ALL_PLUGINS: readonly PeftPlugin[] = [
+  loraPlugin,
+  qloraPlugin,
+  adaloraPlugin,
+  ia3Plugin,
+  promptTuningPlugin,
+  prefixTuningPlugin,
+  pTuningV2Plugin,
+  pTuningPlugin,
+  fullPlugin,
+];
 
-export { loraPlugin, fullPlugin };
+export function registerAllPlugins(): void {
+  for (const p of ALL_PLUGINS) registerPlugin(p);
+}

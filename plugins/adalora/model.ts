@@ -3,7 +3,8 @@ import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { Rng } from '../../src/engine/random.ts';
 import type { LinearLike } from '../../src/models/linear.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
-import type { AdapterInstance, AdapterSize, AdapterTrainingState, AttachContext, JsonValue } from '../../src/peft/plugin.ts';
+import type { AdapterTrainingState, JsonValue, LayerAdapter } from '../../src/peft/adapter.ts';
+import type { AdapterSize, AttachContext } from '../../src/peft/plugin.ts';
 import { assignFromStateDict, PEFT_PREFIX, toPeftStateDict } from '../../src/peft/stateDict.ts';
 import { findTargets } from '../../src/peft/targets.ts';
 import { UserError } from '../../src/util/errors.ts';
@@ -12,7 +13,7 @@ import { SvdLinear } from './layer.ts';
 import { RankAllocator, type ImportanceAverages, type ParamState, type RankPattern } from './rankAllocator.ts';
 
 /** The attached AdaLoRA adapter, with the allocation state for results and parity checks. */
-export interface AdaLoraAdapter extends AdapterInstance<AdaLoraConfig> {
+export interface AdaLoraAdapter extends LayerAdapter<AdaLoraConfig> {
   /** RankAllocator.budget_schedule(step): the rank budget and whether that step masks. */
   budgetSchedule(step: number): { budget: number; maskInd: boolean };
   /** peft's AdaLoraModel.update_and_allocate(global_step); afterOptimizerStep calls it. */
@@ -255,6 +256,7 @@ export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: 
   const trainable = () => trainableParams(s);
   for (const [, p] of trainable()) p.trainable = true;
   return {
+    kind: 'layer',
     config,
     trainableParameters: trainable,
     stateDict: () => stateDict(s),

@@ -1,7 +1,9 @@
 import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { ConfigReader } from '../../src/util/configReader.ts';
 import { taskTypeFor, type PeftConfigBase, type PeftPlugin } from '../../src/peft/plugin.ts';
+import { loadPretrained } from '../../src/models/hf/loadPretrained.ts';
 import { UserError } from '../../src/util/errors.ts';
+import { fullCases } from './experimentCases.ts';
 
 /** Full fine-tuning: not a peft method, but the baseline every method is compared against. */
 export interface FullConfig extends PeftConfigBase {
@@ -11,6 +13,10 @@ export interface FullConfig extends PeftConfigBase {
 export const fullPlugin: PeftPlugin<FullConfig> = {
   name: 'full',
   description: 'every base parameter is trained (the baseline)',
+  parameterFormula: (_cfg, base) => ({ count: base.numParameters(), formula: 'every base parameter' }),
+  experimentCases: fullCases,
+  // Saved as a whole HF model (see savePeftModel): the base is not needed.
+  load: (_base, dir) => loadPretrained(dir),
   parseConfig(raw, model, where) {
     const c = new ConfigReader(raw, where);
     c.oneOf('peft_type', ['FULL'], 'FULL');
@@ -28,6 +34,7 @@ export const fullPlugin: PeftPlugin<FullConfig> = {
     for (const [, p] of model.namedParameters()) p.trainable = true;
     const params = () => model.namedParameters();
     return {
+      kind: 'layer',
       config,
       trainsBaseParameters: true,
       trainableParameters: () => [],
@@ -41,6 +48,10 @@ export const fullPlugin: PeftPlugin<FullConfig> = {
           tf.tidy(() => v.assign(t));
         }
       },
+      // The trained weights are the model's own: there is no adapter to fold in or take out.
+      merge() {},
+      unmerge() {},
+      mergeAndUnload() {},
       dispose() {},
     };
   },

@@ -3,7 +3,8 @@ import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { Rng } from '../../src/engine/random.ts';
 import type { LinearLike } from '../../src/models/linear.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
-import type { AdapterInstance, AttachContext } from '../../src/peft/plugin.ts';
+import type { LayerAdapter } from '../../src/peft/adapter.ts';
+import type { AttachContext } from '../../src/peft/plugin.ts';
 import { assignFromStateDict, toPeftStateDict } from '../../src/peft/stateDict.ts';
 import { findTargets } from '../../src/peft/targets.ts';
 import { isFeedforward, type IA3Config } from './config.ts';
@@ -18,7 +19,7 @@ function initVector(shape: [number, number], ones: boolean, rng: Rng): Tensor {
 }
 
 /** Injects (IA)³ vectors into every targeted linear layer and returns the attached adapter. */
-export function attachIa3(model: LanguageModel, config: IA3Config, ctx: AttachContext): AdapterInstance<IA3Config> {
+export function attachIa3(model: LanguageModel, config: IA3Config, ctx: AttachContext): LayerAdapter<IA3Config> {
   const targets = findTargets(model, config, 'ia3');
   const rng = new Rng(ctx.seed);
   const layers: [string, Ia3Linear][] = [];
@@ -41,6 +42,7 @@ export function attachIa3(model: LanguageModel, config: IA3Config, ctx: AttachCo
   for (const [, p] of trainable()) p.trainable = true;
 
   return {
+    kind: 'layer',
     config,
     trainableParameters: trainable,
     stateDict: () => toPeftStateDict(trainable()),

@@ -1,7 +1,9 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { loraFormula } from './formula.ts';
 import { LORA_DEFAULT_TARGETS, parseLoraConfig, type LoraConfig } from './config.ts';
 import { attachLora } from './model.ts';
 import { loraAdapterSize } from './size.ts';
+import { loraCases } from './experimentCases.ts';
 
 /** LoRA (Hu et al., 2021) with rsLoRA scaling (Kalajdzievski, 2023), as peft 0.10. */
 export const loraPlugin: PeftPlugin<LoraConfig> = {
@@ -12,4 +14,6 @@ export const loraPlugin: PeftPlugin<LoraConfig> = {
   parseConfig: parseLoraConfig,
   attach: attachLora,
   adapterSize: loraAdapterSize('lora'),
+  parameterFormula: loraFormula,
+  experimentCases: loraCases,
 };

@@ -2,7 +2,8 @@ import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { Rng } from '../../src/engine/random.ts';
 import type { LinearLike } from '../../src/models/linear.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
-import type { AdapterInstance, AttachContext } from '../../src/peft/plugin.ts';
+import type { LayerAdapter } from '../../src/peft/adapter.ts';
+import type { AttachContext } from '../../src/peft/plugin.ts';
 import { assignFromStateDict, toPeftStateDict } from '../../src/peft/stateDict.ts';
 import { findTargets } from '../../src/peft/targets.ts';
 import { extraTrainables, layerMergeOps } from '../../src/peft/adapterLayer.ts';
@@ -16,7 +17,7 @@ export function patternValue(patterns: Record<string, number>, order: string[], 
 }
 
 /** Injects LoRA into every targeted linear layer and returns the attached adapter. */
-export function attachLora(model: LanguageModel, config: LoraConfig, ctx: AttachContext): AdapterInstance<LoraConfig> {
+export function attachLora(model: LanguageModel, config: LoraConfig, ctx: AttachContext): LayerAdapter<LoraConfig> {
   const targets = findTargets(model, config, 'lora');
   const rng = new Rng(ctx.seed);
   const layers: [string, LoraLinear][] = [];
@@ -56,6 +57,7 @@ export function attachLora(model: LanguageModel, config: LoraConfig, ctx: Attach
   const savedName = (n: string) => n.replace('.base_layer.', '.');
 
   return {
+    kind: 'layer',
     config,
     trainableParameters: trainable,
     stateDict: () => toPeftStateDict(trainable().map(([n, v]) => [savedName(n), v])),

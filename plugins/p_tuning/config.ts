@@ -1,6 +1,6 @@
 import { ConfigReader } from '../../src/util/configReader.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
-import { readPromptLearningFields, type PromptLearningConfig } from '../prompt_tuning/learningConfig.ts';
+import { readPromptLearningFields, type PromptLearningConfig } from '../../src/peft/promptLearning/config.ts';
 
 export const REPARAMETERIZATION_TYPES = ['MLP', 'LSTM'] as const;
 

@@ -3,9 +3,9 @@ import type { AdapterSize, SizeField } from '../../src/peft/plugin.ts';
 import type { Rng } from '../../src/engine/random.ts';
 import type { Embedding } from '../../src/models/linear.ts';
 import { Module } from '../../src/models/module.ts';
-import type { PromptEncoderModule } from '../prompt_tuning/adapter.ts';
-import { normalEmbedding, relu, Sequential, torchLinear } from '../prompt_tuning/encoderLayers.ts';
-import { linearParameters, totalVirtualTokens, virtualTokensField } from '../prompt_tuning/learningConfig.ts';
+import type { PromptEncoderModule } from '../../src/peft/promptLearning/adapter.ts';
+import { normalEmbedding, relu, Sequential, torchLinear } from '../../src/peft/promptLearning/encoderLayers.ts';
+import { linearParameters, totalVirtualTokens, virtualTokensField } from '../../src/peft/promptLearning/config.ts';
 import type { PromptEncoderConfig } from './config.ts';
 import { BiLSTM } from './lstm.ts';
 

@@ -1,7 +1,9 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { pTuningFormula } from './formula.ts';
 import { parsePromptEncoderConfig, type PromptEncoderConfig } from './config.ts';
 import { pTuningAdapterSize } from './encoder.ts';
 import { attachPTuning } from './model.ts';
+import { pTuningCases } from './experimentCases.ts';
 
 /** P-tuning (v1, Liu et al., 2021) as peft 0.10: a prompt encoder (MLP or LSTM) makes the virtual tokens. */
 export const pTuningPlugin: PeftPlugin<PromptEncoderConfig> = {
@@ -11,4 +13,6 @@ export const pTuningPlugin: PeftPlugin<PromptEncoderConfig> = {
   parseConfig: parsePromptEncoderConfig,
   attach: attachPTuning,
   adapterSize: pTuningAdapterSize,
+  parameterFormula: pTuningFormula,
+  experimentCases: pTuningCases,
 };

@@ -2,7 +2,7 @@ import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { dropout } from '../../src/engine/ops.ts';
 import { nextDropoutSeed, type Rng } from '../../src/engine/random.ts';
 import { Module } from '../../src/models/module.ts';
-import { uniform } from '../prompt_tuning/encoderLayers.ts';
+import { uniform } from '../../src/peft/promptLearning/encoderLayers.ts';
 
 /**
  * torch.nn.LSTM(bidirectional=True, batch_first=True) over one sequence, with torch's parameter

@@ -1,7 +1,7 @@
 import { ConfigReader } from '../../src/util/configReader.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
 import { UserError } from '../../src/util/errors.ts';
-import { readPromptLearningFields, type PromptLearningConfig } from '../prompt_tuning/learningConfig.ts';
+import { readPromptLearningFields, type PromptLearningConfig } from '../../src/peft/promptLearning/config.ts';
 
 /** peft 0.10's PrefixTuningConfig. */
 export interface PrefixTuningConfig extends PromptLearningConfig {

@@ -4,9 +4,9 @@ import type { AdapterSize, SizeField } from '../../src/peft/plugin.ts';
 import type { Rng } from '../../src/engine/random.ts';
 import type { Embedding } from '../../src/models/linear.ts';
 import { Module } from '../../src/models/module.ts';
-import type { PromptEncoderModule } from '../prompt_tuning/adapter.ts';
-import { normalEmbedding, Sequential, tanh, torchLinear } from '../prompt_tuning/encoderLayers.ts';
-import { linearParameters, virtualTokensField } from '../prompt_tuning/learningConfig.ts';
+import type { PromptEncoderModule } from '../../src/peft/promptLearning/adapter.ts';
+import { normalEmbedding, Sequential, tanh, torchLinear } from '../../src/peft/promptLearning/encoderLayers.ts';
+import { linearParameters, virtualTokensField } from '../../src/peft/promptLearning/config.ts';
 import { attentionLayout, type PrefixTuningConfig } from './config.ts';
 
 /**

@@ -1,7 +1,9 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { prefixTuningFormula } from './formula.ts';
 import { parsePrefixTuningConfig, type PrefixTuningConfig } from './config.ts';
 import { prefixAdapterSize } from './encoder.ts';
 import { attachPrefixTuning } from './model.ts';
+import { prefixTuningCases } from './experimentCases.ts';
 
 /** Prefix tuning (Li & Liang, 2021) as peft 0.10: learned key/value prefixes in every attention layer. */
 export const prefixTuningPlugin: PeftPlugin<PrefixTuningConfig> = {
@@ -11,6 +13,8 @@ export const prefixTuningPlugin: PeftPlugin<PrefixTuningConfig> = {
   parseConfig: parsePrefixTuningConfig,
   attach: attachPrefixTuning,
   adapterSize: prefixAdapterSize,
+  parameterFormula: prefixTuningFormula,
+  experimentCases: prefixTuningCases,
 };
 
 /**
@@ -21,4 +25,6 @@ export const pTuningV2Plugin: PeftPlugin<PrefixTuningConfig> = {
   ...prefixTuningPlugin,
   name: 'p_tuning_v2',
   description: 'P-tuning v2: deep prompts (key/value prefixes) on every layer — prefix tuning under its paper name',
+  // The grid runs this method once, as prefix_tuning.
+  experimentCases: () => [],
 };

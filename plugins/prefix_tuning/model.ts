@@ -2,10 +2,11 @@ import { Rng } from '../../src/engine/random.ts';
 import { Embedding } from '../../src/models/linear.ts';
 import type { ModelInput, ModelOutput } from '../../src/models/outputs.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
-import type { AdapterInstance, AttachContext } from '../../src/peft/plugin.ts';
+import type { PromptAdapter } from '../../src/peft/adapter.ts';
+import type { AttachContext } from '../../src/peft/plugin.ts';
 import type { Tensor } from '../../src/engine/tf.ts';
-import { promptLearningAdapter, PromptEmbedding } from '../prompt_tuning/adapter.ts';
-import { batchSize, prependOnes } from '../prompt_tuning/virtualTokens.ts';
+import { promptLearningAdapter, PromptEmbedding } from '../../src/peft/promptLearning/adapter.ts';
+import { batchSize, prependOnes } from '../../src/peft/promptLearning/virtualTokens.ts';
 import { attentionLayout, type PrefixTuningConfig } from './config.ts';
 import { PrefixEncoder } from './encoder.ts';
 import { prefixPastKeyValues } from './pastKeyValues.ts';
@@ -32,7 +33,7 @@ export function prefixForward(base: LanguageModel, input: ModelInput, config: Pr
 }
 
 /** Prefix tuning (Li & Liang, 2021) / P-tuning v2 (Liu et al., 2022): learned K/V prefixes in every layer. */
-export function attachPrefixTuning(model: LanguageModel, config: PrefixTuningConfig, ctx: AttachContext): AdapterInstance<PrefixTuningConfig> {
+export function attachPrefixTuning(model: LanguageModel, config: PrefixTuningConfig, ctx: AttachContext): PromptAdapter<PrefixTuningConfig> {
   for (const [, p] of model.namedParameters()) p.trainable = false;
   const { num_virtual_tokens: n, num_layers: L, token_dim: d } = config;
   // A loaded adapter (inference mode) holds the flat table, projected or not, as peft.

@@ -1,7 +1,7 @@
 import { ConfigReader } from '../../src/util/configReader.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
 import { UserError } from '../../src/util/errors.ts';
-import { readPromptLearningFields, type PromptLearningConfig } from './learningConfig.ts';
+import { readPromptLearningFields, type PromptLearningConfig } from '../../src/peft/promptLearning/config.ts';
 
 /**
  * How the virtual tokens start: N(0, 1) (`RANDOM`), the embeddings of a tokenized text (`TEXT`), or

@@ -1,7 +1,9 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
-import { virtualTokensField } from './learningConfig.ts';
+import { promptTuningFormula } from './formula.ts';
+import { virtualTokensField } from '../../src/peft/promptLearning/config.ts';
 import { parsePromptTuningConfig, type PromptTuningConfig } from './config.ts';
 import { attachPromptTuning } from './model.ts';
+import { promptTuningCases } from './experimentCases.ts';
 
 /** Prompt tuning (Lester et al., 2021) as peft 0.10: learned virtual tokens prepended to the input. */
 export const promptTuningPlugin: PeftPlugin<PromptTuningConfig> = {
@@ -16,4 +18,6 @@ export const promptTuningPlugin: PeftPlugin<PromptTuningConfig> = {
     parameters: ([n]) => n! * config.num_transformer_submodules * config.token_dim,
     virtualTokens: virtualTokensField(config),
   }),
+  parameterFormula: promptTuningFormula,
+  experimentCases: promptTuningCases,
 };

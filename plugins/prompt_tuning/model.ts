@@ -4,13 +4,14 @@ import { Rng } from '../../src/engine/random.ts';
 import { Embedding } from '../../src/models/linear.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
 import { loadTokenizer } from '../../src/models/tokenizers/load.ts';
-import type { AdapterInstance, AttachContext } from '../../src/peft/plugin.ts';
+import type { PromptAdapter } from '../../src/peft/adapter.ts';
+import type { AttachContext } from '../../src/peft/plugin.ts';
 import { UserError } from '../../src/util/errors.ts';
-import { promptLearningAdapter, PromptEmbedding } from './adapter.ts';
+import { promptLearningAdapter, PromptEmbedding } from '../../src/peft/promptLearning/adapter.ts';
 import type { PromptTuningConfig } from './config.ts';
-import { normalEmbedding } from './encoderLayers.ts';
-import { totalVirtualTokens } from './learningConfig.ts';
-import { virtualTokenForward, wordEmbeddings } from './virtualTokens.ts';
+import { normalEmbedding } from '../../src/peft/promptLearning/encoderLayers.ts';
+import { totalVirtualTokens } from '../../src/peft/promptLearning/config.ts';
+import { virtualTokenForward, wordEmbeddings } from '../../src/peft/promptLearning/virtualTokens.ts';
 
 
 /**
@@ -47,7 +48,7 @@ export function attachPromptTuning(
   model: LanguageModel,
   config: PromptTuningConfig,
   ctx: AttachContext,
-): AdapterInstance<PromptTuningConfig> {
+): PromptAdapter<PromptTuningConfig> {
   for (const [, p] of model.namedParameters()) p.trainable = false;
   const table = initialTable(model, config, ctx, new Rng(ctx.seed));
   return promptLearningAdapter(config, new PromptEmbedding(table), 'prompt tuning', (base, input, prompts) =>

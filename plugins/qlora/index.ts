@@ -1,8 +1,12 @@
 import type { PeftPlugin } from '../../src/peft/plugin.ts';
+import { loraFormula } from '../lora/formula.ts';
 import { LORA_DEFAULT_TARGETS } from '../lora/config.ts';
 import { loraAdapterSize } from '../lora/size.ts';
 import { parseQloraConfig, type QloraConfig } from './config.ts';
 import { attachQlora } from './model.ts';
+import { qloraCases } from './experimentCases.ts';
+import { loadQloraModel, quantizationFields } from './load.ts';
+import { nf4Quantizer } from './quantizer.ts';
 
 /**
  * QLoRA: LoRA over an NF4-quantized base. Its peft_type is LORA (that is what it saves); loading a
@@ -16,4 +20,8 @@ export const qloraPlugin: PeftPlugin<QloraConfig> = {
   parseConfig: parseQloraConfig,
   attach: attachQlora,
   adapterSize: loraAdapterSize('qlora'),
+  quantizer: nf4Quantizer,
+  parameterFormula: loraFormula,
+  experimentCases: qloraCases,
+  load: (base, dir, config) => loadQloraModel(base(), dir, quantizationFields(config)),
 };

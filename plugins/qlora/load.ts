@@ -9,6 +9,11 @@ import { PeftModel } from '../../src/peft/peftModel.ts';
 import { showValue, UserError } from '../../src/util/errors.ts';
 import { qloraPlugin } from './index.ts';
 
+/** The fields of a qlora config that say how the base is quantized (bnb_4bit_*, quantize_modules). */
+export function quantizationFields(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith('bnb_4bit_') || k === 'quantize_modules'));
+}
+
 /**
  * PeftModel.from_pretrained onto a 4-bit base: loads a saved LoRA adapter (ours or Python's, peft_type
  * LORA) over `base` with its linear weights NF4-quantized as `quantization` says (the

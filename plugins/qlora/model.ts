@@ -1,6 +1,7 @@
 import { isLinearLike, type LinearLike } from '../../src/models/linear.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
-import type { AdapterInstance, AttachContext } from '../../src/peft/plugin.ts';
+import type { LayerAdapter } from '../../src/peft/adapter.ts';
+import type { AttachContext } from '../../src/peft/plugin.ts';
 import { findTargets } from '../../src/peft/targets.ts';
 import type { LoraConfig } from '../lora/config.ts';
 import { LoraLinear } from '../lora/layer.ts';
@@ -58,7 +59,7 @@ function quantizationTargets(model: LanguageModel, config: LoraConfig, q: QloraQ
  * The adapter saves as a plain LoRA adapter (peft_type LORA), which peft loads onto a 4-bit or a
  * float base alike. Merging dequantizes, adds ΔW and re-quantizes, as peft's Linear4bit does.
  */
-export function attachQlora(model: LanguageModel, config: QloraConfig, ctx: AttachContext): AdapterInstance<QloraConfig> {
+export function attachQlora(model: LanguageModel, config: QloraConfig, ctx: AttachContext): LayerAdapter<QloraConfig> {
   const { quantization, ...loraConfig } = config;
   const q: QloraQuantization = quantization ?? DEFAULT_QUANTIZATION;
   const opts = { blocksize: q.bnb_4bit_blocksize, doubleQuant: q.bnb_4bit_use_double_quant };

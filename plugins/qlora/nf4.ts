@@ -16,6 +16,7 @@
  * tree maps to code 0, so they dequantize to −1·0 = −0.
  */
 import { UserError } from '../../src/util/errors.ts';
+import type { OriginalDtype } from '../../src/peft/weightQuantizer.ts';
 import { forEachScaledBlock } from './blockwise.ts';
 import { DOUBLE_QUANT_BLOCKSIZE, dequantizeAbsmax, doubleQuantize, type DoubleQuantState } from './doubleQuant.ts';
 
@@ -41,8 +42,7 @@ export const NF4_THRESHOLDS: Float32Array = Float32Array.from({ length: 15 }, (_
 export const NF4_BLOCKSIZES: readonly number[] = [32, 64, 128, 256, 512, 1024, 2048, 4096];
 export const NF4_DEFAULT_BLOCKSIZE = 64;
 
-/** The dtype the tensor had before quantization, as bitsandbytes writes it in the quant state. */
-export type OriginalDtype = 'float32' | 'float16' | 'bfloat16';
+export type { OriginalDtype } from '../../src/peft/weightQuantizer.ts';
 
 /**
  * NF4 code of an already normalised float32 value: binary search with strict `>`, equivalent to the

@@ -24,6 +24,7 @@ import {
   type Tensor,
 } from '../../src/models/safetensors.ts';
 import { UserError } from '../../src/util/errors.ts';
+import type { QuantizedCheckpoint as Checkpoint } from '../../src/peft/weightQuantizer.ts';
 import { NF4_BLOCKSIZES, NF4_CODE, nf4Numel, type Nf4Tensor, type OriginalDtype } from './nf4.ts';
 
 export const QUANT_STATE_PREFIX = 'quant_state.bitsandbytes__';
@@ -36,11 +37,7 @@ const VALID_STATE_KEYS = new Set([
 ]);
 
 /** A checkpoint whose selected weights are NF4; `tensors` holds everything stored unquantized. */
-export interface QuantizedCheckpoint {
-  quantized: Map<string, Nf4Tensor>;
-  tensors: Map<string, Tensor>;
-  metadata?: Record<string, string>;
-}
+export type QuantizedCheckpoint = Checkpoint<Nf4Tensor>;
 
 /** The safetensors entries bitsandbytes writes for one quantized weight. */
 export function bitsandbytesEntries(name: string, t: Nf4Tensor): Array<[string, Tensor]> {

@@ -10,7 +10,7 @@ import { loadPretrained } from '../models/hf/loadPretrained.ts';
 import type { LanguageModel } from '../models/registry.ts';
 import { loadTokenizer } from '../models/tokenizers/index.ts';
 import { loadPeftModel } from '../peft/format.ts';
-import { loadQloraModel } from '../../plugins/qlora/load.ts';
+import { getPlugin } from '../peft/plugin.ts';
 import { writeJsonAtomic } from '../util/atomicWrite.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import { mainMetricWithCi, scoreQuality } from './evaluate.ts';
@@ -31,13 +31,9 @@ export function decodingStrategies(maxNewTokens: number, seed: number): Decoding
 
 /** A trained model back from its saved directory, as `peft-lab predict` would load it. */
 export function loadTrainedModel(baseDir: string, adapterDir: string, method: string, peftConfig: Record<string, unknown>): LanguageModel {
-  if (method === 'full') return loadPretrained(adapterDir);
-  const base = loadPretrained(baseDir);
-  if (method === 'qlora') {
-    const q = Object.fromEntries(Object.entries(peftConfig).filter(([k]) => k.startsWith('bnb_4bit_') || k === 'quantize_modules'));
-    return loadQloraModel(base, adapterDir, q);
-  }
-  return loadPeftModel(base, adapterDir);
+  const plugin = getPlugin(method);
+  if (plugin.load) return plugin.load(() => loadPretrained(baseDir), adapterDir, peftConfig);
+  return loadPeftModel(loadPretrained(baseDir), adapterDir);
 }
 
 export interface DecodingInput {

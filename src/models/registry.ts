@@ -14,6 +14,8 @@ export interface LanguageModel extends Module {
   readonly vocabSize: number;
   readonly config: object;
   forward(input: ModelInput): ModelOutput;
+  /** Parameters that skip weight decay (normalisation weights), by name; the trainer adds biases. */
+  noDecayParameterNames(): string[];
 }
 
 /**

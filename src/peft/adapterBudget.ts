@@ -10,7 +10,8 @@ import os from 'node:os';
 import { MAX_CONFIG_ONLY_PARAMETERS } from '../models/hf/configSizes.ts';
 import { positionLimit, type LanguageModel } from '../models/registry.ts';
 import { showValue, UserError } from '../util/errors.ts';
-import type { AdapterInstance, AdapterSize, AttachContext, PeftConfigBase, PeftPlugin, SizeField } from './plugin.ts';
+import type { Adapter } from './adapter.ts';
+import type { AdapterSize, AttachContext, PeftConfigBase, PeftPlugin, SizeField } from './plugin.ts';
 
 /**
  * An adapter may be this many times its base model: a full-rank low-rank update on every linear
@@ -121,7 +122,7 @@ export function attachAdapter<C extends PeftConfigBase>(
   config: C,
   ctx: AttachContext,
   where: string,
-): AdapterInstance<C> {
+): Adapter<C> {
   checkAdapterSize(plugin, config, model, where);
   return plugin.attach(model, config, ctx);
 }

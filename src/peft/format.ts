@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import '../../plugins/index.ts';
 import { tf, type Tensor } from '../engine/tf.ts';
 import { readJsonFile } from '../models/hf/modelDir.ts';
 import type { LanguageModel } from '../models/registry.ts';

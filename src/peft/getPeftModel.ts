@@ -1,4 +1,3 @@
-import '../../plugins/index.ts';
 import { nameOrPath } from '../models/hf/nameOrPath.ts';
 import type { LanguageModel } from '../models/registry.ts';
 import { attachAdapter } from './adapterBudget.ts';

@@ -2,7 +2,8 @@ import { tf } from '../engine/tf.ts';
 import { Module } from '../models/module.ts';
 import type { LanguageModel } from '../models/registry.ts';
 import type { ModelInput, ModelOutput } from '../models/outputs.ts';
-import type { AdapterInstance, PeftPlugin } from './plugin.ts';
+import type { Adapter } from './adapter.ts';
+import type { PeftPlugin } from './plugin.ts';
 
 export interface ParamCounts {
   trainable_params: number;
@@ -18,7 +19,7 @@ export class PeftModel extends Module implements LanguageModel {
   constructor(
     readonly base: LanguageModel,
     readonly plugin: PeftPlugin,
-    readonly adapter: AdapterInstance,
+    readonly adapter: Adapter,
   ) {
     super();
     this.registerModule('base_model', base);
@@ -38,8 +39,13 @@ export class PeftModel extends Module implements LanguageModel {
     return this.base.config;
   }
 
+  /** The base model's names: the trainer's parameter names are the base tree's. */
+  noDecayParameterNames(): string[] {
+    return this.base.noDecayParameterNames();
+  }
+
   forward(input: ModelInput): ModelOutput {
-    const out = this.adapter.forward ? this.adapter.forward(this.base, input) : this.base.forward(input);
+    const out = this.adapter.kind === 'prompt' ? this.adapter.forward(this.base, input) : this.base.forward(input);
     if (out.loss && this.adapter.extraLoss) {
       const extra = this.adapter.extraLoss();
       if (extra) out.loss = tf.add(out.loss, extra);

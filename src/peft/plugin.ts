@@ -1,6 +1,8 @@
-import type { tf, Tensor } from '../engine/tf.ts';
 import type { LanguageModel } from '../models/registry.ts';
-import type { ModelInput, ModelOutput } from '../models/outputs.ts';
+import type { Adapter } from './adapter.ts';
+import type { CaseContext, MethodCase } from './experimentCase.ts';
+import type { ParameterFormula } from './parameterFormula.ts';
+import type { WeightQuantizer } from './weightQuantizer.ts';
 import { showValue, UserError } from '../util/errors.ts';
 
 /** Fields every peft config has (peft's PeftConfigMixin / PeftConfig). */
@@ -22,70 +24,6 @@ export interface AttachContext {
    * `tokenizer_name_or_path` (which stays in the config for Python's sake).
    */
   tokenizer?: { encode(text: string): number[] };
-}
-
-/** A value JSON can hold exactly (what a checkpoint's JSON files store). */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-/**
- * What a method keeps besides its parameters that later training steps depend on (running
- * statistics, masks, counters). It goes into every checkpoint so that a resumed run continues the
- * same loss curve: `tensors` as float32 arrays, `values` as JSON (finite numbers only).
- */
-export interface AdapterTrainingState {
-  tensors: Map<string, Tensor>;
-  values: Record<string, JsonValue>;
-}
-
-/**
- * One attached PEFT method. Layer methods (LoRA, IA³, AdaLoRA) rewrite modules in place and need no
- * forward of their own; prompt methods (prompt/prefix/P-tuning) change the inputs and provide
- * `forward`. Every tensor name follows peft, so files move between Python and us.
- */
-export interface AdapterInstance<C extends PeftConfigBase = PeftConfigBase> {
-  readonly config: C;
-  /** Parameters this method trains, by their in-model names (e.g. `transformer.h.0.attn.c_attn.lora_A.weight`). */
-  trainableParameters(): [string, tf.Variable][];
-  /** Base-model parameters that count as the method's (full fine-tuning, modules_to_save). */
-  readonly trainsBaseParameters?: boolean;
-  /**
-   * Extra parameters that exist only for training and are not in peft's all_params count
-   * differently from the defaults; by default all_params = base + trainableParameters().
-   */
-  countParameters?(base: LanguageModel): { trainable: number; all: number };
-  /** What save_pretrained writes: peft key names (`base_model.model.<path>.lora_A.weight`) → tensor. */
-  stateDict(): Map<string, Tensor>;
-  /** Loads tensors saved by stateDict() (ours or Python peft's); names the missing/unexpected keys. */
-  loadStateDict(tensors: Map<string, Tensor>, source: string): void;
-  /** Prompt methods: the whole forward (HF output shapes, e.g. logits include virtual tokens). */
-  forward?(base: LanguageModel, input: ModelInput): ModelOutput;
-  /** Added to the training loss (AdaLoRA's orthogonality penalty). */
-  extraLoss?(): Tensor | undefined;
-  /**
-   * Called by the trainer after every optimizer step, while this step's gradients (keyed by the
-   * names of trainableParameters()) are still alive, with the 0-based index of the step just taken:
-   * AdaLoRA's update_and_allocate(step).
-   */
-  afterOptimizerStep?(step: number, grads: ReadonlyMap<string, Tensor>): void;
-  /**
-   * The method's training state beyond its parameters, for a checkpoint; undefined (or absent) when
-   * parameters and optimizer moments are all there is. Tensors are fresh: the caller disposes them.
-   */
-  trainingState?(): AdapterTrainingState | undefined;
-  /**
-   * Restores what trainingState() returned, on a freshly attached adapter of the same config, before
-   * training continues; names `source` and what does not fit in a one-line error. Does not keep
-   * the tensors (the caller disposes them).
-   */
-  loadTrainingState?(state: AdapterTrainingState, source: string): void;
-  /** Folds the adapter into the base weights (where the math allows) and back. */
-  merge?(): void;
-  unmerge?(): void;
-  /** Removes the wrappers, leaving a plain (merged) base model. */
-  mergeAndUnload?(): void;
-  /** Method-specific facts for results (e.g. AdaLoRA's final rank pattern). */
-  summary?(): Record<string, unknown>;
-  dispose(): void;
 }
 
 /** A config field that decides how much an adapter allocates, with the least value it may take. */
@@ -122,12 +60,24 @@ export interface PeftPlugin<C extends PeftConfigBase = PeftConfigBase> {
   readonly defaultTargetModules?: Record<string, string[]>;
   /** Validates fields (HF names and defaults), naming the bad field and what is allowed. */
   parseConfig(raw: Record<string, unknown>, model: LanguageModel, where: string): C;
-  attach(model: LanguageModel, config: C, ctx: AttachContext): AdapterInstance<C>;
+  attach(model: LanguageModel, config: C, ctx: AttachContext): Adapter<C>;
   /**
    * The sizes that decide what `attach` allocates for this (final) config, so that an adapter too
    * large to allocate is refused before a tensor exists; absent where the model alone decides it.
    */
   adapterSize?(config: C, model: LanguageModel): AdapterSize;
+  /**
+   * Loads a model this method trained and saved in `dir`, where loading the adapter onto the float
+   * base (loadPeftModel) would not do: full fine-tuning saved a whole model; QLoRA's base is
+   * quantized again as `config` (the peft_config it trained with) says. `base` loads the base model.
+   */
+  load?(base: () => LanguageModel, dir: string, config: Record<string, unknown>): LanguageModel;
+  /** The paper's trainable-parameter count, checked against what trained (see parameterFormula.ts). */
+  readonly parameterFormula?: ParameterFormula;
+  /** Low-bit storage for whole checkpoints that this method brings (QLoRA's NF4). */
+  readonly quantizer?: WeightQuantizer;
+  /** The settings of this method the experiment grid runs, in the order the report lists them. */
+  experimentCases?(ctx: CaseContext): MethodCase[];
 }
 
 const plugins = new Map<string, PeftPlugin>();
@@ -149,6 +99,13 @@ export function pluginForPeftType(peftType: unknown, where: string): PeftPlugin 
       `${where}: peft_type ${showValue(peftType)} is not supported; supported: ${[...plugins.values()].map((x) => x.peftType).filter(Boolean).join(', ')}`,
     );
   return p;
+}
+
+/** The first registered method's checkpoint quantizer (`peft-lab quantize` / `dequantize`). */
+export function registeredQuantizer(): WeightQuantizer {
+  const q = [...plugins.values()].find((p) => p.quantizer)?.quantizer;
+  if (!q) throw new UserError(`no registered PEFT method quantizes checkpoints; registered: ${[...plugins.keys()].join(', ')}`);
+  return q;
 }
 
 export function listPlugins(): PeftPlugin[] {

@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tf, type Tensor } from '../engine/tf.ts';
 import { readSafetensors, serializeSafetensors, toFloat32, type Tensor as StTensor } from '../models/safetensors.ts';
-import type { AdapterInstance, JsonValue } from '../peft/plugin.ts';
+import type { Adapter, JsonValue } from '../peft/adapter.ts';
 import { UserError } from '../util/errors.ts';
 
 /**
- * A method's training state in a checkpoint (AdapterInstance.trainingState): its tensors in one
+ * A method's training state in a checkpoint (AdapterBase.trainingState): its tensors in one
  * safetensors file, its JSON values beside them together with the method's name, so a checkpoint of
  * another method is refused rather than half-restored. Methods without such state write neither file.
  */
@@ -19,7 +19,7 @@ interface PluginStateDocument {
 }
 
 /** The checkpoint files (name → contents) for the adapter's training state; empty when it has none. */
-export function pluginStateFiles(adapter: AdapterInstance, method: string): Record<string, string | Uint8Array> {
+export function pluginStateFiles(adapter: Adapter, method: string): Record<string, string | Uint8Array> {
   const state = adapter.trainingState?.();
   if (!state) return {};
   try {
@@ -38,7 +38,7 @@ export function pluginStateFiles(adapter: AdapterInstance, method: string): Reco
  * cannot resume exactly from a checkpoint without it, so that is an error rather than a silent
  * restart of the state.
  */
-export function restorePluginState(adapter: AdapterInstance, method: string, dir: string): void {
+export function restorePluginState(adapter: Adapter, method: string, dir: string): void {
   const jsonFile = path.join(dir, PLUGIN_STATE_JSON);
   const has = existsSync(jsonFile);
   if (!adapter.loadTrainingState) {

@@ -3,8 +3,6 @@ import path from 'node:path';
 import { tf, type Tensor } from '../engine/tf.ts';
 import { dropoutRng, Rng } from '../engine/random.ts';
 import { PeakMemory } from '../engine/memorySampling.ts';
-import { LayerNorm } from '../models/linear.ts';
-import { T5LayerNorm } from '../models/t5/model.ts';
 import type { PeftModel } from '../peft/peftModel.ts';
 import type { TrainingArguments } from './arguments.ts';
 import { AdamW } from './adamw.ts';
@@ -57,9 +55,7 @@ export class TrainingDivergedError extends Error {
 
 /** HF's get_decay_parameter_names: no weight decay on biases and normalisation weights. */
 function noDecayNames(model: PeftModel): Set<string> {
-  const out = new Set<string>();
-  for (const [mName, m] of model.base.namedModules())
-    if (m instanceof LayerNorm || m instanceof T5LayerNorm) for (const [p] of m.ownParameters()) out.add(mName ? `${mName}.${p}` : p);
+  const out = new Set(model.base.noDecayParameterNames());
   for (const [n] of model.trainableParameters()) if (n.endsWith('.bias') || n === 'bias') out.add(n);
   return out;
 }

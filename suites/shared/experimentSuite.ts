@@ -18,12 +18,14 @@ import type { DecodingRow, ExperimentResult, Significance } from '../../src/expe
 import { BASE_METHOD, runExperiment, selectTestExamples, type ExperimentOutcome, type ExperimentRunSpec } from '../../src/experiment/run.ts';
 import { compareOnMainMetric, isSignificantlyBetter } from '../../src/experiment/significance.ts';
 import { listPlugins } from '../../src/peft/plugin.ts';
-// Registers the PEFT plugins, so listPlugins() sees them.
-import '../../src/peft/getPeftModel.ts';
+import { registerAllPlugins } from '../../plugins/index.ts';
 import '../../src/report/taskMeta.ts';
 import { thresholdFor, thresholdProfile, type SuiteThresholds } from './thresholds.ts';
 
 const SEED = 42;
+
+// A suite is a program's start: its methods are registered here, so listPlugins() sees them.
+registerAllPlugins();
 
 function registered(method: string): boolean {
   return listPlugins().some((p) => p.name === method);
@@ -54,8 +56,8 @@ export function defineExperimentSuite(task: Task, thresholds: SuiteThresholds): 
     async function specFor(c: MethodCase | undefined, order: number): Promise<ExperimentRunSpec> {
       const model = await baseModel();
       const peftConfig = { ...(c?.peft_config ?? {}) };
-      // Prompt tuning's TEXT init reads the base model's tokenizer.
-      if (c?.method === 'prompt_tuning' && peftConfig.prompt_tuning_init === 'TEXT') peftConfig.tokenizer_name_or_path = model.dir;
+      // Prompt tuning's TEXT init reads the base model's tokenizer (only its cases have the field).
+      if (peftConfig.prompt_tuning_init === 'TEXT') peftConfig.tokenizer_name_or_path = model.dir;
       return {
         id: `${task}/${family}/${c?.case ?? BASE_METHOD}`,
         order,

@@ -11,6 +11,7 @@ import type { AdaLoraAdapter } from '../../plugins/adalora/model.ts';
 import { readGolden } from '../helpers/golden.ts';
 import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, roundTrip, trainBriefly } from '../helpers/methodKit.ts';
 import { needsShared } from '../helpers/skip.ts';
+import { layerAdapter } from '../../src/peft/adapter.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -68,13 +69,13 @@ describe('AdaLoRA plugin', needsShared(baseDir('tiny-gpt2')), () => {
       randomizeTrainable(model, 4, 0.3);
       const before = logitsOf(model, x(base));
       const weights = new Map(model.base.namedParameters().map(([n, p]) => [n, Float32Array.from(p.dataSync())]));
-      model.adapter.merge!();
+      layerAdapter(model.adapter).merge();
       const merged = logitsOf(model, x(base));
       expect(maxAbsDiff(merged, before)).toBeLessThan(1e-4);
       expect(maxAbsDiff(merged, logitsOf(loadBase(base), x(base)))).toBeGreaterThan(1e-3); // the update is not a no-op
-      model.adapter.unmerge!();
+      layerAdapter(model.adapter).unmerge();
       for (const [n, p] of model.base.namedParameters()) expect(maxAbsDiff(p.dataSync(), weights.get(n)!), n).toBeLessThan(1e-6);
-      model.adapter.mergeAndUnload!();
+      layerAdapter(model.adapter).mergeAndUnload();
       expect(model.base.namedModules().some(([, m]) => m instanceof SvdLinear)).toBe(false);
       expect(maxAbsDiff(logitsOf(model, x(base)), before)).toBeLessThan(1e-4);
       model.dispose();
@@ -107,7 +108,7 @@ describe('AdaLoRA plugin', needsShared(baseDir('tiny-gpt2')), () => {
       // generate goes through the adapter and equals generation with the update merged.
       const opts = { strategy: 'greedy' as const, maxNewTokens: 6, eosTokenId: base === 'tiny-gpt2' ? 999 : 1, padTokenId: base === 'tiny-gpt2' ? 999 : 0 };
       const viaAdapter = generate(pruned.reloaded, { inputIds: [[5, 17, 300, 42]] }, opts).sequences;
-      pruned.reloaded.adapter.mergeAndUnload!();
+      layerAdapter(pruned.reloaded.adapter).mergeAndUnload();
       expect(generate(pruned.reloaded.base, { inputIds: [[5, 17, 300, 42]] }, opts).sequences).toEqual(viaAdapter);
       pruned.reloaded.dispose();
       rmSync(pruned.dir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { Ia3Linear } from '../../plugins/ia3/layer.ts';
 import { readGolden } from '../helpers/golden.ts';
 import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, roundTrip, trainBriefly } from '../helpers/methodKit.ts';
 import { needsShared } from '../helpers/skip.ts';
+import { layerAdapter } from '../../src/peft/adapter.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -46,15 +47,15 @@ describe('IA³ plugin', needsShared(baseDir('tiny-gpt2')), () => {
       const x = { inputIds: [[5, 17, 300, 42, 7]], attentionMask: [[1, 1, 1, 1, 1]], decoderInputIds: base === 'tiny-gpt2' ? undefined : [[0, 8, 9]] };
       const before = logitsOf(model, x);
       const weights = new Map(model.base.namedParameters().map(([n, p]) => [n, Float32Array.from(p.dataSync())]));
-      model.adapter.merge!();
+      layerAdapter(model.adapter).merge();
       expect(maxAbsDiff(logitsOf(model, x), before)).toBeLessThan(1e-4);
-      model.adapter.unmerge!();
+      layerAdapter(model.adapter).unmerge();
       for (const [n, p] of model.base.namedParameters()) {
         const w = weights.get(n)!;
         const g = p.dataSync();
         for (let i = 0; i < w.length; i++) if (Math.abs(g[i]! - w[i]!) > 1e-6 * Math.max(1, Math.abs(w[i]!))) expect.fail(`${n}[${i}]: ${g[i]} vs ${w[i]}`);
       }
-      model.adapter.mergeAndUnload!();
+      layerAdapter(model.adapter).mergeAndUnload();
       expect(model.base.namedModules().some(([, m]) => m instanceof Ia3Linear)).toBe(false);
       expect(maxAbsDiff(logitsOf(model, x), before)).toBeLessThan(1e-4);
       model.dispose();
@@ -71,7 +72,7 @@ describe('IA³ plugin', needsShared(baseDir('tiny-gpt2')), () => {
       const eos = base === 'tiny-gpt2' ? 999 : 1;
       const opts = { strategy: 'greedy' as const, maxNewTokens: 6, eosTokenId: eos, padTokenId: base === 'tiny-gpt2' ? 999 : 0 };
       const viaAdapter = generate(reloaded, { inputIds: [[5, 17, 300, 42]] }, opts);
-      reloaded.adapter.mergeAndUnload!();
+      layerAdapter(reloaded.adapter).mergeAndUnload();
       expect(generate(reloaded.base, { inputIds: [[5, 17, 300, 42]] }, opts).sequences).toEqual(viaAdapter.sequences);
       rmSync(dir, { recursive: true, force: true });
       reloaded.dispose();

@@ -4,6 +4,7 @@ import { modelFamily } from '../../src/models/registry.ts';
 import { getPeftModel } from '../../src/peft/getPeftModel.ts';
 import { goldenPath, readGolden } from '../helpers/golden.ts';
 import { needsShared } from '../helpers/skip.ts';
+import { layerAdapter } from '../../src/peft/adapter.ts';
 
 interface RealCounts {
   models: Record<
@@ -42,7 +43,7 @@ describe('IA³, AdaLoRA and QLoRA counts on the real configs (param_counts_real_
         expect({ trainable: c.trainable_params, all: c.all_params }, `${name} ${key}`).toEqual({ trainable: want.trainable_params, all: want.all_params });
         expect(model.paramCountsLine()).toBe(want.printed);
         // Unload so the next method attaches to the plain base (weights are zeros: merging changes nothing that counts).
-        if (unload) model.adapter.mergeAndUnload!();
+        if (unload) layerAdapter(model.adapter).mergeAndUnload();
       };
       check('ia3', 'ia3_defaults', m.methods.ia3_defaults!.peft_config);
       check('adalora', 'adalora_init12_target8', m.methods.adalora_init12_target8!.peft_config);

@@ -21,6 +21,7 @@ import { adapterDir } from '../helpers/adapterGolden.ts';
 import { readGolden } from '../helpers/golden.ts';
 import { arbInput, BASES, baseDir, loadBase, logitsOf, maxAbsDiff, randomizeTrainable, trainBriefly } from '../helpers/methodKit.ts';
 import { needsShared } from '../helpers/skip.ts';
+import { layerAdapter } from '../../src/peft/adapter.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -161,18 +162,18 @@ describe('QLoRA plugin', needsShared(baseDir('tiny-gpt2')), () => {
       const merged = Float32Array.from(w, (v, i) => v + d[i]!);
       return dequantizeNf4(quantizeNf4(merged, [nf4.outFeatures, nf4.inFeatures], { doubleQuant: true }));
     });
-    model.adapter.merge!();
+    layerAdapter(model.adapter).merge();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining(MERGE_4BIT_WARNING));
     layers.forEach(([, l], i) => expect(maxAbsDiff((l.base_layer as Nf4Linear).dequantizedValues(), expected[i]!)).toBe(0));
     const merged = logitsOf(model, x('tiny-gpt2'));
     // Re-quantization rounds (by about one quantization step), but the merged model keeps the adapter's effect.
     expect(maxAbsDiff(merged, before)).toBeGreaterThan(0);
     expect(meanAbsDiff(merged, before)).toBeLessThan(meanAbsDiff(merged, unadapted) / 2);
-    model.adapter.unmerge!();
+    layerAdapter(model.adapter).unmerge();
     expect(warn).toHaveBeenCalledWith(expect.stringContaining(UNMERGE_4BIT_WARNING));
     const unmerged = logitsOf(model, x('tiny-gpt2'));
     expect(meanAbsDiff(unmerged, before)).toBeLessThan(meanAbsDiff(unmerged, unadapted) / 2);
-    model.adapter.mergeAndUnload!();
+    layerAdapter(model.adapter).mergeAndUnload();
     expect(model.base.namedModules().some(([, m]) => m instanceof LoraLinear)).toBe(false);
     expect(nf4Layers(model.base).length).toBe(layers.length);
     expect((model.adapter.summary!() as { warnings: string[] }).warnings).toEqual([MERGE_4BIT_WARNING, UNMERGE_4BIT_WARNING]);

@@ -1,7 +1,6 @@
 import { writeSafetensors, type Tensor } from '../../models/safetensors.ts';
 import { printJson, requireString, type Command } from '../command.ts';
-import { dequantizeNf4 } from '../../../plugins/qlora/nf4.ts';
-import { loadQuantizedFile } from '../../../plugins/qlora/quantizedFile.ts';
+import { registeredQuantizer } from '../../peft/plugin.ts';
 
 export const command: Command = {
   name: 'dequantize',
@@ -18,11 +17,12 @@ export const command: Command = {
   async run(values) {
     const input = requireString(values, 'input', 'dequantize');
     const output = requireString(values, 'output', 'dequantize');
-    const ckpt = loadQuantizedFile(input);
+    const nf4 = registeredQuantizer();
+    const ckpt = nf4.load(input);
     const out = new Map<string, Tensor>(ckpt.tensors);
     let params = 0;
     for (const [name, q] of ckpt.quantized) {
-      const data = dequantizeNf4(q);
+      const data = nf4.dequantize(q);
       params += data.length;
       out.set(name, { dtype: 'F32', shape: q.shape, data });
     }

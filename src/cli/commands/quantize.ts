@@ -2,8 +2,8 @@ import { statSync } from 'node:fs';
 import { readSafetensors, toFloat32, type Tensor } from '../../models/safetensors.ts';
 import { UserError } from '../../util/errors.ts';
 import { printJson, requireString, type Command } from '../command.ts';
-import { NF4_BLOCKSIZES, NF4_DEFAULT_BLOCKSIZE, bitsPerParameter, nf4HeldBytes, nf4Numel, quantizeNf4, type Nf4Tensor, type OriginalDtype } from '../../../plugins/qlora/nf4.ts';
-import { saveQuantizedFile } from '../../../plugins/qlora/quantizedFile.ts';
+import { registeredQuantizer } from '../../peft/plugin.ts';
+import type { OriginalDtype, QuantizedWeight } from '../../peft/weightQuantizer.ts';
 
 const FLOAT_DTYPES: Partial<Record<Tensor['dtype'], OriginalDtype>> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
@@ -41,21 +41,25 @@ function someNames(names: string[]): string {
 export const command: Command = {
   name: 'quantize',
   summary: 'NF4-quantize a safetensors checkpoint as bitsandbytes does (QLoRA storage)',
-  usage: [
-    'peft-lab quantize --input IN.safetensors --output OUT.safetensors [--tensors PATTERN] [--blocksize 64] [--double-quant]',
-    '',
-    'The chosen tensors are quantized to NF4 (bitsandbytes quantize_4bit, quant_type nf4, blocksize',
-    `${NF4_BLOCKSIZES.join('|')}, default ${NF4_DEFAULT_BLOCKSIZE}); every other tensor is copied unchanged. By default the chosen`,
-    'tensors are the Linear weights: every non-empty F32/F16/BF16 tensor with 2 or more dimensions (biases,',
-    'norms and integer tensors are copied). --tensors PATTERN chooses by name instead, whatever the number of',
-    "dimensions: comma-separated globs over whole tensor names, '*' any characters (dots included), '?' one",
-    "character (e.g. --tensors '*.weight' or 'ln_f.bias,h.0.*'); non-float and empty tensors are copied. When",
-    'nothing is chosen the command fails instead of writing an unquantized copy. --double-quant also compresses the per-block absmax to 8 bits',
-    '(bitsandbytes compress_statistics / QLoRA double quantization). The output uses the bitsandbytes',
-    'Linear4bit state-dict layout: W (packed uint8), W.absmax, W.quant_map, [W.nested_absmax,',
-    'W.nested_quant_map,] W.quant_state.bitsandbytes__nf4 (JSON: shape, dtype, blocksize, nested_offset).',
-    'Prints {"output", "quantized_tensors", "copied_tensors", "quantized_params", "bits_per_parameter", ...}.',
-  ].join('\n'),
+  // A getter: the blocksizes are the registered quantizer's, known once the program has started.
+  get usage() {
+    const { blocksizes, defaultBlocksize } = registeredQuantizer();
+    return [
+      'peft-lab quantize --input IN.safetensors --output OUT.safetensors [--tensors PATTERN] [--blocksize 64] [--double-quant]',
+      '',
+      'The chosen tensors are quantized to NF4 (bitsandbytes quantize_4bit, quant_type nf4, blocksize',
+      `${blocksizes.join('|')}, default ${defaultBlocksize}); every other tensor is copied unchanged. By default the chosen`,
+      'tensors are the Linear weights: every non-empty F32/F16/BF16 tensor with 2 or more dimensions (biases,',
+      'norms and integer tensors are copied). --tensors PATTERN chooses by name instead, whatever the number of',
+      "dimensions: comma-separated globs over whole tensor names, '*' any characters (dots included), '?' one",
+      "character (e.g. --tensors '*.weight' or 'ln_f.bias,h.0.*'); non-float and empty tensors are copied. When",
+      'nothing is chosen the command fails instead of writing an unquantized copy. --double-quant also compresses the per-block absmax to 8 bits',
+      '(bitsandbytes compress_statistics / QLoRA double quantization). The output uses the bitsandbytes',
+      'Linear4bit state-dict layout: W (packed uint8), W.absmax, W.quant_map, [W.nested_absmax,',
+      'W.nested_quant_map,] W.quant_state.bitsandbytes__nf4 (JSON: shape, dtype, blocksize, nested_offset).',
+      'Prints {"output", "quantized_tensors", "copied_tensors", "quantized_params", "bits_per_parameter", ...}.',
+    ].join('\n');
+  },
   options: {
     input: { type: 'string' },
     output: { type: 'string' },
@@ -66,10 +70,11 @@ export const command: Command = {
   async run(values) {
     const input = requireString(values, 'input', 'quantize');
     const output = requireString(values, 'output', 'quantize');
-    const blocksizeText = values.blocksize === undefined ? String(NF4_DEFAULT_BLOCKSIZE) : String(values.blocksize);
+    const nf4 = registeredQuantizer();
+    const blocksizeText = values.blocksize === undefined ? String(nf4.defaultBlocksize) : String(values.blocksize);
     const blocksize = Number(blocksizeText);
-    if (!/^\d+$/.test(blocksizeText) || !NF4_BLOCKSIZES.includes(blocksize))
-      throw new UserError(`quantize: --blocksize must be one of ${NF4_BLOCKSIZES.join(', ')}, got '${blocksizeText}'`);
+    if (!/^\d+$/.test(blocksizeText) || !nf4.blocksizes.includes(blocksize))
+      throw new UserError(`quantize: --blocksize must be one of ${nf4.blocksizes.join(', ')}, got '${blocksizeText}'`);
     const doubleQuant = values['double-quant'] === true;
     const pattern = values.tensors === undefined ? undefined : String(values.tensors);
     const matches = pattern === undefined ? undefined : tensorNameMatcher(pattern);
@@ -89,7 +94,7 @@ export const command: Command = {
         `quantize: ${input} has no floating-point tensor with 2 or more dimensions (the default choice); name the tensors to quantize with --tensors PATTERN (e.g. --tensors '*'); its tensors: ${someNames(names)}`,
       );
     }
-    const quantized = new Map<string, Nf4Tensor>();
+    const quantized = new Map<string, QuantizedWeight>();
     const copied = new Map<string, Tensor>();
     let originalBytes = 0;
     for (const [name, t] of tensors) {
@@ -98,11 +103,11 @@ export const command: Command = {
         continue;
       }
       originalBytes += t.data.byteLength;
-      quantized.set(name, quantizeNf4(toFloat32(t), t.shape, { blocksize, doubleQuant, dtype: FLOAT_DTYPES[t.dtype]!, name: `${input}: tensor '${name}'` }));
+      quantized.set(name, nf4.quantize(toFloat32(t), t.shape, { blocksize, doubleQuant, dtype: FLOAT_DTYPES[t.dtype]!, name: `${input}: tensor '${name}'` }));
     }
-    saveQuantizedFile(output, { quantized, tensors: copied, metadata: metadata ?? { format: 'pt' } });
+    nf4.save(output, { quantized, tensors: copied, metadata: metadata ?? { format: 'pt' } });
 
-    const params = [...quantized.values()].reduce((s, q) => s + nf4Numel(q), 0);
+    const params = [...quantized.values()].reduce((s, q) => s + nf4.numel(q), 0);
     printJson({
       output,
       blocksize,
@@ -111,8 +116,8 @@ export const command: Command = {
       copied_tensors: copied.size,
       quantized_params: params,
       original_bytes: originalBytes,
-      held_bytes: [...quantized.values()].reduce((s, q) => s + nf4HeldBytes(q), 0),
-      bits_per_parameter: bitsPerParameter(quantized.values()),
+      held_bytes: [...quantized.values()].reduce((s, q) => s + nf4.heldBytes(q), 0),
+      bits_per_parameter: nf4.bitsPerParameter(quantized.values()),
       input_file_bytes: statSync(input).size,
       output_file_bytes: statSync(output).size,
     });

@@ -6,6 +6,7 @@ import { tf, type Tensor } from '../../engine/tf.ts';
 import { activation, causalLMLoss, dropout, FLOAT32_MIN } from '../../engine/ops.ts';
 import { Module, ModuleList } from '../module.ts';
 import { Conv1D, Embedding, LayerNorm, Linear, type LinearLike } from '../linear.ts';
+import { normParameterNames } from '../noDecay.ts';
 import type { ModelInput, LayerKV, ModelOutput } from '../outputs.ts';
 import type { GPT2Config } from './config.ts';
 import { nextDropoutSeed } from '../../engine/random.ts';
@@ -150,6 +151,10 @@ export class GPT2LMHeadModel extends Module {
 
   get vocabSize(): number {
     return this.config.vocab_size;
+  }
+
+  noDecayParameterNames(): string[] {
+    return normParameterNames(this, (m) => m instanceof LayerNorm);
   }
 
   /** Embeddings → blocks → ln_f → tied head. See ModelInput for the fields. */

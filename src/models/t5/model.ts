@@ -8,6 +8,7 @@ import { activation, crossEntropy, dropout, FLOAT32_MIN } from '../../engine/ops
 import { nextDropoutSeed } from '../../engine/random.ts';
 import { Module, ModuleList } from '../module.ts';
 import { Embedding, Linear, type LinearLike } from '../linear.ts';
+import { normParameterNames } from '../noDecay.ts';
 import type { LayerKV, ModelInput, ModelOutput } from '../outputs.ts';
 import { feedForward, type T5Config } from './config.ts';
 import { relativePositionBucket } from './relativePosition.ts';
@@ -278,6 +279,10 @@ export class T5ForConditionalGeneration extends Module {
 
   get vocabSize(): number {
     return this.config.vocab_size;
+  }
+
+  noDecayParameterNames(): string[] {
+    return normParameterNames(this, (m) => m instanceof T5LayerNorm);
   }
 
   /** Runs the encoder: [B,S] ids (or embeddings) → last hidden state [B,S,C] and per-layer states. */

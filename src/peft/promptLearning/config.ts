@@ -1,7 +1,7 @@
-import type { ConfigReader } from '../../src/util/configReader.ts';
-import { taskTypeFor, type PeftConfigBase, type SizeField } from '../../src/peft/plugin.ts';
-import type { LanguageModel } from '../../src/models/registry.ts';
-import { UserError } from '../../src/util/errors.ts';
+import type { ConfigReader } from '../../util/configReader.ts';
+import { taskTypeFor, type PeftConfigBase, type SizeField } from '../plugin.ts';
+import type { LanguageModel } from '../../models/registry.ts';
+import { UserError } from '../../util/errors.ts';
 
 /**
  * peft 0.10's PromptLearningConfig: the fields prompt tuning, prefix tuning and P-tuning share. The

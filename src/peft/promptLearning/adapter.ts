@@ -1,11 +1,11 @@
-import { tf, type Tensor } from '../../src/engine/tf.ts';
-import type { Embedding } from '../../src/models/linear.ts';
-import { Module } from '../../src/models/module.ts';
-import type { ModelInput, ModelOutput } from '../../src/models/outputs.ts';
-import type { LanguageModel } from '../../src/models/registry.ts';
-import type { AdapterInstance } from '../../src/peft/plugin.ts';
-import { UserError } from '../../src/util/errors.ts';
-import type { PromptLearningConfig } from './learningConfig.ts';
+import { tf, type Tensor } from '../../engine/tf.ts';
+import type { Embedding } from '../../models/linear.ts';
+import { Module } from '../../models/module.ts';
+import type { ModelInput, ModelOutput } from '../../models/outputs.ts';
+import type { LanguageModel } from '../../models/registry.ts';
+import type { PromptAdapter } from '../adapter.ts';
+import { UserError } from '../../util/errors.ts';
+import type { PromptLearningConfig } from './config.ts';
 
 /** peft's single saved tensor for every prompt-learning method. */
 export const PROMPT_EMBEDDINGS = 'prompt_embeddings';
@@ -38,7 +38,7 @@ export class PromptEmbedding extends Module implements PromptEncoderModule {
 }
 
 /**
- * The AdapterInstance shared by prompt tuning, prefix tuning and P-tuning: parameters are the
+ * The PromptAdapter shared by prompt tuning, prefix tuning and P-tuning: parameters are the
  * encoder's, the saved state is its output table, and `forward` gets that table on demand.
  */
 export function promptLearningAdapter<C extends PromptLearningConfig>(
@@ -46,9 +46,10 @@ export function promptLearningAdapter<C extends PromptLearningConfig>(
   encoder: PromptEncoderModule,
   method: string,
   forward: (base: LanguageModel, input: ModelInput, table: () => Tensor) => ModelOutput,
-): AdapterInstance<C> {
+): PromptAdapter<C> {
   const params = (): [string, tf.Variable][] => encoder.namedParameters(ENCODER_PREFIX);
   return {
+    kind: 'prompt',
     config,
     trainableParameters: params,
     stateDict() {

@@ -1,7 +1,7 @@
-import { tf, type Tensor } from '../../src/engine/tf.ts';
-import { Embedding } from '../../src/models/linear.ts';
-import type { ModelInput, ModelOutput } from '../../src/models/outputs.ts';
-import type { LanguageModel } from '../../src/models/registry.ts';
+import { tf, type Tensor } from '../../engine/tf.ts';
+import { Embedding } from '../../models/linear.ts';
+import type { ModelInput, ModelOutput } from '../../models/outputs.ts';
+import type { LanguageModel } from '../../models/registry.ts';
 
 /**
  * The forward of the methods that prepend virtual token embeddings to the input (prompt tuning and

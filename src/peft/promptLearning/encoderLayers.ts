@@ -1,7 +1,7 @@
-import { tf, type Tensor } from '../../src/engine/tf.ts';
-import type { Rng } from '../../src/engine/random.ts';
-import { Module } from '../../src/models/module.ts';
-import { Embedding, Linear } from '../../src/models/linear.ts';
+import { tf, type Tensor } from '../../engine/tf.ts';
+import type { Rng } from '../../engine/random.ts';
+import { Module } from '../../models/module.ts';
+import { Embedding, Linear } from '../../models/linear.ts';
 
 /**
  * Building blocks of the prompt encoders (peft's PromptEmbedding, PromptEncoder, PrefixEncoder), with

@@ -1,0 +1,40 @@
+import { LORA_DROPOUT, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
+import type { ModelFamilyName } from '../../src/experiment/baseModels.ts';
+
+/**
+ * Swept on the standard profile's translation budget (1,000 steps × 32 pairs, gpt2-micro, chrF on
+ * the everyday test pairs): LoRA r=8 on c_attn 11.5 at 5e-3. A 5M-parameter model over a short run
+ * wants larger steps than peft's examples. QLoRA and AdaLoRA take the same.
+ */
+export const LORA_LEARNING_RATE = 5e-3;
+
+/**
+ * Every linear layer of a block (peft's `all-linear`, which leaves the LM head out): GPT-2's fused
+ * attention, its output projection and both MLP layers; T5's q/k/v/o and feed-forward wi/wo.
+ */
+export const ALL_LINEAR_TARGETS: Readonly<Record<ModelFamilyName, readonly string[]>> = {
+  gpt2: ['c_attn', 'c_proj', 'c_fc'],
+  t5: ['q', 'k', 'v', 'o', 'wi', 'wo'],
+};
+
+/** LoRA over the profile's r × α grid (peft's default targets), then r=8 α=16 on all linear layers. */
+export function loraCases(ctx: CaseContext): MethodCase[] {
+  const lr = LORA_LEARNING_RATE;
+  const cases: MethodCase[] = ctx.loraGrid.map(({ r, alpha }) => ({
+    case: `lora-r${r}-a${alpha}`,
+    method: 'lora',
+    label: `LoRA r=${r} α=${alpha}`,
+    peft_config: { r, lora_alpha: alpha, lora_dropout: LORA_DROPOUT },
+    learning_rate: lr,
+    hyperparameters: { r, alpha, lr },
+  }));
+  cases.push({
+    case: 'lora-all-r8-a16',
+    method: 'lora',
+    label: 'LoRA r=8 α=16, all linear layers',
+    peft_config: { r: 8, lora_alpha: 16, lora_dropout: LORA_DROPOUT, target_modules: [...ALL_LINEAR_TARGETS[ctx.family]] },
+    learning_rate: lr,
+    hyperparameters: { r: 8, alpha: 16, targets: 'all linear', lr },
+  });
+  return cases;
+}

@@ -1,0 +1,35 @@
+/**
+ * A method's entries in the experiment grid: each plugin says which settings of itself the suites
+ * run, so the grid names no method. Only types here; the experiment layer assembles the grid.
+ */
+import type { Task } from '../data/types.ts';
+import type { ModelFamilyName } from '../experiment/baseModels.ts';
+import type { OptimizerName } from '../train/arguments.ts';
+
+/** Used where the settings recommend it (LoRA's, QLoRA's and AdaLoRA's dropout). */
+export const LORA_DROPOUT = 0.05;
+/** Every prompt method's prompt length, so they compare at the same length. */
+export const NUM_VIRTUAL_TOKENS = 20;
+
+/** The (task, base model, profile) block the cases are for. */
+export interface CaseContext {
+  task: Task;
+  family: ModelFamilyName;
+  /** Optimizer steps every case of the block trains for. */
+  maxSteps: number;
+  /** LoRA's rank × alpha grid of the profile. */
+  loraGrid: readonly { r: number; alpha: number }[];
+}
+
+export interface MethodCase {
+  /** Unique within the block: becomes part of the experiment id. */
+  case: string;
+  method: string;
+  label: string;
+  peft_config: Record<string, unknown>;
+  learning_rate: number;
+  /** TrainingArguments.optim when not HF's default adamw_torch. */
+  optim?: OptimizerName;
+  /** What the report's hyperparameter column shows. */
+  hyperparameters: Record<string, number | string | boolean>;
+}
