@@ -11,7 +11,7 @@ function adaloraSchedule(steps: number): Record<string, number> {
 
 /** AdaLoRA at two budgets: ranks 12 → 8 and 6 → 4. */
 export function adaloraCases(ctx: CaseContext): MethodCase[] {
-  const lr = LORA_LEARNING_RATE;
+  const lr = LORA_LEARNING_RATE[ctx.family];
   return (
     [
       [12, 8],

@@ -1,6 +1,5 @@
-import type { ModelFamilyName } from '../../src/experiment/baseModels.ts';
+import type { ModelFamilyName } from '../../src/models/registry.ts';
 import type { CaseContext, MethodCase } from '../../src/peft/experimentCase.ts';
-import type { OptimizerName } from '../../src/train/arguments.ts';
 
 /**
  * Full fine-tuning by family. GPT-2, swept on the standard translation budget (1,000 steps × 32
@@ -9,7 +8,7 @@ import type { OptimizerName } from '../../src/train/arguments.ts';
  * fine-tuned with steps relative to each tensor's RMS (adamw_scale, as Adafactor's scale_parameter,
  * the optimizer T5 was made with): 1e-3 moves every tensor by about 0.1% of its size per step.
  */
-const FULL: Readonly<Record<ModelFamilyName, { lr: number; optim?: OptimizerName }>> = { gpt2: { lr: 2e-3 }, t5: { lr: 1e-3, optim: 'adamw_scale' } };
+const FULL: Readonly<Record<ModelFamilyName, { lr: number; optim?: string }>> = { gpt2: { lr: 2e-3 }, t5: { lr: 1e-3, optim: 'adamw_scale' } };
 
 /** Full fine-tuning: the baseline every method is compared against. */
 export function fullCases(ctx: CaseContext): MethodCase[] {

@@ -1,4 +1,4 @@
-import type { Task } from '../../src/data/types.ts';
+import type { Task } from '../../src/util/task.ts';
 import { NUM_VIRTUAL_TOKENS, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
 
 /** Few parameters: prompt methods take large steps (scaled for short CPU runs). */

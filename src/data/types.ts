@@ -2,7 +2,8 @@
  * The common example type every source is normalised into. Translation pairs keep the source
  * language in `source` (English for opus_books en-ru) and summarization keeps the document there.
  */
-export type Task = 'translation' | 'summarization';
+export type { Task } from '../util/task.ts';
+import type { Task } from '../util/task.ts';
 
 export interface Example {
   /** Unique within its dataset (duplicated ids in a file get a `#k` suffix at load time). */

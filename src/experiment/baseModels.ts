@@ -27,8 +27,8 @@ import { corpusFile, loadCorpus, taskCorpus } from './taskCorpus.ts';
 import type { Profile } from './profile.ts';
 import type { ModelRecord } from './results.ts';
 
-export const MODEL_FAMILIES = ['gpt2', 't5'] as const;
-export type ModelFamilyName = (typeof MODEL_FAMILIES)[number];
+export { MODEL_FAMILIES, type ModelFamilyName } from '../models/registry.ts';
+import { MODEL_FAMILIES, type ModelFamilyName } from '../models/registry.ts';
 
 export interface BaseModel extends Omit<ModelRecord, 'params'> {
   dir: string;

@@ -28,6 +28,10 @@ export function positionLimit(model: Pick<LanguageModel, 'isEncoderDecoder' | 'c
   return typeof n === 'number' ? n : undefined;
 }
 
+/** The base-model families the experiments compare: a decoder and an encoder-decoder. */
+export const MODEL_FAMILIES = ['gpt2', 't5'] as const;
+export type ModelFamilyName = (typeof MODEL_FAMILIES)[number];
+
 export interface ModelFamily {
   modelType: string;
   create(rawConfig: Record<string, unknown>, source: string): LanguageModel;

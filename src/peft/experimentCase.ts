@@ -2,9 +2,8 @@
  * A method's entries in the experiment grid: each plugin says which settings of itself the suites
  * run, so the grid names no method. Only types here; the experiment layer assembles the grid.
  */
-import type { Task } from '../data/types.ts';
-import type { ModelFamilyName } from '../experiment/baseModels.ts';
-import type { OptimizerName } from '../train/arguments.ts';
+import type { ModelFamilyName } from '../models/registry.ts';
+import type { Task } from '../util/task.ts';
 
 /** Used where the settings recommend it (LoRA's, QLoRA's and AdaLoRA's dropout). */
 export const LORA_DROPOUT = 0.05;
@@ -28,8 +27,8 @@ export interface MethodCase {
   label: string;
   peft_config: Record<string, unknown>;
   learning_rate: number;
-  /** TrainingArguments.optim when not HF's default adamw_torch. */
-  optim?: OptimizerName;
+  /** TrainingArguments.optim when not HF's default adamw_torch (validated where the arguments are parsed). */
+  optim?: string;
   /** What the report's hyperparameter column shows. */
   hyperparameters: Record<string, number | string | boolean>;
 }
