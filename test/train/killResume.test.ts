@@ -21,6 +21,7 @@ import { REPO_ROOT } from '../../src/util/paths.ts';
 import { goldenPath } from '../helpers/golden.ts';
 import { needsShared, skipUnless } from '../helpers/skip.ts';
 import { copyTask } from '../helpers/toyTask.ts';
+import { resumeMethods } from '../helpers/resumeMethods.ts';
 
 const STRACE = '/usr/bin/strace';
 const gpt2Dir = goldenPath('models', 'tiny-gpt2');
@@ -42,16 +43,7 @@ const LAST = `checkpoint-${STEPS}`;
  * final allocation at step 4 (total − tfinal), then the fixed pattern; a resume from checkpoint-2
  * needs the running importance averages, one from checkpoint-6 the kept pattern.
  */
-const METHODS: Record<string, Record<string, unknown>> = {
-  lora: { r: 4, lora_alpha: 8, lora_dropout: 0.1 },
-  qlora: { r: 4, lora_alpha: 8, lora_dropout: 0.1, target_modules: ['c_attn'] },
-  adalora: { init_r: 6, target_r: 3, lora_alpha: 8, lora_dropout: 0.1, tinit: 1, tfinal: 2, deltaT: 1 },
-  ia3: {},
-  prompt_tuning: { num_virtual_tokens: 4 },
-  prefix_tuning: { num_virtual_tokens: 4, prefix_projection: true, encoder_hidden_size: 16 },
-  p_tuning: { num_virtual_tokens: 4, encoder_reparameterization_type: 'LSTM', encoder_hidden_size: 8, encoder_dropout: 0.1 },
-  full: {},
-};
+const METHODS = resumeMethods({ tinit: 1, tfinal: 2, deltaT: 1 });
 
 type Syscall = 'rename' | 'unlink';
 

@@ -24,6 +24,7 @@ import { UserError } from '../../src/util/errors.ts';
 import { baseDir, loadBase } from '../helpers/methodKit.ts';
 import { needsShared } from '../helpers/skip.ts';
 import { copyTask } from '../helpers/toyTask.ts';
+import { resumeMethods } from '../helpers/resumeMethods.ts';
 
 const gpt2Dir = baseDir('tiny-gpt2');
 
@@ -44,16 +45,7 @@ const KILLS = [7, 16];
  * without them the curve departs at step 8); the second from step 15, after the final allocation
  * (the kept pattern must still be enforced, and saved in adapter_config.json).
  */
-const METHODS: Record<string, Record<string, unknown>> = {
-  lora: { r: 4, lora_alpha: 8, lora_dropout: 0.1 },
-  qlora: { r: 4, lora_alpha: 8, lora_dropout: 0.1, target_modules: ['c_attn'] },
-  adalora: { init_r: 6, target_r: 3, lora_alpha: 8, lora_dropout: 0.1, tinit: 2, tfinal: 5, deltaT: 1 },
-  ia3: {},
-  prompt_tuning: { num_virtual_tokens: 4 },
-  prefix_tuning: { num_virtual_tokens: 4, prefix_projection: true, encoder_hidden_size: 16 },
-  p_tuning: { num_virtual_tokens: 4, encoder_reparameterization_type: 'LSTM', encoder_hidden_size: 8, encoder_dropout: 0.1 },
-  full: {},
-};
+const METHODS = resumeMethods({ tinit: 2, tfinal: 5, deltaT: 1 });
 
 class Killed extends Error {}
 
