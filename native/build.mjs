@@ -99,7 +99,7 @@ async function main() {
   };
   const notes = [];
   const units = readdirSync(srcDir).filter((f) => f.endsWith('.cc')).map((f) => {
-    let flags = [...base];
+    const flags = [...base];
     if (isaFlags[f]) {
       const extra = isaFlags[f];
       if (x64 && accepts(compiler.cxx, extra)) flags.push(...extra);

@@ -94,6 +94,7 @@ export function maxShardBytesFromEnv(env: NodeJS.ProcessEnv = process.env): numb
  * normalisation), and Hub config names never need them.
  */
 function checkFolderName(what: string, value: string, name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
   if (value === '' || value === '.' || value === '..' || /[/\\\x00-\x1f]/.test(value))
     throw new UserError(`${name}: ${what} must be a plain name without '/', '\\', control characters, '.' or '..'; got ${JSON.stringify(value)}`);
   return value;

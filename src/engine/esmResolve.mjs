@@ -7,7 +7,7 @@ export async function resolve(specifier, context, next) {
   try {
     return await next(specifier, context);
   } catch (e) {
-    const fromTf = context.parentURL && context.parentURL.includes('/@tensorflow/');
+    const fromTf = context.parentURL?.includes('/@tensorflow/');
     const relative = specifier.startsWith('./') || specifier.startsWith('../');
     if (!fromTf || !relative || (e.code !== 'ERR_UNSUPPORTED_DIR_IMPORT' && e.code !== 'ERR_MODULE_NOT_FOUND')) throw e;
     for (const candidate of [`${specifier}.js`, `${specifier}/index.js`]) {

@@ -28,7 +28,7 @@ import type { Profile } from './profile.ts';
 import type { ModelRecord } from './results.ts';
 
 export { MODEL_FAMILIES, type ModelFamilyName } from '../models/registry.ts';
-import { MODEL_FAMILIES, type ModelFamilyName } from '../models/registry.ts';
+import type { ModelFamilyName } from '../models/registry.ts';
 
 export interface BaseModel extends Omit<ModelRecord, 'params'> {
   dir: string;

@@ -17,7 +17,6 @@ import type { LanguageModel } from '../models/registry.ts';
 import { loadTokenizer, type Tokenizer } from '../models/tokenizers/index.ts';
 import { getPeftModel } from '../peft/getPeftModel.ts';
 import { getPlugin } from '../peft/plugin.ts';
-import type { PeftModel } from '../peft/peftModel.ts';
 import { parseTrainingArguments, type TrainingArguments } from '../train/arguments.ts';
 import { Progress } from '../train/progress.ts';
 import type { TrainExample } from '../train/collate.ts';

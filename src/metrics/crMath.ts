@@ -13,7 +13,7 @@
  */
 
 const SPLITTER = 134217729; // 2^27 + 1
-const LN2_HI = 0.6931471805599453;
+const LN2_HI = Math.LN2;
 const LN2_LO = 2.3190468138462996e-17;
 
 // Result registers of the double-double helpers: R[0] high part, R[1] low part (no allocation).

@@ -75,7 +75,7 @@ function lcsTable(ref: Ids, can: Ids): Int32Array {
       else {
         const up = t[k - cols]!;
         const left = t[k - 1]!;
-        t[k] = up > left ? up : left;
+        t[k] = Math.max(up, left);
       }
     }
   }

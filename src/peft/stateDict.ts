@@ -1,4 +1,4 @@
-import { tf, type Tensor } from '../engine/tf.ts';
+import type { tf, Tensor } from '../engine/tf.ts';
 import { UserError } from '../util/errors.ts';
 
 /** peft prefixes every saved key with the PeftModel's path to the base model. */

@@ -142,6 +142,7 @@ const LONG_LINE = '⟦long-line⟧'; // not JSON at all: 100,000 characters on o
 const expand = (text: string): string => text.replace(/⟦[a-z-]+⟧/g, (m) => (m === LONG_LINE ? 'x'.repeat(100_000) : (BIG_VALUES[m] ?? m)));
 
 /** Right keys, wrong values: numbers out of range or past float64, NaN-like strings, wrong shapes, line breaks. */
+// biome-ignore format: one line per kind of value
 const RAW_VALUES = [
   '1e400', '-1e400', '1e308', '-1e308', '-0', '0', '0.5', '-1', '-7', '9007199254740993', '4294967296', '2147483648', '1e-400',
   '"NaN"', '"Infinity"', '"-Infinity"', '"-1"', '"1e999"', '"0x10"', '" 8 "', '"8"', '""', 'null', 'true', 'false',

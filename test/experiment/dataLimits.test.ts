@@ -22,7 +22,7 @@ const t5 = { vocabSize: 64, encoderDecoder: true };
 describe('pretokenized rows are checked against the model', () => {
   it('ids outside the vocabulary, in input_ids or labels', () => {
     const f = jsonl([{ input_ids: [1, 2], labels: [1, 2] }, { input_ids: [1, 64], labels: [1, 2] }]);
-    expect(() => readPretokenized(f, gpt2)).toThrow(new RegExp(`rows\\d+\\.jsonl:2: input_ids\\[1\\] = 64 is out of range: the vocabulary has ids 0\\.\\.63`));
+    expect(() => readPretokenized(f, gpt2)).toThrow(/rows\d+\.jsonl:2: input_ids\[1\] = 64 is out of range: the vocabulary has ids 0\.\.63/);
     const g = jsonl([{ input_ids: [1, 2], labels: [-100, -5] }]);
     expect(() => readPretokenized(g, t5)).toThrow(/:1: labels\[1\] = -5 is out of range: labels are ids 0\.\.63 or -100 \(ignored\)/);
   });

@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import path from 'node:path';
 import { tf } from '../../src/engine/tf.ts';
 import { initBackend } from '../../src/engine/backend.ts';
 import { loadPretrained } from '../../src/models/hf/loadPretrained.ts';

@@ -3,7 +3,7 @@ import { BLEU, type BleuValues } from '../../src/metrics/bleu.ts';
 import { CHRF, type ChrfValues } from '../../src/metrics/chrf.ts';
 import type { AnySacreMetric, ReferenceStreams, Scored } from '../../src/metrics/sacreMetric.ts';
 import { formatSignature } from '../../src/metrics/signature.ts';
-import { TER, type TerValues } from '../../src/metrics/ter.ts';
+import type { TER, TerValues } from '../../src/metrics/ter.ts';
 import { bleuFromJson, chrfFromJson, terFromJson } from './fromJson.ts';
 import {
   expectAllClose,

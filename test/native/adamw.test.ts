@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { tf } from '../../src/engine/tf.ts';
 import { loadNative } from '../../src/engine/native/addon.ts';
 import { adamwStep } from '../../src/engine/native/adamw.ts';

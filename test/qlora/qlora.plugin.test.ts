@@ -14,7 +14,7 @@ import { UserError } from '../../src/util/errors.ts';
 import { LoraLinear } from '../../plugins/lora/layer.ts';
 import { loadQloraModel } from '../../plugins/qlora/load.ts';
 import { MERGE_4BIT_WARNING, nf4Layers, quantizedWeightsReport, UNMERGE_4BIT_WARNING } from '../../plugins/qlora/model.ts';
-import { Nf4Linear } from '../../plugins/qlora/nf4Linear.ts';
+import type { Nf4Linear } from '../../plugins/qlora/nf4Linear.ts';
 import { dequantizeNf4, quantizeNf4 } from '../../plugins/qlora/nf4.ts';
 import { DOUBLE_QUANT_BLOCKSIZE } from '../../plugins/qlora/doubleQuant.ts';
 import { adapterDir } from '../helpers/adapterGolden.ts';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noFocusedTests: `fit` here is the file's own training helper, not Jasmine's focused test
 /**
  * A run owns its output_dir, and no kill can lose a complete checkpoint.
  *

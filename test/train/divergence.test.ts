@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noFocusedTests: `fit` here is the file's own training helper, not Jasmine's focused test
 /**
  * What a diverging run says and keeps: the stop message tells the truth about checkpoints and gives
  * advice that helps, no checkpoint holds weights that are worse than a uniform guess, and a run that

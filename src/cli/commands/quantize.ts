@@ -24,8 +24,8 @@ export function tensorNameMatcher(pattern: string): (name: string) => boolean {
   const globs = pattern.split(',').map((g) => g.trim());
   if (globs.some((g) => g === ''))
     throw new UserError(`quantize: --tensors '${pattern}' has an empty pattern; give comma-separated globs such as 'h.*.mlp.c_fc.weight,*.bias'`);
-  const escape = (c: string) => c.replace(/[\\^$.+()[\]{}|]/g, '\\$&');
-  const source = globs.map((g) => [...g].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escape(c))).join('')).join('|');
+  const escapeChar = (c: string) => c.replace(/[\\^$.+()[\]{}|]/g, '\\$&');
+  const source = globs.map((g) => [...g].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escapeChar(c))).join('')).join('|');
   const re = new RegExp(`^(?:${source})$`, 'su');
   return (name) => re.test(name);
 }

@@ -9,7 +9,7 @@ import { pyRstrip } from '../../metrics/pythonText.ts';
 import { rougeScorer, type RougeScore, type RougeScorer } from '../../metrics/rouge.ts';
 import { rougeBootstrapAggregate } from '../../metrics/rougeBootstrap.ts';
 import { ROUGE_TOKENIZERS, type RougeTokenizerName } from '../../metrics/rougeTokenizer.ts';
-import { type ReferenceStreams, type Scored } from '../../metrics/sacreMetric.ts';
+import type { ReferenceStreams, Scored } from '../../metrics/sacreMetric.ts';
 import { formatSignature } from '../../metrics/signature.ts';
 import { TER, type TerScore } from '../../metrics/ter.ts';
 import { UserError } from '../../util/errors.ts';

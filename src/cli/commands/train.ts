@@ -8,7 +8,7 @@ import { loadPretrained } from '../../models/hf/loadPretrained.ts';
 import { positionLimit } from '../../models/registry.ts';
 import { loadTokenizer } from '../../models/tokenizers/index.ts';
 import { getPeftModel } from '../../peft/getPeftModel.ts';
-import { plannedSteps, Trainer, TrainingDivergedError } from '../../train/trainer.ts';
+import { plannedSteps, Trainer, TrainingDivergedError, type TrainResult } from '../../train/trainer.ts';
 import { writingUnder } from '../../util/envErrors.ts';
 import { UserError } from '../../util/errors.ts';
 import { printJson, requireString, type Command } from '../command.ts';
@@ -54,7 +54,7 @@ export const command: Command = {
     });
     // The method's initialisation seed is the experiment's, which training_args.seed may override for training alone.
     const trainer = new Trainer(model, spec.training_args, data.train, data.validation, [], { quiet: values.quiet === true, identity: { experiment: { init_seed: spec.seed } } });
-    let result;
+    let result: TrainResult;
     try {
       result = await writingUnder(outputDir, () => trainer.fit(values.resume === true));
     } catch (e) {

@@ -16,6 +16,7 @@ export function toNfc(text: string): string {
  * encodings) go too.
  */
 const CONTROL =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this regex's job
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\u00AD\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\uFFF9-\uFFFB]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 const HAS_CONTROL = new RegExp(CONTROL.source + '|\u0085');
@@ -26,7 +27,7 @@ export function stripControlChars(text: string): string {
   return text.replace(CONTROL, '').replace(/\u0085/g, ' ');
 }
 
-const NEEDS_COLLAPSE = /[^\S ]|  |^ | $/;
+const NEEDS_COLLAPSE = /[^\S ]| {2}|^ | $/;
 
 /** Every run of Unicode whitespace (including newlines, NBSP, thin spaces) becomes one space; ends trimmed. */
 export function collapseWhitespace(text: string): string {

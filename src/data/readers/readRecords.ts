@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../util/errors.ts';
@@ -20,7 +21,7 @@ export async function readRecords(file: string, limit = Infinity): Promise<RawRe
   const ext = path.extname(file).toLowerCase();
   if (!isDataFileName(file))
     throw new UserError(`${file}: unknown data file type '${ext || '(no extension)'}'; expected one of ${DATA_FILE_EXTENSIONS.join(', ')}`);
-  let info;
+  let info: Stats;
   try {
     info = await stat(file);
   } catch {

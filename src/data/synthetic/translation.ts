@@ -234,7 +234,6 @@ function pronounObject(rng: Rng, subj: NP): NP | undefined {
 function en3(subj: NP, v: { base: string; s3: string }): string {
   return subj.enPerson === '3sg' ? v.s3 : v.base;
 }
-const enBe = (s: NP) => (s.enPerson === 'I' ? 'am' : s.enPerson === '3sg' ? 'is' : 'are');
 const enHave = (s: NP) => (s.enPerson === '3sg' ? 'has' : 'have');
 const enDo = (s: NP) => (s.enPerson === '3sg' ? 'does' : 'do');
 

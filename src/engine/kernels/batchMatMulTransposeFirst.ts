@@ -1,4 +1,4 @@
-import { tf } from '../tf.ts';
+import type { tf } from '../tf.ts';
 import type { KernelArgs } from './wasmBackend.ts';
 
 /**

@@ -21,6 +21,7 @@ export interface NativeInfo {
 }
 
 /** The addon's functions; tensors are Float32Array views (of the wasm heap or of cpu tensors). */
+// biome-ignore format: parameters grouped as in native/src (buffers, sizes, flags), one line per group
 export interface NativeAddon {
   /** C[b] = op(A[b])·op(B[b]) for b < batch; strides in floats between batch entries (0 broadcasts). */
   matmul(

@@ -84,6 +84,7 @@ function readTrainerSpec(bytes: Uint8Array | undefined): SpmTrainerSpec {
   };
   if (!bytes) return t;
   for (const f of new ProtoReader(bytes).fields()) {
+    // biome-ignore format: one line per protobuf field
     switch (f.field) {
       case 3: t.modelType = asInt32(f); break;
       case 4: t.vocabSize = asInt32(f); break;

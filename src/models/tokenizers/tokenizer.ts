@@ -19,7 +19,6 @@ import { installFaithfulNormalizers } from './precompiledNormalizer.ts';
 import {
   configTokenContent,
   specialAddedToken,
-  type AddedTokenJson,
   type ComponentJson,
   type TokenizerConfigJson,
   type TokenizerJson,
@@ -295,7 +294,7 @@ function speedUpBpe(model: unknown): void {
     add_node?: unknown;
     cache?: { get?: unknown; put?: unknown };
   } | null;
-  if (!m || m.config?.type !== 'BPE' || !Array.isArray(m.merges) || typeof m.add_node !== 'function' || !m.cache?.put) return;
+  if (m?.config?.type !== 'BPE' || !Array.isArray(m.merges) || typeof m.add_node !== 'function' || !m.cache?.put) return;
   const ranks = new Map<string, Map<string, number>>();
   (m.merges as [string, string][]).forEach(([a, b], i) => {
     let row = ranks.get(a);
