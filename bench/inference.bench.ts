@@ -30,6 +30,7 @@ import { getPeftModel } from '../src/peft/getPeftModel.ts';
 import { listPlugins } from '../src/peft/plugin.ts';
 import { registerAllPlugins } from '../plugins/index.ts';
 import { layerAdapter } from '../src/peft/adapter.ts';
+import type { InferenceBenchCase } from '../src/peft/benchCase.ts';
 
 const NEW_TOKENS = 16;
 const BATCHES = [1, 8] as const;
@@ -42,26 +43,29 @@ const dataDir = experimentDataDir();
 const { splits } = await loadCorpus(taskCorpus('translation', dataDir), dataDir);
 const sources = splits.test.slice(0, 8).map((e) => e.source);
 
+/** One benchmark row: the untuned base, or a method's setting (its plugin's inferenceBenchCases). */
 interface Variant {
   name: string;
-  method: string;
-  config: Record<string, unknown>;
-  merge?: boolean;
+  /** Undefined for the untuned base. */
+  method?: { name: string; bench: InferenceBenchCase };
+  withoutCache: boolean;
 }
 
 const VARIANTS: Variant[] = [
-  { name: 'untuned base', method: 'base', config: {} },
-  { name: 'LoRA r=8 unmerged', method: 'lora', config: { r: 8, lora_alpha: 16 } },
-  { name: 'LoRA r=8 merged', method: 'lora', config: { r: 8, lora_alpha: 16 }, merge: true },
-  { name: 'QLoRA (NF4) r=8', method: 'qlora', config: { r: 8, lora_alpha: 16 } },
-  { name: 'AdaLoRA r=12', method: 'adalora', config: { init_r: 12, target_r: 8, total_step: 100 } },
-  { name: 'IA³', method: 'ia3', config: {} },
-  { name: 'prompt tuning (20 tokens)', method: 'prompt_tuning', config: { num_virtual_tokens: 20 } },
-  { name: 'prefix tuning (20 tokens)', method: 'prefix_tuning', config: { num_virtual_tokens: 20 } },
-  { name: 'P-tuning (20 tokens)', method: 'p_tuning', config: { num_virtual_tokens: 20, encoder_hidden_size: 128 } },
+  { name: 'untuned base', withoutCache: true },
+  ...listPlugins().flatMap((p) =>
+    (p.inferenceBenchCases ?? []).map((c) => ({ name: c.label, method: { name: p.name, bench: c }, withoutCache: c.withoutCache ?? false })),
+  ),
 ];
 
-const registered = new Set(listPlugins().map((p) => p.name));
+/** The base model of `dir` with the variant's method attached (and merged, where it says so). */
+function variantModel(dir: string, v: Variant): LanguageModel {
+  const base = loadPretrained(dir);
+  if (!v.method) return base;
+  const peft = getPeftModel(base, v.method.name, { ...v.method.bench.peft_config }, { seed: 1 });
+  if (v.method.bench.merge) layerAdapter(peft.adapter).merge();
+  return peft;
+}
 
 for (const family of MODEL_FAMILIES) {
   const base = await resolveBaseModel(family, 'translation', profile, { dataDir });
@@ -81,23 +85,17 @@ for (const family of MODEL_FAMILIES) {
     };
   };
   const opts: GenerationOptions = { strategy: 'greedy', maxNewTokens: NEW_TOKENS, minNewTokens: NEW_TOKENS, eosTokenId: ids.eos, padTokenId: ids.pad };
-  const models = new Map<string, LanguageModel>();
-  for (const v of VARIANTS) {
-    if (v.method !== 'base' && !registered.has(v.method)) continue;
-    const m = loadPretrained(base.dir);
-    const model = v.method === 'base' ? m : getPeftModel(m, v.method, v.config, { seed: 1 });
-    if (v.merge) layerAdapter((model as ReturnType<typeof getPeftModel>).adapter).merge();
+  const models = VARIANTS.map((v) => {
+    const model = variantModel(base.dir, v);
     model.eval();
-    models.set(v.name, model);
-  }
+    return { ...v, model };
+  });
 
   describe(`${family} (${base.name}) · greedy, ${NEW_TOKENS} new tokens per row`, () => {
-    for (const [name, model] of models)
+    for (const { name, model } of models)
       for (const b of BATCHES) bench(`${name} · KV cache · batch ${b} (${b * NEW_TOKENS} tokens)`, () => void generate(model, batchOf(b), opts), OPTS);
-    for (const name of ['untuned base', 'LoRA r=8 unmerged']) {
-      const model = models.get(name);
-      if (model) for (const b of BATCHES) bench(`${name} · no KV cache · batch ${b} (${b * NEW_TOKENS} tokens)`, () => void generateWithoutCache(model, batchOf(b), opts), OPTS);
-    }
+    for (const { name, model } of models.filter((v) => v.withoutCache))
+      for (const b of BATCHES) bench(`${name} · no KV cache · batch ${b} (${b * NEW_TOKENS} tokens)`, () => void generateWithoutCache(model, batchOf(b), opts), OPTS);
   });
 }
 

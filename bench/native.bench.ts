@@ -5,6 +5,7 @@ import { generate } from '../src/generate/generate.ts';
 import { Rng } from '../src/engine/random.ts';
 import {
   applyBenchMethod,
+  benchMethods,
   BENCH_CONFIGS,
   randomGpt2,
   trainerStep,
@@ -14,9 +15,9 @@ import {
 import { registerAllPlugins } from '../plugins/index.ts';
 
 /*
- * The speed workloads (bench/workloads.ts) under `vitest bench` (the same ones `peft-lab bench` prints as JSON): one LoRA /
- * full fine-tuning step on the random `small` and `base` GPT-2 configurations, and greedy decoding of
- * 32 tokens after a 16-token prompt. Tokens/s = tokens per step (batch × seq, or batch × 32) / mean
+ * The speed workloads (bench/workloads.ts) under `vitest bench` (the same ones `peft-lab bench` prints as JSON): one
+ * training step of each method with a trainBenchCase (LoRA, full fine-tuning) on the random `small` and `base` GPT-2
+ * configurations, and greedy decoding of 32 tokens after a 16-token prompt. Tokens/s = tokens per step (batch × seq, or batch × 32) / mean
  * time. The backend is the one initBackend picks (wasm with the native kernels when they built);
  * PEFT_NATIVE=0 gives the plain tfjs-wasm baseline.
  */
@@ -26,12 +27,12 @@ await initBackend();
 
 function trainBench(config: BenchConfigName, method: BenchMethod, iterations: number) {
   const cfg = BENCH_CONFIGS[config];
-  const { peft } = applyBenchMethod(randomGpt2(cfg, { dropout: 0.1 }), method);
+  const { peft } = applyBenchMethod(randomGpt2(cfg, { dropout: 0.1 }), method.name);
   peft.train();
   const step = trainerStep(peft, 1e-4);
   const rng = new Rng(7);
   const ids = tf.tensor2d(Array.from({ length: cfg.batch * cfg.seq }, () => rng.int(cfg.vocab_size)), [cfg.batch, cfg.seq], 'int32');
-  bench(`train ${config} ${method} (${cfg.batch * cfg.seq} tokens/step)`, () => void step(ids), { iterations, warmupIterations: 1, time: 0 });
+  bench(`train ${config} ${method.name} (${cfg.batch * cfg.seq} tokens/step)`, () => void step(ids), { iterations, warmupIterations: 1, time: 0 });
 }
 
 function generateBench(config: BenchConfigName, batch: number, iterations: number) {
@@ -46,11 +47,14 @@ function generateBench(config: BenchConfigName, batch: number, iterations: numbe
   );
 }
 
+/** Timed steps: fewer where a step takes longer (the base configuration; every weight of it training). */
+function iterations(config: BenchConfigName, method: BenchMethod): number {
+  if (config === 'small') return 10;
+  return method.isBaseline ? 3 : 5;
+}
+
 describe('training step', () => {
-  trainBench('small', 'lora', 10);
-  trainBench('small', 'full', 10);
-  trainBench('base', 'lora', 5);
-  trainBench('base', 'full', 3);
+  for (const config of ['small', 'base'] as const) for (const method of benchMethods()) trainBench(config, method, iterations(config, method));
 });
 
 describe('greedy generation', () => {

@@ -1,11 +1,11 @@
 /**
  * The speed workloads of `peft-lab bench` and `vitest bench`: a GPT-2-style decoder with random
- * weights and random data, trained (LoRA on the fused qkv, or full fine-tuning) or decoded greedily with
- * the KV cache. Numbers are medians over the timed steps after warm-up, so one slow GC pause does not
+ * weights and random data, trained (each method that declares a trainBenchCase: LoRA on the fused qkv,
+ * full fine-tuning) or decoded greedily with the KV cache. Numbers are medians over the timed steps after warm-up, so one slow GC pause does not
  * move them.
  *
  * The training step is the Trainer's inner step without its data pipeline, checkpoints and logs:
- * the real PEFT model (getPeftModel with plugins/lora or plugins/full), forward with labels,
+ * the real PEFT model (getPeftModel with the method's trainBenchCase), forward with labels,
  * tf.variableGrads over the trainable variables, and the Trainer's AdamW (src/train/adamw.ts).
  * `TrainStepFactory` is the seam for measuring another step (e.g. the whole Trainer) the same way.
  */
@@ -18,6 +18,8 @@ import { gpt2Config } from '../src/models/gpt2/config.ts';
 import { Rng } from '../src/engine/random.ts';
 import { generate } from '../src/generate/generate.ts';
 import { getPeftModel } from '../src/peft/getPeftModel.ts';
+import { listPlugins } from '../src/peft/plugin.ts';
+import type { TrainBenchCase } from '../src/peft/benchCase.ts';
 import type { PeftModel } from '../src/peft/peftModel.ts';
 import { AdamW } from '../src/train/adamw.ts';
 import { nativeStatus } from '../src/engine/native/addon.ts';
@@ -40,7 +42,27 @@ export const BENCH_CONFIGS: Record<'small' | 'base', BenchModelConfig> = {
 };
 
 export type BenchConfigName = keyof typeof BENCH_CONFIGS;
-export type BenchMethod = 'lora' | 'full';
+
+/** A registered method whose plugin declares a training step to time, with that step. */
+export interface BenchMethod {
+  name: string;
+  /** Full fine-tuning, whose step is the slowest. */
+  isBaseline: boolean;
+  bench: TrainBenchCase;
+}
+
+/** The methods `bench train --method` accepts, in registration order. */
+export function benchMethods(): BenchMethod[] {
+  return listPlugins().flatMap((p) => (p.trainBenchCase ? [{ name: p.name, isBaseline: p.isBaseline, bench: p.trainBenchCase }] : []));
+}
+
+/** The bench method called `name`; the error lists the valid ones as `--method` takes them. */
+export function benchMethod(name: string): BenchMethod {
+  const methods = benchMethods();
+  const m = methods.find((x) => x.name === name);
+  if (!m) throw new UserError(`bench: --method must be one of ${methods.map((x) => x.name).join(', ')}, got '${name}'`);
+  return m;
+}
 
 export interface BenchResult {
   tokens_per_s: number;
@@ -92,11 +114,10 @@ export function useFusedOps(model: GPT2LMHeadModel): void {
   for (const block of model.transformer.h) (block.mlp as unknown as { act: (x: Tensor) => Tensor }).act = geluNewFused;
 }
 
-/** The measured setups: LoRA r=8 (alpha 16) on the fused qkv (GPT-2's default target), or every weight. */
-export function applyBenchMethod(model: GPT2LMHeadModel, method: BenchMethod): { peft: PeftModel; note: string } {
-  if (method === 'full') return { peft: getPeftModel(model, 'full', {}, { seed: 0 }), note: 'plugins/full: all parameters, tied head' };
-  const peft = getPeftModel(model, 'lora', { r: 8, lora_alpha: 16, target_modules: ['c_attn'] }, { seed: 0 });
-  return { peft, note: 'plugins/lora r=8 alpha=16 on c_attn' };
+/** The measured setup: method `name` (one of benchMethods()) attached as its trainBenchCase says. */
+export function applyBenchMethod(model: GPT2LMHeadModel, name: string): { peft: PeftModel; note: string } {
+  const { bench } = benchMethod(name);
+  return { peft: getPeftModel(model, name, { ...bench.peft_config }, { seed: 0 }), note: bench.note };
 }
 
 function median(a: number[]): number {
@@ -135,7 +156,8 @@ function randomIds(rng: Rng, B: number, T: number, V: number): Tensor {
 
 export interface TrainBenchOptions {
   config: BenchConfigName;
-  method: BenchMethod;
+  /** A method of benchMethods(). */
+  method: string;
   steps: number;
   warmup?: number;
   dropout?: number;

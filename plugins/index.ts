@@ -15,8 +15,9 @@ import { pTuningPlugin } from './p_tuning/index.ts';
 
 /**
  * In registration order, which is also the experiment grid's (its cache keys and the report's order
- * follow it): peft_type LORA resolves to lora before qlora, and PREFIX_TUNING to prefix_tuning before
- * p_tuning_v2 (the first one registered wins).
+ * follow it) and the benchmarks': peft_type LORA resolves to lora before qlora, and PREFIX_TUNING to
+ * prefix_tuning before p_tuning_v2 (the first one registered wins); the first is the method of an
+ * experiment file that names none. plugins/methodInfos.ts lists the same methods, in this order.
  */
 export const ALL_PLUGINS: readonly PeftPlugin[] = [
   loraPlugin,

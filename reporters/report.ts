@@ -15,6 +15,11 @@ import { readBenchJson } from '../src/report/bench.ts';
 import type { TestRecord } from '../src/report/input.ts';
 import { benchJsonFor, reportDir } from '../src/report/location.ts';
 import { writeReport } from '../src/report/render.ts';
+import { registerAllMethodInfos } from '../plugins/methodInfos.ts';
+
+// The report runs in vitest's main process, where no test setup registered the methods: what it
+// needs of them (names, the baseline, summary lines) is registered here, without the tensor engine.
+registerAllMethodInfos();
 
 function pathOf(tc: TestCase): string[] {
   const names: string[] = [tc.name];

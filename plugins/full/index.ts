@@ -4,6 +4,7 @@ import { taskTypeFor, type PeftConfigBase, type PeftPlugin } from '../../src/pef
 import { loadPretrained } from '../../src/models/hf/loadPretrained.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { fullCases } from './experimentCases.ts';
+import { fullInfo } from './info.ts';
 
 /** Full fine-tuning: not a peft method, but the baseline every method is compared against. */
 export interface FullConfig extends PeftConfigBase {
@@ -11,10 +12,11 @@ export interface FullConfig extends PeftConfigBase {
 }
 
 export const fullPlugin: PeftPlugin<FullConfig> = {
-  name: 'full',
+  ...fullInfo,
   description: 'every base parameter is trained (the baseline)',
   parameterFormula: (_cfg, base) => ({ count: base.numParameters(), formula: 'every base parameter' }),
   experimentCases: fullCases,
+  trainBenchCase: { peft_config: {}, note: 'plugins/full: all parameters, tied head' },
   // Saved as a whole HF model (see savePeftModel): the base is not needed.
   load: (_base, dir) => loadPretrained(dir),
   parseConfig(raw, model, where) {

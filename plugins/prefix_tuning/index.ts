@@ -4,10 +4,11 @@ import { parsePrefixTuningConfig, type PrefixTuningConfig } from './config.ts';
 import { prefixAdapterSize } from './encoder.ts';
 import { attachPrefixTuning } from './model.ts';
 import { prefixTuningCases } from './experimentCases.ts';
+import { prefixTuningInfo, pTuningV2Info } from './info.ts';
 
 /** Prefix tuning (Li & Liang, 2021) as peft 0.10: learned key/value prefixes in every attention layer. */
 export const prefixTuningPlugin: PeftPlugin<PrefixTuningConfig> = {
-  name: 'prefix_tuning',
+  ...prefixTuningInfo,
   peftType: 'PREFIX_TUNING',
   description: 'learned key/value prefixes in every attention layer (optionally reparameterized by an MLP)',
   parseConfig: parsePrefixTuningConfig,
@@ -15,6 +16,7 @@ export const prefixTuningPlugin: PeftPlugin<PrefixTuningConfig> = {
   adapterSize: prefixAdapterSize,
   parameterFormula: prefixTuningFormula,
   experimentCases: prefixTuningCases,
+  inferenceBenchCases: [{ label: 'prefix tuning (20 tokens)', peft_config: { num_virtual_tokens: 20 } }],
 };
 
 /**
@@ -23,8 +25,9 @@ export const prefixTuningPlugin: PeftPlugin<PrefixTuningConfig> = {
  */
 export const pTuningV2Plugin: PeftPlugin<PrefixTuningConfig> = {
   ...prefixTuningPlugin,
-  name: 'p_tuning_v2',
+  ...pTuningV2Info,
   description: 'P-tuning v2: deep prompts (key/value prefixes) on every layer — prefix tuning under its paper name',
-  // The grid runs this method once, as prefix_tuning.
+  // The grid and the benchmark run this method once, as prefix_tuning.
   experimentCases: () => [],
+  inferenceBenchCases: [],
 };

@@ -7,13 +7,14 @@ import { attachQlora } from './model.ts';
 import { qloraCases } from './experimentCases.ts';
 import { loadQloraModel, quantizationFields } from './load.ts';
 import { nf4Quantizer } from './quantizer.ts';
+import { qloraInfo } from './info.ts';
 
 /**
  * QLoRA: LoRA over an NF4-quantized base. Its peft_type is LORA (that is what it saves); loading a
  * LORA adapter picks the plain LoRA plugin, registered first — see loadQloraModel for a 4-bit base.
  */
 export const qloraPlugin: PeftPlugin<QloraConfig> = {
-  name: 'qlora',
+  ...qloraInfo,
   peftType: 'LORA',
   description: 'LoRA adapters (float32) on NF4-quantized frozen base weights',
   defaultTargetModules: LORA_DEFAULT_TARGETS,
@@ -23,5 +24,6 @@ export const qloraPlugin: PeftPlugin<QloraConfig> = {
   quantizer: nf4Quantizer,
   parameterFormula: loraFormula,
   experimentCases: qloraCases,
+  inferenceBenchCases: [{ label: 'QLoRA (NF4) r=8', peft_config: { r: 8, lora_alpha: 16 } }],
   load: (base, dir, config) => loadQloraModel(base(), dir, quantizationFields(config)),
 };

@@ -14,6 +14,16 @@ async function withPlugins<T>(load: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Registers what the report knows of every method (names, the baseline, summary lines) for `report`,
+ * which renders results without attaching anything and so without the tensor engine.
+ */
+async function withMethodInfos<T>(load: () => Promise<T>): Promise<T> {
+  const { registerAllMethodInfos } = await import('../../plugins/methodInfos.ts');
+  registerAllMethodInfos();
+  return load();
+}
+
+/**
  * Sub-commands are loaded lazily so that `peft-lab score` does not pay for starting the tensor
  * engine, and each command lives in its own file under commands/.
  */
@@ -26,7 +36,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   score: { summary: 'BLEU, chrF, chrF++, TER and ROUGE exactly as sacrebleu / rouge-score', load: () => import('./commands/score.ts') },
   predict: { summary: 'generate outputs for a JSONL file with a model (and adapter), formatted as in training', load: () => withPlugins(() => import('./commands/predict.ts')) },
   evaluate: { summary: "score predictions against references with the task's metrics and 95% intervals", load: () => withPlugins(() => import('./commands/evaluate.ts')) },
-  report: { summary: 'render REPORT.md again from saved experiment results', load: () => import('./commands/report.ts') },
+  report: { summary: 'render REPORT.md again from saved experiment results', load: () => withMethodInfos(() => import('./commands/report.ts')) },
   quantize: { summary: 'NF4-quantize a safetensors checkpoint as bitsandbytes does (QLoRA storage)', load: () => withPlugins(() => import('./commands/quantize.ts')) },
   dequantize: { summary: 'turn an NF4 (bitsandbytes-layout) safetensors file back into float32 tensors', load: () => withPlugins(() => import('./commands/dequantize.ts')) },
   bench: { summary: 'training and generation speed on random GPT-2 configurations', load: () => withPlugins(() => import('./commands/bench.ts')) },

@@ -18,7 +18,11 @@ export type { MethodCase } from '../peft/experimentCase.ts';
 
 /** The case every comparison refers to (LoRA r=8, α=16: peft's example setting). */
 export const REFERENCE_LORA_CASE = 'lora-r8-a16';
-/** Full fine-tuning's case: the other reference. */
+/**
+ * Full fine-tuning's case (its id as plugins/full declares it): the other reference. The suites
+ * compare against it by this id; until they take their reference cases from the plugins, the id is
+ * spelled here too (the one method name test/architecture/methodNames.test.ts allows outside plugins/).
+ */
 export const FULL_CASE = 'full';
 
 /** Every registered method's cases, in registration order (cache keys and the report follow it). */

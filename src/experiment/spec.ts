@@ -3,6 +3,7 @@ import { ConfigReader } from '../util/configReader.ts';
 import { readJsonFile } from '../models/hf/modelDir.ts';
 import { parseTrainingArguments, type TrainingArguments } from '../train/arguments.ts';
 import { UserError } from '../util/errors.ts';
+import { defaultPlugin } from '../peft/plugin.ts';
 import { checkDomainWeights } from './selection.ts';
 
 /** How examples are drawn from a dataset and turned into token ids. */
@@ -51,7 +52,7 @@ export function parseExperimentSpec(raw: Record<string, unknown>, where: string,
   const model = c.str('model', null);
   if (!model) throw new UserError(`${where}: 'model' (a Hugging Face model directory) is required`);
   const seed = c.int('seed', 42, 0);
-  const method = c.str('method', 'lora')!;
+  const method = c.str('method', null) ?? defaultPlugin().name;
   c.ignore('peft_config', 'training_args', 'dataset', 'description');
   c.rejectUnknown();
   const ds = raw.dataset;

@@ -1,6 +1,8 @@
 import type { LanguageModel } from '../models/registry.ts';
 import type { Adapter } from './adapter.ts';
+import type { InferenceBenchCase, TrainBenchCase } from './benchCase.ts';
 import type { CaseContext, MethodCase } from './experimentCase.ts';
+import { registerMethodInfo, type MethodInfo } from './methodInfo.ts';
 import type { ParameterFormula } from './parameterFormula.ts';
 import type { WeightQuantizer } from './weightQuantizer.ts';
 import { showValue, UserError } from '../util/errors.ts';
@@ -49,10 +51,11 @@ export interface AdapterSize {
   virtualTokens?: SizeField;
 }
 
-/** A PEFT method: its config schema and how it attaches to a model. */
-export interface PeftPlugin<C extends PeftConfigBase = PeftConfigBase> {
-  /** Registry name used in experiment files (`lora`, `ia3`, `full`, …). */
-  readonly name: string;
+/**
+ * A PEFT method: its config schema and how it attaches to a model, with what the report knows of it
+ * (MethodInfo: its name, title, whether it is the full fine-tuning baseline, its summary line).
+ */
+export interface PeftPlugin<C extends PeftConfigBase = PeftConfigBase> extends MethodInfo {
   /** peft's PeftType written in adapter_config.json (`LORA`, …); undefined for full fine-tuning. */
   readonly peftType?: string;
   readonly description: string;
@@ -78,12 +81,17 @@ export interface PeftPlugin<C extends PeftConfigBase = PeftConfigBase> {
   readonly quantizer?: WeightQuantizer;
   /** The settings of this method the experiment grid runs, in the order the report lists them. */
   experimentCases?(ctx: CaseContext): MethodCase[];
+  /** The training step `peft-lab bench train --method <name>` times; absent: not a `--method` choice. */
+  readonly trainBenchCase?: TrainBenchCase;
+  /** The settings of this method the inference benchmark decodes with, in the order it lists them. */
+  readonly inferenceBenchCases?: readonly InferenceBenchCase[];
 }
 
 const plugins = new Map<string, PeftPlugin>();
 
 export function registerPlugin(p: PeftPlugin): void {
   plugins.set(p.name, p);
+  registerMethodInfo(p);
 }
 
 export function getPlugin(name: string): PeftPlugin {
@@ -110,6 +118,13 @@ export function registeredQuantizer(): WeightQuantizer {
 
 export function listPlugins(): PeftPlugin[] {
   return [...plugins.values()];
+}
+
+/** The method an experiment file that names none trains with: the first one registered. */
+export function defaultPlugin(): PeftPlugin {
+  const [first] = plugins.values();
+  if (!first) throw new UserError('no PEFT method is registered (a program registers them where it starts: registerAllPlugins)');
+  return first;
 }
 
 /** peft's task_type for a model. */

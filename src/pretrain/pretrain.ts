@@ -27,6 +27,7 @@ import { loadPretrained } from '../models/hf/loadPretrained.ts';
 import { modelFamily, type LanguageModel } from '../models/registry.ts';
 import { loadTokenizer, type HfTokenizer, type TokenizerJson } from '../models/tokenizers/index.ts';
 import { getPeftModel } from '../peft/getPeftModel.ts';
+import { baselineMethod } from '../peft/methodInfo.ts';
 import type { TrainingArguments } from '../train/arguments.ts';
 import { listCheckpoints, readCheckpointState, type LogEntry } from '../train/checkpoint.ts';
 import { Trainer, type TrainResult } from '../train/trainer.ts';
@@ -175,7 +176,8 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
   const data = await preparePretrainData({ opts, flavor, tok, seqLen, seed, log });
   const evalSet = data.validExamples.slice(0, opts.evalSequences ?? 64);
   const model = createModel(opts, config, seed, log);
-  const peft = getPeftModel(model, 'full', {});
+  // Every parameter trains: the baseline method (full fine-tuning) does that, checkpoints included.
+  const peft = getPeftModel(model, baselineMethod().name, {});
 
   const plan = loadOrMakePlan({ opts, flavor, config, seed, batch, wallStart, log });
   // The work folder is this command's own: a new plan replaces whatever an earlier one left there.

@@ -23,6 +23,7 @@ import type {
 } from '../experiment/results.ts';
 import { METRIC_LABELS } from '../experiment/results.ts';
 import { CORPUS_SPLIT } from '../data/corpusSplit.ts';
+import { baselineMethod, methodInfo } from '../peft/methodInfo.ts';
 import type { BenchRecord, ReportInput, TestRecord } from './input.ts';
 import { paretoFrontier } from './pareto.ts';
 import { failureReasons, recommendations, type Recommendation } from './recommendations.ts';
@@ -33,19 +34,10 @@ const TASK_ORDER = ['translation', 'summarization'];
 const FAMILY_ORDER = ['gpt2', 't5'];
 const TASK_TITLES: Record<string, string> = { translation: 'English → Russian translation', summarization: 'Summarization' };
 
-/** Method families: colours in charts, one representative per family in examples and loss curves. */
-export const METHOD_NAMES: Record<string, string> = {
-  base: 'untuned base',
-  lora: 'LoRA',
-  qlora: 'QLoRA',
-  adalora: 'AdaLoRA',
-  ia3: 'IA³',
-  prompt_tuning: 'prompt tuning',
-  prefix_tuning: 'prefix tuning',
-  p_tuning_v2: 'P-tuning v2',
-  p_tuning: 'P-tuning',
-  full: 'full fine-tuning',
-};
+/** A method family's name in charts (where each family has its colour); a name no method has shows as it is. */
+function methodTitle(method: string): string {
+  return method === 'base' ? 'untuned base' : (methodInfo(method)?.title ?? method);
+}
 
 export interface Chart {
   /** Path relative to the assets folder. */
@@ -59,6 +51,8 @@ export interface Row {
   method: string;
   hp: string;
   is_base: boolean;
+  /** A run of the method every other is compared against (full fine-tuning). */
+  is_baseline: boolean;
   trainable: number;
   percent: number;
   formula: string;
@@ -381,6 +375,7 @@ function blockRow(r: ExperimentResult, { refLora, full, comparison }: References
     method: r.method,
     hp: hpString(r.hyperparameters),
     is_base: r.method === 'base',
+    is_baseline: methodInfo(r.method)?.isBaseline ?? false,
     trainable: r.params.trainable,
     percent: r.params.percent,
     formula: r.params.formula,
@@ -436,7 +431,7 @@ function paretoFrontiers(ctx: BlockContext, trained: ExperimentResult[], charts:
         yLabel: mainLabel,
         xLog: ax.log,
         frontierLine: true,
-        points: trained.map((r) => ({ x: ax.cost(r), y: r.quality[main].score, label: r.label, highlight: onFront.has(r.id), group: METHOD_NAMES[r.method] ?? r.method })),
+        points: trained.map((r) => ({ x: ax.cost(r), y: r.quality[main].score, label: r.label, highlight: onFront.has(r.id), group: methodTitle(r.method) })),
       }),
     });
     return { axis: ax.axis, unit: ax.unit, chart: `${assets}/${file}`, points: front.map((r) => ({ label: r.label, cost: ax.cost(r), cost_text: ax.text(ax.cost(r)), main: r.quality[main] })) };
@@ -497,9 +492,10 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
   const { task, family, results, assets } = input;
   const anchor = `${task}-${family}`;
   const main = results[0]?.main_metric ?? (task === 'translation' ? 'chrf' : 'rougeL');
+  const baseline = baselineMethod().name;
   const refs: References = {
     refLora: results.find((r) => r.id.endsWith('/lora-r8-a16')) ?? null,
-    full: results.find((r) => r.method === 'full') ?? null,
+    full: results.find((r) => r.method === baseline) ?? null,
     comparison: input.comparison,
   };
   const rows = results.map((r) => blockRow(r, refs));
@@ -559,7 +555,7 @@ function methodChart({ task, family, rows, anchor, mainLabel }: Omit<BlockContex
     svg: intervalChart({
       title: `${TASK_TITLES[task] ?? task} · ${family}: ${mainLabel} by method`,
       xLabel: `${mainLabel} with 95% interval (best run of each method)`,
-      entries: entries.map((r) => ({ label: r.label, score: r.main.score, low: r.main.low, high: r.main.high, group: METHOD_NAMES[r.method] ?? r.method, muted: failed(r) })),
+      entries: entries.map((r) => ({ label: r.label, score: r.main.score, low: r.main.low, high: r.main.high, group: methodTitle(r.method), muted: failed(r) })),
       ...(base ? { reference: { label: `untuned base ${fmtNum(base.main.score)}`, value: base.main.score } } : {}),
       mutedNote: 'hollow: failed (collapsed outputs, or not significantly above the untuned base)',
     }),
@@ -577,18 +573,11 @@ function bestPerMethod(runs: ExperimentResult[], main: MetricName): ExperimentRe
   return [...out.values()];
 }
 
+/** The method's own line about the run (plugins' summaryFacts), from the summary saved with it. */
 function methodFacts(r: ExperimentResult): string | null {
   const s = r.training?.method_summary;
   if (!s) return null;
-  if (r.method === 'adalora' && s.rank_pattern && typeof s.rank_pattern === 'object') {
-    const ranks = Object.values(s.rank_pattern as Record<string, number>);
-    return `final rank budget ${String(s.total_rank)} of ${String(s.init_budget)} (target ${String(s.target_budget)}); ranks per layer: ${ranks.slice(0, 24).join(' ')}${ranks.length > 24 ? ` … (${ranks.length} layers)` : ''}`;
-  }
-  if (r.method === 'qlora' && typeof s.quantized_bytes === 'number') {
-    const bits = typeof s.bits_per_param === 'number' ? s.bits_per_param.toFixed(2) : '?';
-    return `NF4 base weights: ${(s.quantized_bytes / 2 ** 20).toFixed(2)} MB for ${String(s.quantized_params)} weights (${bits} bits/weight; float32 would be ${((4 * Number(s.quantized_params)) / 2 ** 20).toFixed(2)} MB)`;
-  }
-  return null;
+  return methodInfo(r.method)?.summaryFacts?.(s) ?? null;
 }
 
 function stabilitySummary(runs: ExperimentResult[]): string {

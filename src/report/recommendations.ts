@@ -144,7 +144,7 @@ function memoryBudget(b: Block, runs: Row[], add: Add): void {
   if (!mems.length) return;
   const budget = median(mems);
   const within = runs.filter((r) => r.mem_train !== null && r.mem_train <= budget).sort((x, y) => y.main.score - x.main.score);
-  const fullRun = runs.find((r) => r.method === 'full');
+  const fullRun = runs.find((r) => r.is_baseline);
   const fullNote = fullRun?.mem_train ? `; full fine-tuning peaks at ${fmtNum(fullRun.mem_train, 1)} MB` : '';
   add(
     'memory budget',
@@ -164,8 +164,8 @@ function perParameter(b: Block, runs: Row[], base: Row | undefined, add: Add): v
 }
 
 function fullFineTuning(b: Block, runs: Row[], add: Add): void {
-  const full = runs.find((r) => r.method === 'full');
-  const a = runs.filter((r) => r.method !== 'full').sort((x, y) => y.main.score - x.main.score)[0];
+  const full = runs.find((r) => r.is_baseline);
+  const a = runs.filter((r) => !r.is_baseline).sort((x, y) => y.main.score - x.main.score)[0];
   if (!full || !a) return;
   const s = a.vs_full;
   const m = b.main_label;

@@ -39,14 +39,14 @@ export const command: Command = {
     if (oneOf(values.native, 'native', ['on', 'off'] as const, 'on') === 'off') process.env.PEFT_NATIVE = '0';
     const config = oneOf(values.config, 'config', ['small', 'base'] as const);
     const fused = oneOf(values.fused, 'fused', ['on', 'off'] as const, 'off') === 'on';
-    const { benchTrain, benchGenerate } = await import('../../../bench/workloads.ts');
+    const { benchMethods, benchTrain, benchGenerate } = await import('../../../bench/workloads.ts');
     if (kind === 'train') {
       const dropout = optFloat(values, 'dropout');
       if (dropout !== undefined && !(dropout >= 0 && dropout < 1)) throw new UserError(`bench: --dropout must be in [0, 1), got ${dropout}`);
       printJson(
         await benchTrain({
           config,
-          method: oneOf(values.method, 'method', ['lora', 'full'] as const),
+          method: oneOf(values.method, 'method', benchMethods().map((m) => m.name)),
           steps: optInt(values, 'steps', { min: 1 }) ?? 10,
           warmup: optInt(values, 'warmup', { min: 0 }),
           dropout,
