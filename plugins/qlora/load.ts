@@ -6,8 +6,9 @@ import { readSafetensors, toFloat32 } from '../../src/models/safetensors.ts';
 import { attachAdapter } from '../../src/peft/adapterBudget.ts';
 import { ADAPTER_CONFIG, ADAPTER_WEIGHTS, readAdapterConfig } from '../../src/peft/format.ts';
 import { PeftModel } from '../../src/peft/peftModel.ts';
+import type { PeftPlugin } from '../../src/peft/plugin.ts';
 import { showValue, UserError } from '../../src/util/errors.ts';
-import { qloraPlugin } from './index.ts';
+import type { QloraConfig } from './config.ts';
 
 /** The fields of a qlora config that say how the base is quantized (bnb_4bit_*, quantize_modules). */
 export function quantizationFields(config: Record<string, unknown>): Record<string, unknown> {
@@ -15,26 +16,27 @@ export function quantizationFields(config: Record<string, unknown>): Record<stri
 }
 
 /**
- * PeftModel.from_pretrained onto a 4-bit base: loads a saved LoRA adapter (ours or Python's, peft_type
- * LORA) over `base` with its linear weights NF4-quantized as `quantization` says (the
- * bnb_4bit_* / quantize_modules fields of the qlora config). loadPeftModel loads the same directory
- * onto a float base.
+ * loadQloraModel's work (index.ts): the adapter in `dir` attached to `base` with its linear weights
+ * NF4-quantized as `quantization` says. `plugin` is QLoRA's, passed in: the plugin's own `load` hook
+ * calls this, so importing it here would make the two files import each other.
  */
-export function loadQloraModel(
-  base: LanguageModel,
-  dir: string,
-  quantization: Record<string, unknown> = {},
-  opts: { isTrainable?: boolean } = {},
-): PeftModel {
+export function loadOntoQuantizedBase(args: {
+  plugin: PeftPlugin<QloraConfig>;
+  base: LanguageModel;
+  dir: string;
+  quantization: Record<string, unknown>;
+  isTrainable?: boolean;
+}): PeftModel {
+  const { plugin, base, dir, quantization, isTrainable } = args;
   const cfgPath = path.join(dir, ADAPTER_CONFIG);
   if (!existsSync(cfgPath)) throw new UserError(`${dir} is not an adapter directory: ${ADAPTER_CONFIG} is missing`);
   // readAdapterConfig, not a bare JSON read: a file holding null or a list is a one-line error, not a TypeError.
   const raw = readAdapterConfig(cfgPath);
   if (raw.peft_type !== 'LORA')
     throw new UserError(`${cfgPath}: a QLoRA base takes a LoRA adapter (peft_type "LORA"), got ${showValue(raw.peft_type)}`);
-  const cfg = qloraPlugin.parseConfig({ ...raw, ...quantization }, base, cfgPath);
-  cfg.inference_mode = !opts.isTrainable;
-  const adapter = attachAdapter(qloraPlugin, base, cfg, { seed: 0 }, cfgPath);
+  const cfg = plugin.parseConfig({ ...raw, ...quantization }, base, cfgPath);
+  cfg.inference_mode = !isTrainable;
+  const adapter = attachAdapter(plugin, base, cfg, { seed: 0 }, cfgPath);
   const weightsPath = path.join(dir, ADAPTER_WEIGHTS);
   if (!existsSync(weightsPath)) throw new UserError(`${dir}: ${ADAPTER_WEIGHTS} is missing`);
   const tensors = new Map<string, Tensor>();
@@ -44,7 +46,7 @@ export function loadQloraModel(
   } finally {
     tf.dispose([...tensors.values()]);
   }
-  const model = new PeftModel(base, qloraPlugin, adapter);
-  if (!opts.isTrainable) for (const [, p] of model.namedParameters()) p.trainable = false;
+  const model = new PeftModel(base, plugin, adapter);
+  if (!isTrainable) for (const [, p] of model.namedParameters()) p.trainable = false;
   return model;
 }

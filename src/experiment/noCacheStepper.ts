@@ -4,6 +4,7 @@
  * steppers, which a test checks.
  */
 import { tf } from '../engine/tf.ts';
+import { int32Matrix } from '../engine/int32Matrix.ts';
 import { generateWith } from '../generate/generate.ts';
 import type { GenerationOptions, GenerationResult } from '../generate/options.ts';
 import type { PromptBatch, Stepper } from '../generate/stepper.ts';
@@ -23,18 +24,17 @@ function noCacheStepper(model: LanguageModel, prompts: PromptBatch, expand: numb
   // Decoder-only: the growing sequence is the prompt plus new tokens; T5: the decoder side.
   let seq = model.isEncoderDecoder ? src.map(() => [startToken]) : src.map((r) => [...r]);
   let mask = model.isEncoderDecoder ? srcMask : srcMask.map((r) => [...r]);
-  const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
   const run = (): Float32Array => {
     let logits: tf.Tensor | undefined;
     try {
       logits = tf.tidy(() => {
         if (model.isEncoderDecoder)
-          return model.forward({ inputIds: t2(src), attentionMask: t2(srcMask), decoderInputIds: t2(seq) }).logits;
+          return model.forward({ inputIds: int32Matrix(src), attentionMask: int32Matrix(srcMask), decoderInputIds: int32Matrix(seq) }).logits;
         const positions = mask.map((row) => {
           let c = 0;
           return row.map((x) => (x ? c++ : 1));
         });
-        return model.forward({ inputIds: t2(seq), attentionMask: t2(mask), positionIds: t2(positions) }).logits;
+        return model.forward({ inputIds: int32Matrix(seq), attentionMask: int32Matrix(mask), positionIds: int32Matrix(positions) }).logits;
       });
       return lastLogits(logits, N, V);
     } finally {

@@ -6,6 +6,7 @@
  * (longest) batch, with everything the run holds live: base weights, the adapter, optimizer state.
  */
 import { tf } from '../engine/tf.ts';
+import { int32Matrix } from '../engine/int32Matrix.ts';
 import type { LanguageModel } from '../models/registry.ts';
 import type { Tokenizer } from '../models/tokenizers/index.ts';
 import type { PeftModel } from '../peft/peftModel.ts';
@@ -27,14 +28,13 @@ export async function trainingStepPeakMb(model: PeftModel, examples: readonly Tr
   const batchRows = [...examples].sort((a, b) => b.input_ids.length - a.input_ids.length).slice(0, batchSize);
   const b = collate(batchRows, padId, model.isEncoderDecoder);
   const vars = model.trainableParameters().map(([, v]) => v);
-  const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
   const wasTraining = model.training;
   model.train();
   try {
     return (
       (await peakBytes(() => {
         const { value, grads } = tf.variableGrads(
-          () => model.forward({ inputIds: t2(b.inputIds), attentionMask: t2(b.attentionMask), labels: t2(b.labels) }).loss as tf.Scalar,
+          () => model.forward({ inputIds: int32Matrix(b.inputIds), attentionMask: int32Matrix(b.attentionMask), labels: int32Matrix(b.labels) }).loss as tf.Scalar,
           vars,
         );
         tf.dispose([value, ...Object.values(grads)]);

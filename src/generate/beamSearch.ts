@@ -36,6 +36,36 @@ class BeamHypotheses {
   }
 }
 
+/** What stays fixed during one beam search: its options resolved, and the shapes. */
+interface BeamSettings {
+  /** num_beams. */
+  nb: number;
+  /** num_return_sequences. */
+  keep: number;
+  eos: number[];
+  pad: number;
+  /** Vocabulary size. */
+  V: number;
+  /** Number of prompts. */
+  batch: number;
+  promptLen: number;
+  maxLength: number;
+  /** Candidates kept per prompt and step: enough for num_beams after the EOS candidates. */
+  nCand: number;
+}
+
+/** The state one step of the search reads and replaces. */
+interface BeamState {
+  /** Finished hypotheses per prompt. */
+  hyps: BeamHypotheses[];
+  /** Prompts whose search is over. */
+  done: boolean[];
+  /** The live rows' tokens, num_beams rows per prompt. */
+  seqs: number[][];
+  /** Each live row's summed log-probability. */
+  beamScores: number[];
+}
+
 /**
  * Beam search as transformers 4.39 (_beam_search + BeamSearchScorer): log-softmax scores, processors,
  * top 2·num_beams candidates per prompt, EOS candidates close hypotheses (only if ranked within the
@@ -43,92 +73,138 @@ class BeamHypotheses {
  * `prefix` holds the expanded prompt rows (num_beams rows per prompt).
  */
 export function beamSearch(stepper: Stepper, prefix: number[][], opts: GenerationOptions): GenerationResult {
-  const nb = opts.numBeams ?? 1;
-  const keep = opts.numReturnSequences ?? 1;
-  const lp = opts.lengthPenalty ?? 1;
-  const eos = opts.eosTokenId === undefined ? [] : ([] as number[]).concat(opts.eosTokenId);
-  const pad = opts.padTokenId ?? eos[0] ?? 0;
-  const V = stepper.vocabSize;
-  const batch = prefix.length / nb;
-  const promptLen = prefix[0]!.length;
-  const maxLength = promptLen + opts.maxNewTokens;
-  const hyps = Array.from(
-    { length: batch },
-    () => new BeamHypotheses(nb, lp, opts.earlyStopping ?? false, maxLength),
-  );
-  const done = new Array<boolean>(batch).fill(false);
-  let seqs = prefix.map((r) => [...r]);
-  // Only the first beam of each prompt is live at the start, so identical beams are not all chosen.
-  let beamScores: number[] = Array.from({ length: batch * nb }, (_, i) => (i % nb === 0 ? 0 : -1e9));
-  const nCand = Math.max(2, 1 + eos.length) * nb;
+  const settings = beamSettings(stepper, prefix, opts);
+  const { nb, batch, maxLength } = settings;
+  const state: BeamState = {
+    hyps: Array.from(
+      { length: batch },
+      () => new BeamHypotheses(nb, opts.lengthPenalty ?? 1, opts.earlyStopping ?? false, maxLength),
+    ),
+    done: new Array<boolean>(batch).fill(false),
+    seqs: prefix.map((r) => [...r]),
+    // Only the first beam of each prompt is live at the start, so identical beams are not all chosen.
+    beamScores: Array.from({ length: batch * nb }, (_, i) => (i % nb === 0 ? 0 : -1e9)),
+  };
   let logits = stepper.prefill();
   for (;;) {
-    const curLen = seqs[0]!.length;
-    const nextScores = new Float32Array(batch * nb * V);
-    for (let r = 0; r < batch * nb; r++) {
-      const s = logSoftmax(logits.subarray(r * V, (r + 1) * V));
-      if (opts.noRepeatNgramSize) banRepeatedNgrams(s, seqs[r]!, opts.noRepeatNgramSize);
-      if (opts.minNewTokens) forbidEosBefore(s, curLen - promptLen, opts.minNewTokens, eos);
-      for (let v = 0; v < V; v++) nextScores[r * V + v] = Math.fround(s[v]! + beamScores[r]!);
-    }
-    const newScores: number[] = [];
-    const newTokens: number[] = [];
-    const newRows: number[] = [];
-    for (let b = 0; b < batch; b++) {
-      if (done[b]) {
-        for (let j = 0; j < nb; j++) {
-          newScores.push(0);
-          newTokens.push(pad);
-          newRows.push(b * nb);
-        }
-        continue;
-      }
-      const cands = topK(nextScores.subarray(b * nb * V, (b + 1) * nb * V), nCand);
-      let filled = 0;
-      let bestCand = -Infinity;
-      for (let rank = 0; rank < cands.length; rank++) {
-        const [flat, score] = cands[rank]!;
-        if (rank === 0) bestCand = score;
-        const beam = Math.floor(flat / V);
-        const token = flat % V;
-        const row = b * nb + beam;
-        if (eos.includes(token)) {
-          if (rank >= nb) continue;
-          // transformers 4.39: the hypothesis is stored without the EOS token; its length counts
-          // the tokens generated before it.
-          hyps[b]!.add([...seqs[row]!], score, curLen - promptLen);
-        } else {
-          newScores.push(score);
-          newTokens.push(token);
-          newRows.push(row);
-          filled++;
-        }
-        if (filled === nb) break;
-      }
-      done[b] = done[b]! || hyps[b]!.isDone(bestCand, curLen, promptLen);
-    }
-    beamScores = newScores;
-    seqs = newRows.map((row, i) => [...seqs[row]!, newTokens[i]!]);
-    if (done.every(Boolean) || seqs[0]!.length >= maxLength) {
-      return finalize(hyps, done, seqs, beamScores, nb, keep, promptLen, maxLength, pad, eos);
-    }
-    stepper.reorder(newRows);
-    logits = stepper.step(Int32Array.from(newTokens));
+    const nextScores = processScores({ logits, state, settings, opts });
+    const next = processCandidates({ nextScores, state, settings });
+    state.beamScores = next.scores;
+    const seqs = state.seqs;
+    state.seqs = next.rows.map((row, i) => [...seqs[row]!, next.tokens[i]!]);
+    if (state.done.every(Boolean) || state.seqs[0]!.length >= maxLength) return finalize(state, settings);
+    stepper.reorder(next.rows);
+    logits = stepper.step(Int32Array.from(next.tokens));
   }
 }
 
-function finalize(
-  hyps: BeamHypotheses[],
-  done: boolean[],
-  seqs: number[][],
-  beamScores: number[],
-  nb: number,
-  keep: number,
-  promptLen: number,
-  maxLength: number,
-  pad: number,
-  eos: number[],
-): GenerationResult {
+function beamSettings(stepper: Stepper, prefix: number[][], opts: GenerationOptions): BeamSettings {
+  const nb = opts.numBeams ?? 1;
+  const eos = opts.eosTokenId === undefined ? [] : ([] as number[]).concat(opts.eosTokenId);
+  const promptLen = prefix[0]!.length;
+  return {
+    nb,
+    keep: opts.numReturnSequences ?? 1,
+    eos,
+    pad: opts.padTokenId ?? eos[0] ?? 0,
+    V: stepper.vocabSize,
+    batch: prefix.length / nb,
+    promptLen,
+    maxLength: promptLen + opts.maxNewTokens,
+    nCand: Math.max(2, 1 + eos.length) * nb,
+  };
+}
+
+/** Each row's next-token log-probabilities after the processors, plus the row's beam score (rows × V). */
+function processScores(args: {
+  logits: Float32Array;
+  state: BeamState;
+  settings: BeamSettings;
+  opts: GenerationOptions;
+}): Float32Array {
+  const { logits, state, settings, opts } = args;
+  const { nb, batch, V, promptLen, eos } = settings;
+  const curLen = state.seqs[0]!.length;
+  const nextScores = new Float32Array(batch * nb * V);
+  for (let r = 0; r < batch * nb; r++) {
+    const s = logSoftmax(logits.subarray(r * V, (r + 1) * V));
+    if (opts.noRepeatNgramSize) banRepeatedNgrams(s, state.seqs[r]!, opts.noRepeatNgramSize);
+    if (opts.minNewTokens) forbidEosBefore(s, curLen - promptLen, opts.minNewTokens, eos);
+    for (let v = 0; v < V; v++) nextScores[r * V + v] = Math.fround(s[v]! + state.beamScores[r]!);
+  }
+  return nextScores;
+}
+
+/** The next live rows: their scores, new tokens and the rows they extend (BeamSearchScorer.process). */
+interface NextBeams {
+  scores: number[];
+  tokens: number[];
+  rows: number[];
+}
+
+/**
+ * BeamSearchScorer.process: per prompt, the top candidates either close a hypothesis (EOS) or become
+ * one of the num_beams next rows; a finished prompt gets padding rows. Marks prompts done.
+ */
+function processCandidates(args: { nextScores: Float32Array; state: BeamState; settings: BeamSettings }): NextBeams {
+  const { nextScores, state, settings } = args;
+  const { nb, V, batch, pad } = settings;
+  const next: NextBeams = { scores: [], tokens: [], rows: [] };
+  for (let b = 0; b < batch; b++) {
+    if (state.done[b]) {
+      for (let j = 0; j < nb; j++) {
+        next.scores.push(0);
+        next.tokens.push(pad);
+        next.rows.push(b * nb);
+      }
+      continue;
+    }
+    const cands = topK(nextScores.subarray(b * nb * V, (b + 1) * nb * V), settings.nCand);
+    const bestCand = processPrompt({ b, cands, state, settings, next });
+    state.done[b] = state.done[b]! || state.hyps[b]!.isDone(bestCand, state.seqs[0]!.length, settings.promptLen);
+  }
+  return next;
+}
+
+/** One prompt's share of processCandidates; returns the best candidate's score. */
+function processPrompt(args: {
+  b: number;
+  cands: [number, number][];
+  state: BeamState;
+  settings: BeamSettings;
+  next: NextBeams;
+}): number {
+  const { b, cands, state, settings, next } = args;
+  const { nb, V, eos, promptLen } = settings;
+  const curLen = state.seqs[0]!.length;
+  let filled = 0;
+  let bestCand = -Infinity;
+  for (let rank = 0; rank < cands.length; rank++) {
+    const [flat, score] = cands[rank]!;
+    if (rank === 0) bestCand = score;
+    const beam = Math.floor(flat / V);
+    const token = flat % V;
+    const row = b * nb + beam;
+    if (eos.includes(token)) {
+      if (rank >= nb) continue;
+      // transformers 4.39: the hypothesis is stored without the EOS token; its length counts
+      // the tokens generated before it.
+      state.hyps[b]!.add([...state.seqs[row]!], score, curLen - promptLen);
+    } else {
+      next.scores.push(score);
+      next.tokens.push(token);
+      next.rows.push(row);
+      filled++;
+    }
+    if (filled === nb) break;
+  }
+  return bestCand;
+}
+
+/** BeamSearchScorer.finalize: closes the unfinished prompts' beams, then pads the best `keep` per prompt. */
+function finalize(state: BeamState, settings: BeamSettings): GenerationResult {
+  const { hyps, done, seqs, beamScores } = state;
+  const { nb, keep, promptLen, maxLength, pad, eos } = settings;
   hyps.forEach((h, b) => {
     if (done[b]) return;
     for (let j = 0; j < nb; j++) {

@@ -1,6 +1,6 @@
 import { tf } from '../engine/tf.ts';
 import type { ModelInput, LayerKV, ModelOutput } from '../models/outputs.ts';
-import type { PromptBatch, Stepper } from './stepper.ts';
+import { expandPrompts, type PromptBatch, type Stepper } from './stepper.ts';
 
 export interface CausalLM {
   readonly vocabSize: number;
@@ -13,28 +13,64 @@ export interface CausalLM {
  * cache so each step runs only the new token.
  */
 export function decoderOnlyStepper(model: CausalLM, prompts: PromptBatch, expand: number): Stepper {
-  const rowsOf = <T>(a: T[]) => a.flatMap((r) => Array.from({ length: expand }, () => r));
-  const ids = rowsOf(prompts.inputIds);
-  let mask = rowsOf(prompts.attentionMask ?? prompts.inputIds.map((r) => r.map(() => 1))).map((r) => [...r]);
-  const N = ids.length;
-  const V = model.vocabSize;
-  let past: LayerKV[] | undefined;
+  return new DecoderOnlyStepper(model, prompts, expand);
+}
 
-  const positionsFromMask = (m: number[][], last: number) =>
-    m.map((row) => {
-      let c = 0;
-      const pos = row.map((x) => (c += x) - 1).map((p, i) => (row[i] === 0 ? 1 : p));
-      return pos.slice(pos.length - last);
-    });
+class DecoderOnlyStepper implements Stepper {
+  readonly rows: number;
+  readonly vocabSize: number;
+  private readonly ids: number[][];
+  private mask: number[][];
+  private past: LayerKV[] | undefined;
 
-  const run = (inputIds: number[][]): Float32Array => {
+  constructor(
+    private readonly model: CausalLM,
+    prompts: PromptBatch,
+    expand: number,
+  ) {
+    const { ids, mask } = expandPrompts(prompts, expand);
+    this.ids = ids;
+    this.mask = mask.map((r) => [...r]);
+    this.rows = ids.length;
+    this.vocabSize = model.vocabSize;
+  }
+
+  prefill(): Float32Array {
+    return this.run(this.ids);
+  }
+
+  step(tokens: Int32Array): Float32Array {
+    this.mask = this.mask.map((r) => [...r, 1]);
+    return this.run(Array.from(tokens, (t) => [t]));
+  }
+
+  reorder(indices: number[]): void {
+    this.mask = indices.map((i) => [...this.mask[i]!]);
+    if (!this.past) return;
+    const idx = tf.tensor1d(indices, 'int32');
+    const next = this.past.map((kv) => ({ key: tf.gather(kv.key, idx), value: tf.gather(kv.value, idx) }));
+    idx.dispose();
+    this.dispose();
+    this.past = next;
+  }
+
+  dispose(): void {
+    if (this.past) for (const kv of this.past) tf.dispose([kv.key, kv.value]);
+    this.past = undefined;
+  }
+
+  /** Runs `inputIds` (rows × T) after the cached positions; returns the last position's logits. */
+  private run(inputIds: number[][]): Float32Array {
+    const N = this.rows;
+    const V = this.vocabSize;
     const T = inputIds[0]!.length;
+    const mask = this.mask;
     const out = tf.tidy(() => {
-      const o = model.forward({
+      const o = this.model.forward({
         inputIds: tf.tensor2d(inputIds, [N, T], 'int32'),
         attentionMask: tf.tensor2d(mask, [N, mask[0]!.length], 'int32'),
         positionIds: tf.tensor2d(positionsFromMask(mask, T), [N, T], 'int32'),
-        pastKeyValues: past,
+        pastKeyValues: this.past,
         useCache: true,
       });
       // The last position of the output, not of the input: prompt tuning returns logits for its
@@ -43,35 +79,19 @@ export function decoderOnlyStepper(model: CausalLM, prompts: PromptBatch, expand
       const last = o.logits.slice([0, L - 1, 0], [N, 1, V]).reshape([N, V]);
       return { last, kv: o.pastKeyValues! };
     });
-    disposePast();
-    past = out.kv;
+    this.dispose();
+    this.past = out.kv;
     const data = out.last.dataSync() as Float32Array;
     out.last.dispose();
     return data;
-  };
+  }
+}
 
-  const disposePast = () => {
-    if (past) for (const kv of past) tf.dispose([kv.key, kv.value]);
-    past = undefined;
-  };
-
-  return {
-    rows: N,
-    vocabSize: V,
-    prefill: () => run(ids),
-    step(tokens) {
-      mask = mask.map((r) => [...r, 1]);
-      return run(Array.from(tokens, (t) => [t]));
-    },
-    reorder(indices) {
-      mask = indices.map((i) => [...mask[i]!]);
-      if (!past) return;
-      const idx = tf.tensor1d(indices, 'int32');
-      const next = past.map((kv) => ({ key: tf.gather(kv.key, idx), value: tf.gather(kv.value, idx) }));
-      idx.dispose();
-      disposePast();
-      past = next;
-    },
-    dispose: disposePast,
-  };
+/** The last `last` position ids of each row: cumsum(mask) − 1, with pads at 1 (transformers' generate). */
+function positionsFromMask(m: number[][], last: number): number[][] {
+  return m.map((row) => {
+    let c = 0;
+    const pos = row.map((x) => (c += x) - 1).map((p, i) => (row[i] === 0 ? 1 : p));
+    return pos.slice(pos.length - last);
+  });
 }

@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '../engine/tf.ts';
 import type { LayerKV, ModelInput, ModelOutput } from '../models/outputs.ts';
-import type { PromptBatch, Stepper } from './stepper.ts';
+import { expandPrompts, type PromptBatch, type Stepper } from './stepper.ts';
 
 export interface Seq2SeqLM {
   readonly vocabSize: number;
@@ -13,66 +13,87 @@ export interface Seq2SeqLM {
  * are projected from the encoder output once and then reused.
  */
 export function encoderDecoderStepper(model: Seq2SeqLM, prompts: PromptBatch, expand: number, startToken: number): Stepper {
-  const rowsOf = <T>(a: T[]) => a.flatMap((r) => Array.from({ length: expand }, () => r));
-  const ids = rowsOf(prompts.inputIds);
-  const mask = rowsOf(prompts.attentionMask ?? prompts.inputIds.map((r) => r.map(() => 1)));
-  const N = ids.length;
-  const S = ids[0]!.length;
-  const V = model.vocabSize;
-  let encMask: Tensor = tf.tensor2d(mask, [N, S], 'int32');
-  let encoderHidden: Tensor | undefined;
-  let past: LayerKV[] | undefined;
+  return new EncoderDecoderStepper(model, prompts, expand, startToken);
+}
 
-  const disposeCache = () => {
-    if (past) for (const kv of past) tf.dispose([kv.key, kv.value, kv.crossKey!, kv.crossValue!].filter(Boolean));
-    past = undefined;
-  };
+class EncoderDecoderStepper implements Stepper {
+  readonly rows: number;
+  readonly vocabSize: number;
+  private readonly ids: number[][];
+  private encMask: Tensor;
+  private encoderHidden: Tensor | undefined;
+  private past: LayerKV[] | undefined;
 
-  const run = (tokens: number[][]): Float32Array => {
+  constructor(
+    private readonly model: Seq2SeqLM,
+    prompts: PromptBatch,
+    expand: number,
+    private readonly startToken: number,
+  ) {
+    const { ids, mask } = expandPrompts(prompts, expand);
+    this.ids = ids;
+    this.rows = ids.length;
+    this.vocabSize = model.vocabSize;
+    this.encMask = tf.tensor2d(mask, [this.rows, ids[0]!.length], 'int32');
+  }
+
+  prefill(): Float32Array {
+    return this.run(this.ids.map(() => [this.startToken]));
+  }
+
+  step(tokens: Int32Array): Float32Array {
+    return this.run(Array.from(tokens, (t) => [t]));
+  }
+
+  reorder(indices: number[]): void {
+    const idx = tf.tensor1d(indices, 'int32');
+    const g = (t: Tensor) => tf.gather(t, idx);
+    const next = this.past?.map((kv) => ({ key: g(kv.key), value: g(kv.value), crossKey: g(kv.crossKey!), crossValue: g(kv.crossValue!) }));
+    const nextEnc = this.encoderHidden ? g(this.encoderHidden) : undefined;
+    const nextMask = g(this.encMask);
+    idx.dispose();
+    this.disposeCache();
+    tf.dispose([this.encoderHidden!, this.encMask].filter(Boolean));
+    this.past = next;
+    this.encoderHidden = nextEnc;
+    this.encMask = nextMask;
+  }
+
+  dispose(): void {
+    this.disposeCache();
+    tf.dispose([this.encoderHidden!, this.encMask].filter(Boolean));
+    this.encoderHidden = undefined;
+  }
+
+  private disposeCache(): void {
+    if (this.past) for (const kv of this.past) tf.dispose([kv.key, kv.value, kv.crossKey!, kv.crossValue!].filter(Boolean));
+    this.past = undefined;
+  }
+
+  /** Runs one decoder token per row (the encoder too, on the first call); returns the logits, rows × V. */
+  private run(tokens: number[][]): Float32Array {
+    const N = this.rows;
+    const S = this.ids[0]!.length;
+    const encoderHidden = this.encoderHidden;
     const out = tf.tidy(() => {
-      const o = model.forward({
-        inputIds: encoderHidden ? undefined : tf.tensor2d(ids, [N, S], 'int32'),
+      const o = this.model.forward({
+        inputIds: encoderHidden ? undefined : tf.tensor2d(this.ids, [N, S], 'int32'),
         encoderHiddenStates: encoderHidden,
-        attentionMask: encMask,
+        attentionMask: this.encMask,
         decoderInputIds: tf.tensor2d(tokens, [N, 1], 'int32'),
-        pastKeyValues: past,
+        pastKeyValues: this.past,
         useCache: true,
       });
-      const last = o.logits.reshape([N, V]);
+      const last = o.logits.reshape([N, this.vocabSize]);
       return { last, kv: o.pastKeyValues!, enc: encoderHidden ? undefined : o.encoderLastHiddenState! };
     });
-    if (out.enc) encoderHidden = out.enc;
+    if (out.enc) this.encoderHidden = out.enc;
     // Cross-attention K/V are returned unchanged from the previous cache: keep, do not double-free.
-    const old = past;
-    past = out.kv;
+    const old = this.past;
+    this.past = out.kv;
     if (old) for (const kv of old) tf.dispose([kv.key, kv.value]);
     const data = out.last.dataSync() as Float32Array;
     out.last.dispose();
     return data;
-  };
-
-  return {
-    rows: N,
-    vocabSize: V,
-    prefill: () => run(ids.map(() => [startToken])),
-    step: (tokens) => run(Array.from(tokens, (t) => [t])),
-    reorder(indices) {
-      const idx = tf.tensor1d(indices, 'int32');
-      const g = (t: Tensor) => tf.gather(t, idx);
-      const next = past?.map((kv) => ({ key: g(kv.key), value: g(kv.value), crossKey: g(kv.crossKey!), crossValue: g(kv.crossValue!) }));
-      const nextEnc = encoderHidden ? g(encoderHidden) : undefined;
-      const nextMask = g(encMask);
-      idx.dispose();
-      disposeCache();
-      tf.dispose([encoderHidden!, encMask].filter(Boolean));
-      past = next;
-      encoderHidden = nextEnc;
-      encMask = nextMask;
-    },
-    dispose() {
-      disposeCache();
-      tf.dispose([encoderHidden!, encMask].filter(Boolean));
-      encoderHidden = undefined;
-    },
-  };
+  }
 }

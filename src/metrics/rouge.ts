@@ -166,6 +166,57 @@ function checkType(t: RougeType): void {
     throw new UserError(`invalid ROUGE type '${t}'; valid: rouge1 … rouge9, rougeL, rougeLsum`);
 }
 
+/** rouge-score `RougeScorer.score`: each type's score of `prediction` against `target`. */
+function scoreTexts(args: {
+  types: readonly RougeType[];
+  tok: RougeTokenizer;
+  target: string;
+  prediction: string;
+}): Record<RougeType, RougeScore> {
+  const { types, tok, target, prediction } = args;
+  // Tokens become small integer ids (equal ids = equal strings) for fast n-gram and LCS work.
+  const interner = new NgramInterner();
+  const ids = (tokens: readonly string[]) => Int32Array.from(tokens, (t) => interner.word(t, true));
+  const onlyLsum = types.length === 1 && types[0] === 'rougeLsum';
+  const tt = onlyLsum ? new Int32Array(0) : ids(tok.tokenize(target));
+  const pt = onlyLsum ? new Int32Array(0) : ids(tok.tokenize(prediction));
+  const result: Record<RougeType, RougeScore> = {};
+  for (const t of types) {
+    if (t === 'rougeL') result[t] = scoreLcs(tt, pt);
+    else if (t === 'rougeLsum')
+      result[t] = summaryLevelLcs(
+        summarySentences(target).map((s) => ids(tok.tokenize(s))),
+        summarySentences(prediction).map((s) => ids(tok.tokenize(s))),
+      );
+    else {
+      const n = Number(t.slice(5));
+      const tg = interner.ngrams(tt, n, true)[n - 1]!;
+      const pg = interner.ngrams(pt, n, false)[n - 1]!;
+      result[t] = scoreNgrams(tg, pg, new Int32Array(interner.size));
+    }
+  }
+  return result;
+}
+
+/** rouge-score `RougeScorer.score_multi`: per type, the target with the highest F (ties: the first). */
+function scoreMultiTargets(args: {
+  types: readonly RougeType[];
+  score: (target: string, prediction: string) => Record<RougeType, RougeScore>;
+  targets: readonly string[];
+  prediction: string;
+}): Record<RougeType, RougeScore> {
+  const { types, score, targets, prediction } = args;
+  if (targets.length === 0) throw new UserError('scoreMulti needs at least one target');
+  const all = targets.map((t) => score(t, prediction));
+  const out: Record<RougeType, RougeScore> = {};
+  for (const t of types) {
+    let best = 0;
+    for (let i = 1; i < all.length; i++) if (all[i]![t]!.fmeasure > all[best]![t]!.fmeasure) best = i;
+    out[t] = all[best]![t]!;
+  }
+  return out;
+}
+
 /** rouge-score `RougeScorer(rouge_types, use_stemmer)` with a choice of tokenizer. */
 export function rougeScorer(opts: RougeScorerOptions = {}): RougeScorer {
   const types = [...(opts.types ?? DEFAULT_ROUGE_TYPES)];
@@ -182,42 +233,8 @@ export function rougeScorer(opts: RougeScorerOptions = {}): RougeScorer {
       ? ROUGE_SCORE_COMPAT
       : `${ROUGE_SCORE_COMPAT} scoring with the '${tok.name}' tokenizer (rouge-score has no such tokenizer)`;
 
-  const score = (target: string, prediction: string): Record<RougeType, RougeScore> => {
-    // Tokens become small integer ids (equal ids = equal strings) for fast n-gram and LCS work.
-    const interner = new NgramInterner();
-    const ids = (tokens: readonly string[]) => Int32Array.from(tokens, (t) => interner.word(t, true));
-    const onlyLsum = types.length === 1 && types[0] === 'rougeLsum';
-    const tt = onlyLsum ? new Int32Array(0) : ids(tok.tokenize(target));
-    const pt = onlyLsum ? new Int32Array(0) : ids(tok.tokenize(prediction));
-    const result: Record<RougeType, RougeScore> = {};
-    for (const t of types) {
-      if (t === 'rougeL') result[t] = scoreLcs(tt, pt);
-      else if (t === 'rougeLsum')
-        result[t] = summaryLevelLcs(
-          summarySentences(target).map((s) => ids(tok.tokenize(s))),
-          summarySentences(prediction).map((s) => ids(tok.tokenize(s))),
-        );
-      else {
-        const n = Number(t.slice(5));
-        const tg = interner.ngrams(tt, n, true)[n - 1]!;
-        const pg = interner.ngrams(pt, n, false)[n - 1]!;
-        result[t] = scoreNgrams(tg, pg, new Int32Array(interner.size));
-      }
-    }
-    return result;
-  };
-
-  const scoreMulti = (targets: readonly string[], prediction: string): Record<RougeType, RougeScore> => {
-    if (targets.length === 0) throw new UserError('scoreMulti needs at least one target');
-    const all = targets.map((t) => score(t, prediction));
-    const out: Record<RougeType, RougeScore> = {};
-    for (const t of types) {
-      let best = 0;
-      for (let i = 1; i < all.length; i++) if (all[i]![t]!.fmeasure > all[best]![t]!.fmeasure) best = i;
-      out[t] = all[best]![t]!;
-    }
-    return out;
-  };
+  const score = (target: string, prediction: string) => scoreTexts({ types, tok, target, prediction });
+  const scoreMulti = (targets: readonly string[], prediction: string) => scoreMultiTargets({ types, score, targets, prediction });
 
   return {
     types,

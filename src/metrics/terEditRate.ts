@@ -22,53 +22,71 @@ const OP_SUB = 's';
 function beamEditDistance(hyp: readonly string[], ref: readonly string[]): { distance: number; trace: string } {
   const nh = hyp.length;
   const nr = ref.length;
-  const cost: Float64Array[] = [];
-  const ops: string[][] = [];
+  // The initial row: j insertions.
   const first = new Float64Array(nr + 1);
   const firstOps: string[] = [];
   for (let j = 0; j <= nr; j++) {
     first[j] = j;
     firstOps.push(OP_INS);
   }
-  cost.push(first);
-  ops.push(firstOps);
+  const cost: Float64Array[] = [first];
+  const ops: string[][] = [firstOps];
   const lengthRatio = nh ? nr / nh : 1;
   // In very unbalanced pairs the beam must widen or rows would not overlap.
   const beamWidth = BEAM_WIDTH < lengthRatio / 2 ? Math.ceil(lengthRatio / 2 + BEAM_WIDTH) : BEAM_WIDTH;
   for (let i = 1; i <= nh; i++) {
-    const row = new Float64Array(nr + 1).fill(INFINITY);
-    const rowOps = new Array<string>(nr + 1).fill('x');
-    const prev = cost[i - 1]!;
-    const pseudoDiag = Math.floor(i * lengthRatio);
-    const minJ = Math.max(0, pseudoDiag - beamWidth);
-    const maxJ = i === nh ? nr + 1 : Math.min(nr + 1, pseudoDiag + beamWidth);
-    for (let j = minJ; j < maxJ; j++) {
-      if (j === 0) {
-        row[0] = prev[0]! + 1;
-        rowOps[0] = OP_DEL;
-        continue;
-      }
-      // Tried in tercom's preference order; a later option must be strictly cheaper to win.
-      const same = hyp[i - 1] === ref[j - 1];
-      const sub = prev[j - 1]! + (same ? 0 : 1);
-      if (row[j]! > sub) {
-        row[j] = sub;
-        rowOps[j] = same ? OP_NOP : OP_SUB;
-      }
-      const del = prev[j]! + 1;
-      if (row[j]! > del) {
-        row[j] = del;
-        rowOps[j] = OP_DEL;
-      }
-      const ins = row[j - 1]! + 1;
-      if (row[j]! > ins) {
-        row[j] = ins;
-        rowOps[j] = OP_INS;
-      }
-    }
+    const { row, rowOps } = levenshteinRow({ hyp, ref, i, prev: cost[i - 1]!, lengthRatio, beamWidth });
     cost.push(row);
     ops.push(rowOps);
   }
+  return { distance: cost[nh]![nr]!, trace: backtrace(ops, nh, nr) };
+}
+
+/** Row `i` of the Levenshtein matrix, filled only within the beam around the pseudo-diagonal. */
+function levenshteinRow(args: {
+  hyp: readonly string[];
+  ref: readonly string[];
+  i: number;
+  prev: Float64Array;
+  lengthRatio: number;
+  beamWidth: number;
+}): { row: Float64Array; rowOps: string[] } {
+  const { hyp, ref, i, prev, lengthRatio, beamWidth } = args;
+  const nr = ref.length;
+  const row = new Float64Array(nr + 1).fill(INFINITY);
+  const rowOps = new Array<string>(nr + 1).fill('x');
+  const pseudoDiag = Math.floor(i * lengthRatio);
+  const minJ = Math.max(0, pseudoDiag - beamWidth);
+  const maxJ = i === hyp.length ? nr + 1 : Math.min(nr + 1, pseudoDiag + beamWidth);
+  for (let j = minJ; j < maxJ; j++) {
+    if (j === 0) {
+      row[0] = prev[0]! + 1;
+      rowOps[0] = OP_DEL;
+      continue;
+    }
+    // Tried in tercom's preference order; a later option must be strictly cheaper to win.
+    const same = hyp[i - 1] === ref[j - 1];
+    const sub = prev[j - 1]! + (same ? 0 : 1);
+    if (row[j]! > sub) {
+      row[j] = sub;
+      rowOps[j] = same ? OP_NOP : OP_SUB;
+    }
+    const del = prev[j]! + 1;
+    if (row[j]! > del) {
+      row[j] = del;
+      rowOps[j] = OP_DEL;
+    }
+    const ins = row[j - 1]! + 1;
+    if (row[j]! > ins) {
+      row[j] = ins;
+      rowOps[j] = OP_INS;
+    }
+  }
+  return { row, rowOps };
+}
+
+/** The trace of operations from cell (0, 0) to (nh, nr), read back from the chosen operations. */
+function backtrace(ops: readonly string[][], nh: number, nr: number): string {
   let trace = '';
   let i = nh;
   let j = nr;
@@ -82,7 +100,7 @@ function beamEditDistance(hyp: readonly string[], ref: readonly string[]): { dis
     else if (op === OP_DEL) i--;
     else throw new Error(`TER: unreachable cell (${i}, ${j}) in the edit-distance beam`);
   }
-  return { distance: cost[nh]![nr]!, trace };
+  return trace;
 }
 
 /** A memo of edit distances by hypothesis word sequence (shifts revisit the same candidates). */

@@ -1,5 +1,6 @@
 /** What pretraining measures on a model and its corpus: held-out loss, samples, unigram entropy. */
 import { tf } from '../engine/tf.ts';
+import { int32Matrix } from '../engine/int32Matrix.ts';
 import { generate } from '../generate/generate.ts';
 import type { LanguageModel } from '../models/registry.ts';
 import type { HfTokenizer } from '../models/tokenizers/index.ts';
@@ -24,8 +25,7 @@ export function meanLoss(model: LanguageModel, examples: readonly TrainExample[]
   for (let i = 0; i < examples.length; i += batchSize) {
     const chunk = examples.slice(i, i + batchSize);
     const b = collate(chunk, padId, model.isEncoderDecoder);
-    const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
-    sum += tf.tidy(() => model.forward({ inputIds: t2(b.inputIds), attentionMask: t2(b.attentionMask), labels: t2(b.labels) }).loss!.dataSync()[0]!) * chunk.length;
+    sum += tf.tidy(() => model.forward({ inputIds: int32Matrix(b.inputIds), attentionMask: int32Matrix(b.attentionMask), labels: int32Matrix(b.labels) }).loss!.dataSync()[0]!) * chunk.length;
     n += chunk.length;
   }
   return sum / Math.max(n, 1);

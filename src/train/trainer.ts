@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tf, type Tensor } from '../engine/tf.ts';
+import { int32Matrix } from '../engine/int32Matrix.ts';
 import { dropoutRng, Rng } from '../engine/random.ts';
 import { PeakMemory } from '../engine/memorySampling.ts';
 import type { PeftModel } from '../peft/peftModel.ts';
@@ -147,8 +148,7 @@ export class Trainer {
   }
 
   private lossOf(b: Batch): Tensor {
-    const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
-    return this.model.forward({ inputIds: t2(b.inputIds), attentionMask: t2(b.attentionMask), labels: t2(b.labels) }).loss!;
+    return this.model.forward({ inputIds: int32Matrix(b.inputIds), attentionMask: int32Matrix(b.attentionMask), labels: int32Matrix(b.labels) }).loss!;
   }
 
   /** One micro-batch: loss value and gradients (scaled for accumulation), keyed by parameter name. */

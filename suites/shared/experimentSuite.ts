@@ -7,28 +7,58 @@
  * Tests of one file run in order in one worker, so the block's later tests reuse the earlier
  * outcomes; each also works alone (a filtered run recomputes or reads what it needs from the cache).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import type { Task } from '../../src/data/index.ts';
-import { MODEL_FAMILIES, resolveBaseModel, type BaseModel, type ModelFamilyName } from '../../src/experiment/baseModels.ts';
-import { experimentDataDir, taskCorpus } from '../../src/experiment/taskCorpus.ts';
+import { MODEL_FAMILIES, type ModelFamilyName } from '../../src/experiment/baseModels.ts';
+import { experimentDataDir } from '../../src/experiment/taskCorpus.ts';
 import { compareDecoding, decodingStrategies } from '../../src/experiment/decoding.ts';
-import { FULL_CASE, methodCases, REFERENCE_LORA_CASE, type MethodCase } from '../../src/experiment/methods.ts';
+import { FULL_CASE, REFERENCE_LORA_CASE } from '../../src/experiment/methods.ts';
 import { freshFromEnv, profileFromEnv } from '../../src/experiment/profile.ts';
 import type { DecodingRow, ExperimentResult, Significance } from '../../src/experiment/results.ts';
-import { BASE_METHOD, runExperiment, selectTestExamples, type ExperimentOutcome, type ExperimentRunSpec } from '../../src/experiment/run.ts';
+import { selectTestExamples, type ExperimentOutcome } from '../../src/experiment/run.ts';
 import { compareOnMainMetric, isSignificantlyBetter } from '../../src/experiment/significance.ts';
-import { listPlugins } from '../../src/peft/plugin.ts';
 import { registerAllPlugins } from '../../plugins/index.ts';
 import '../../src/report/taskMeta.ts';
-import { thresholdFor, thresholdProfile, type SuiteThresholds } from './thresholds.ts';
-
-const SEED = 42;
+import { FamilyRuns, registered, SEED } from './familyRuns.ts';
+import { thresholdFor, thresholdProfile, type MethodThreshold, type SuiteThresholds } from './thresholds.ts';
 
 // A suite is a program's start: its methods are registered here, so listPlugins() sees them.
 registerAllPlugins();
 
-function registered(method: string): boolean {
-  return listPlugins().some((p) => p.name === method);
+/** The test whose meta carries the result to the report. */
+type TestTask = TestContext['task'];
+
+export function defineExperimentSuite(task: Task, thresholds: SuiteThresholds): void {
+  const profile = profileFromEnv();
+  const fresh = freshFromEnv();
+  const dataDir = experimentDataDir();
+  const timeout = profile.test_timeout_s * 1000;
+
+  describe.each(MODEL_FAMILIES.map((f) => [f]))(`${task} · %s`, (family: ModelFamilyName) => {
+    const runs = new FamilyRuns({ task, family, profile, fresh, dataDir });
+
+    it('untuned base model (the floor)', async ({ task: t }) => {
+      const b = await runs.baseline();
+      t.meta.peftLab = { experiment: b.result };
+      assertSound(b.result);
+      expect(b.result.params.trainable).toBe(0);
+    }, timeout);
+
+    for (const c of runs.cases.map((x, i) => ({ ...x, order: i + 1 }))) it(c.label, async ({ task: t, skip }) => {
+      if (!registered(c.method)) {
+        const reason = `method '${c.method}' is not registered (plugins/index.ts); nothing was run`;
+        t.meta.peftLab = { skipped: { id: `${task}/${family}/${c.case}`, task, order: c.order, method: c.method, label: c.label, model_family: family, reason } };
+        skip(reason);
+      }
+      const r = (await runs.outcomeOf(c, c.order)).result;
+      t.meta.peftLab = { experiment: r };
+      assertMethodResult(r, thresholdFor(thresholds, thresholdProfile(profile.name, r.model.random_init), family, c.method, c.case));
+    }, timeout);
+
+    it('significance against LoRA r=8 and full fine-tuning', ({ task: t }) => compareWithReferences(runs, t), timeout);
+
+    it('decoding strategies on the best adapters', ({ task: t }) => compareDecodingOfBest(runs, t), timeout);
+  });
 }
 
 function assertSound(r: ExperimentResult): void {
@@ -39,177 +69,89 @@ function assertSound(r: ExperimentResult): void {
   expect(r.errors.outputs).toBe(r.data.test_examples);
 }
 
-export function defineExperimentSuite(task: Task, thresholds: SuiteThresholds): void {
-  const profile = profileFromEnv();
-  const fresh = freshFromEnv();
-  const dataDir = experimentDataDir();
-  const sizes = profile.sizes[task];
-  const timeout = profile.test_timeout_s * 1000;
+/** What a trained method case must show: sound training, the expected parameters, and the thresholds' gains. */
+function assertMethodResult(r: ExperimentResult, th: MethodThreshold): void {
+  assertSound(r);
+  // No NaN anywhere in training.
+  expect(r.training!.stability.non_finite).toBe(0);
+  expect(Number.isFinite(r.training!.final_loss)).toBe(true);
+  // The held-out loss fell (by at least the measured margin), or at least did not rise by more
+  // than 5% where the thresholds file says the method cannot move it at this budget.
+  const before = r.training!.eval_loss_before!;
+  const after = r.training!.eval_loss!;
+  expect(Number.isFinite(before) && Number.isFinite(after), 'held-out loss before and after training').toBe(true);
+  const drop = 1 - after / before;
+  if (th.minLossDrop === null) expect(drop, `held-out loss ${before} → ${after} did not rise by over 5%`).toBeGreaterThanOrEqual(-0.05);
+  else expect(drop, `held-out loss ${before} → ${after} fell by more than ${100 * th.minLossDrop}%`).toBeGreaterThan(th.minLossDrop);
+  // Trainable parameters are what the method's formula says, and the percentage is theirs.
+  if (r.params.expected_trainable !== null) expect(r.params.trainable, r.params.formula).toBe(r.params.expected_trainable);
+  expect(r.params.percent).toBeCloseTo((100 * r.params.trainable) / r.params.all, 10);
+  // Better than the untuned base on the main metric, significantly.
+  if (th.beatsBase) expect(isSignificantlyBetter(r.vs_base!), `beats the untuned base: ${JSON.stringify(r.vs_base)}`).toBe(true);
+  // Collapsed outputs are a failure, whatever the metric says.
+  if (th.maxDegenerateRate !== null)
+    expect(r.degeneration.degenerate_rate, `degenerate outputs: ${JSON.stringify(r.degeneration)}`).toBeLessThan(th.maxDegenerateRate);
+}
 
-  describe.each(MODEL_FAMILIES.map((f) => [f]))(`${task} · %s`, (family: ModelFamilyName) => {
-    let modelP: Promise<BaseModel> | undefined;
-    const baseModel = () => (modelP ??= resolveBaseModel(family, task, profile, { dataDir }));
-    const cases = methodCases(task, family, profile);
-    const outcomes = new Map<string, ExperimentOutcome>();
-    const specs = new Map<string, ExperimentRunSpec>();
-
-    async function specFor(c: MethodCase | undefined, order: number): Promise<ExperimentRunSpec> {
-      const model = await baseModel();
-      const peftConfig = { ...(c?.peft_config ?? {}) };
-      // Prompt tuning's TEXT init reads the base model's tokenizer (only its cases have the field).
-      if (peftConfig.prompt_tuning_init === 'TEXT') peftConfig.tokenizer_name_or_path = model.dir;
-      return {
-        id: `${task}/${family}/${c?.case ?? BASE_METHOD}`,
-        order,
-        label: c?.label ?? 'untuned base',
-        hyperparameters: c?.hyperparameters ?? {},
+/** Paired significance of every case against LoRA r=8 and against full fine-tuning, on the main metric. */
+async function compareWithReferences(runs: FamilyRuns, t: TestTask): Promise<void> {
+  const { task, family, profile } = runs.settings;
+  const ran = (await runs.registeredOutcomes()).map(([c, o]) => [c, o] as const);
+  const against: Record<string, Record<string, Significance>> = {};
+  for (const refCase of [REFERENCE_LORA_CASE, FULL_CASE]) {
+    const ref = ran.find(([c]) => c.case === refCase);
+    if (!ref) continue;
+    const refResult = ref[1].result;
+    const row: Record<string, Significance> = {};
+    for (const [c, o] of ran) {
+      if (c.case === refCase) continue;
+      row[o.result.id] = compareOnMainMetric(
         task,
-        profile: profile.name,
-        model,
-        data: {
-          name: taskCorpus(task, dataDir),
-          dataDir,
-          train_examples: sizes.train_examples,
-          validation_examples: sizes.validation_examples,
-          test_examples: sizes.test_examples,
-          max_length: sizes.max_length,
-          max_target_length: sizes.max_target_length,
-          ...(sizes.domains ? { domains: sizes.domains } : {}),
-          ...(sizes.max_tokens ? { max_tokens: sizes.max_tokens } : {}),
-        },
-        method: c?.method ?? BASE_METHOD,
-        peft_config: peftConfig,
-        training_args: {
-          max_steps: sizes.max_steps,
-          per_device_train_batch_size: sizes.batch_size,
-          per_device_eval_batch_size: sizes.batch_size,
-          ...(profile.group_by_length ? { group_by_length: true } : {}),
-          learning_rate: c?.learning_rate ?? 0,
-          ...(c?.optim ? { optim: c.optim } : {}),
-          warmup_ratio: profile.warmup_ratio,
-          lr_scheduler_type: 'linear',
-          weight_decay: 0,
-          max_grad_norm: 1,
-          logging_steps: 1,
-          save_steps: 0,
-          eval_steps: 0,
-        },
-        seed: SEED,
-        decoding: { strategy: 'greedy', max_new_tokens: sizes.max_new_tokens },
-        evaluation: { bootstrap_samples: profile.bootstrap_samples, examples_shown: profile.examples_shown, generation_batch_size: profile.generation_batch_size },
-      };
+        { name: refResult.label, hypotheses: ref[1].predictions, main: refResult.quality[refResult.main_metric] },
+        { name: o.result.label, hypotheses: o.predictions, main: o.result.quality[o.result.main_metric] },
+        o.references,
+        profile.bootstrap_samples,
+      );
     }
-
-    let baselineP: Promise<ExperimentOutcome> | undefined;
-    const baseline = () => (baselineP ??= specFor(undefined, 0).then((s) => runExperiment(s, { fresh })));
-
-    async function outcomeOf(c: MethodCase, order: number): Promise<ExperimentOutcome> {
-      const known = outcomes.get(c.case);
-      if (known) return known;
-      const spec = await specFor(c, order);
-      const o = await runExperiment(spec, { fresh, baseline: await baseline() });
-      specs.set(c.case, spec);
-      outcomes.set(c.case, o);
-      return o;
+    against[refResult.id] = row;
+  }
+  t.meta.peftLab = { comparison: { task, model_family: family, metric: ran[0]?.[1].result.main_metric ?? 'chrf', against } };
+  expect(Object.keys(against).length).toBeGreaterThan(0);
+  for (const row of Object.values(against))
+    for (const s of Object.values(row)) {
+      expect(s.p_value).toBeGreaterThan(0);
+      expect(s.p_value).toBeLessThanOrEqual(1);
     }
+}
 
-    it('untuned base model (the floor)', async ({ task: t }) => {
-      const b = await baseline();
-      t.meta.peftLab = { experiment: b.result };
-      assertSound(b.result);
-      expect(b.result.params.trainable).toBe(0);
-    }, timeout);
-
-    for (const c of cases.map((x, i) => ({ ...x, order: i + 1 }))) it(c.label, async ({ task: t, skip }) => {
-      if (!registered(c.method)) {
-        const reason = `method '${c.method}' is not registered (plugins/index.ts); nothing was run`;
-        t.meta.peftLab = { skipped: { id: `${task}/${family}/${c.case}`, task, order: c.order, method: c.method, label: c.label, model_family: family, reason } };
-        skip(reason);
-      }
-      const o = await outcomeOf(c, c.order);
-      const r = o.result;
-      t.meta.peftLab = { experiment: r };
-      const th = thresholdFor(thresholds, thresholdProfile(profile.name, r.model.random_init), family, c.method, c.case);
-      assertSound(r);
-      // No NaN anywhere in training.
-      expect(r.training!.stability.non_finite).toBe(0);
-      expect(Number.isFinite(r.training!.final_loss)).toBe(true);
-      // The held-out loss fell (by at least the measured margin), or at least did not rise by more
-      // than 5% where the thresholds file says the method cannot move it at this budget.
-      const before = r.training!.eval_loss_before!;
-      const after = r.training!.eval_loss!;
-      expect(Number.isFinite(before) && Number.isFinite(after), 'held-out loss before and after training').toBe(true);
-      const drop = 1 - after / before;
-      if (th.minLossDrop === null) expect(drop, `held-out loss ${before} → ${after} did not rise by over 5%`).toBeGreaterThanOrEqual(-0.05);
-      else expect(drop, `held-out loss ${before} → ${after} fell by more than ${100 * th.minLossDrop}%`).toBeGreaterThan(th.minLossDrop);
-      // Trainable parameters are what the method's formula says, and the percentage is theirs.
-      if (r.params.expected_trainable !== null) expect(r.params.trainable, r.params.formula).toBe(r.params.expected_trainable);
-      expect(r.params.percent).toBeCloseTo((100 * r.params.trainable) / r.params.all, 10);
-      // Better than the untuned base on the main metric, significantly.
-      if (th.beatsBase) expect(isSignificantlyBetter(r.vs_base!), `beats the untuned base: ${JSON.stringify(r.vs_base)}`).toBe(true);
-      // Collapsed outputs are a failure, whatever the metric says.
-      if (th.maxDegenerateRate !== null)
-        expect(r.degeneration.degenerate_rate, `degenerate outputs: ${JSON.stringify(r.degeneration)}`).toBeLessThan(th.maxDegenerateRate);
-    }, timeout);
-
-    it('significance against LoRA r=8 and full fine-tuning', async ({ task: t }) => {
-      const ran: [MethodCase, ExperimentOutcome][] = [];
-      for (const [i, c] of cases.entries()) if (registered(c.method)) ran.push([c, await outcomeOf(c, i + 1)]);
-      const against: Record<string, Record<string, Significance>> = {};
-      for (const refCase of [REFERENCE_LORA_CASE, FULL_CASE]) {
-        const ref = ran.find(([c]) => c.case === refCase);
-        if (!ref) continue;
-        const refResult = ref[1].result;
-        const row: Record<string, Significance> = {};
-        for (const [c, o] of ran) {
-          if (c.case === refCase) continue;
-          row[o.result.id] = compareOnMainMetric(
-            task,
-            { name: refResult.label, hypotheses: ref[1].predictions, main: refResult.quality[refResult.main_metric] },
-            { name: o.result.label, hypotheses: o.predictions, main: o.result.quality[o.result.main_metric] },
-            o.references,
-            profile.bootstrap_samples,
-          );
-        }
-        against[refResult.id] = row;
-      }
-      t.meta.peftLab = { comparison: { task, model_family: family, metric: ran[0]?.[1].result.main_metric ?? 'chrf', against } };
-      expect(Object.keys(against).length).toBeGreaterThan(0);
-      for (const row of Object.values(against))
-        for (const s of Object.values(row)) {
-          expect(s.p_value).toBeGreaterThan(0);
-          expect(s.p_value).toBeLessThanOrEqual(1);
-        }
-    }, timeout);
-
-    it('decoding strategies on the best adapters', async ({ task: t }) => {
-      const ran: [MethodCase, ExperimentOutcome, number][] = [];
-      for (const [i, c] of cases.entries()) if (registered(c.method)) ran.push([c, await outcomeOf(c, i + 1), i + 1]);
-      const score = (o: ExperimentOutcome) => o.result.quality[o.result.main_metric].score;
-      const best = [...ran].sort((a, b) => score(b[1]) - score(a[1]) || a[2] - b[2]).slice(0, profile.decoding_top);
-      const rows: DecodingRow[] = [];
-      for (const [c, o, order] of best) {
-        const spec = specs.get(c.case) ?? (await specFor(c, order));
-        const n = Math.min(profile.decoding_examples, o.references.length);
-        const test = (await selectTestExamples(spec.data)).examples.slice(0, n);
-        rows.push(
-          ...compareDecoding(task, {
-            spec,
-            outcome: o,
-            sources: test.map((e) => e.source),
-            references: test.map((e) => e.target),
-            strategies: decodingStrategies(sizes.max_new_tokens, SEED),
-            batchSize: profile.generation_batch_size,
-            bootstrapSamples: profile.bootstrap_samples,
-          }),
-        );
-      }
-      t.meta.peftLab = { decoding: { task, model_family: family, metric: best[0]?.[1].result.main_metric ?? 'chrf', rows } };
-      expect(rows.length).toBe(best.length * 3);
-      for (const r of rows) {
-        expect(Number.isFinite(r.main.score)).toBe(true);
-        expect(r.tokens_per_s).toBeGreaterThan(0);
-      }
-    }, timeout);
-  });
+/** Greedy, beam and sampling decoding compared on the adapters with the best main metric. */
+async function compareDecodingOfBest(runs: FamilyRuns, t: TestTask): Promise<void> {
+  const { task, family, profile } = runs.settings;
+  const sizes = profile.sizes[task];
+  const ran = await runs.registeredOutcomes();
+  const score = (o: ExperimentOutcome) => o.result.quality[o.result.main_metric].score;
+  const best = [...ran].sort((a, b) => score(b[1]) - score(a[1]) || a[2] - b[2]).slice(0, profile.decoding_top);
+  const rows: DecodingRow[] = [];
+  for (const [c, o, order] of best) {
+    const spec = runs.specs.get(c.case) ?? (await runs.specFor(c, order));
+    const n = Math.min(profile.decoding_examples, o.references.length);
+    const test = (await selectTestExamples(spec.data)).examples.slice(0, n);
+    rows.push(
+      ...compareDecoding(task, {
+        spec,
+        outcome: o,
+        sources: test.map((e) => e.source),
+        references: test.map((e) => e.target),
+        strategies: decodingStrategies(sizes.max_new_tokens, SEED),
+        batchSize: profile.generation_batch_size,
+        bootstrapSamples: profile.bootstrap_samples,
+      }),
+    );
+  }
+  t.meta.peftLab = { decoding: { task, model_family: family, metric: best[0]?.[1].result.main_metric ?? 'chrf', rows } };
+  expect(rows.length).toBe(best.length * 3);
+  for (const r of rows) {
+    expect(Number.isFinite(r.main.score)).toBe(true);
+    expect(r.tokens_per_s).toBeGreaterThan(0);
+  }
 }

@@ -23,7 +23,7 @@ import { exactMean } from '../../src/metrics/pyNumeric.ts';
 import { toReferenceStreams } from '../../src/metrics/sacreMetric.ts';
 import { collate } from '../../src/train/collate.ts';
 import { lengthGroupedIndices } from '../../src/train/lengthGrouped.ts';
-import { loadQloraModel } from '../../plugins/qlora/load.ts';
+import { loadQloraModel } from '../../plugins/qlora/index.ts';
 import { runInProcess } from '../helpers/cli.ts';
 import { TINY_GPT2, TINY_T5, writeTinyModel } from '../models/tinyModels.ts';
 

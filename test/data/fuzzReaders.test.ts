@@ -48,7 +48,7 @@ import { modelFamily, type LanguageModel } from '../../src/models/registry.ts';
 import { ADAPTER_CONFIG, pluginForAdapterConfig, readAdapterConfig } from '../../src/peft/format.ts';
 import { OPTIMIZERS, SCHEDULERS, parseTrainingArguments, type TrainingArguments } from '../../src/train/arguments.ts';
 import { UserError } from '../../src/util/errors.ts';
-import { loadQloraModel } from '../../plugins/qlora/load.ts';
+import { loadQloraModel } from '../../plugins/qlora/index.ts';
 import { peftLab, runInProcess } from '../helpers/cli.ts';
 import { TINY_GPT2, TINY_T5 } from '../models/tinyModels.ts';
 import { tempDir } from './helpers.ts';

@@ -12,7 +12,7 @@ import { loadPeftModel, savePeftModel } from '../../src/peft/format.ts';
 import { getPeftModel } from '../../src/peft/getPeftModel.ts';
 import { UserError } from '../../src/util/errors.ts';
 import { LoraLinear } from '../../plugins/lora/layer.ts';
-import { loadQloraModel } from '../../plugins/qlora/load.ts';
+import { loadQloraModel } from '../../plugins/qlora/index.ts';
 import { MERGE_4BIT_WARNING, nf4Layers, quantizedWeightsReport, UNMERGE_4BIT_WARNING } from '../../plugins/qlora/model.ts';
 import type { Nf4Linear } from '../../plugins/qlora/nf4Linear.ts';
 import { dequantizeNf4, quantizeNf4 } from '../../plugins/qlora/nf4.ts';

@@ -1,4 +1,5 @@
 import { tf } from '../../engine/tf.ts';
+import { int32Matrix } from '../../engine/int32Matrix.ts';
 import { initBackend } from '../../engine/backend.ts';
 import { UserError } from '../../util/errors.ts';
 import { DenseArray, printJsonStreamed, requireString, type Command } from '../command.ts';
@@ -17,15 +18,15 @@ export const command: Command = {
     const inp = readInputFile(requireString(values, 'input', 'logits'), model.vocabSize, positionLimit(model));
     if (model.isEncoderDecoder && !inp.decoder_input_ids)
       throw new UserError(`${model.modelType} is an encoder-decoder: the input file needs "decoder_input_ids"`);
-    const logits = tf.tidy(() => {
-      const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
-      return model.forward({
-        inputIds: t2(inp.input_ids),
-        attentionMask: inp.attention_mask ? t2(inp.attention_mask) : undefined,
-        positionIds: inp.position_ids ? t2(inp.position_ids) : undefined,
-        decoderInputIds: inp.decoder_input_ids ? t2(inp.decoder_input_ids) : undefined,
-      }).logits;
-    });
+    const logits = tf.tidy(
+      () =>
+        model.forward({
+          inputIds: int32Matrix(inp.input_ids),
+          attentionMask: inp.attention_mask ? int32Matrix(inp.attention_mask) : undefined,
+          positionIds: inp.position_ids ? int32Matrix(inp.position_ids) : undefined,
+          decoderInputIds: inp.decoder_input_ids ? int32Matrix(inp.decoder_input_ids) : undefined,
+        }).logits,
+    );
     try {
       await printJsonStreamed({ logits: new DenseArray(logits.shape, logits.dataSync()) });
     } finally {

@@ -6,7 +6,7 @@ import { SACREBLEU_DEFAULT_SEED } from '../../metrics/bootstrap.ts';
 import { CHRF, type ChrfScore } from '../../metrics/chrf.ts';
 import { numpyMean } from '../../metrics/pyNumeric.ts';
 import { pyRstrip } from '../../metrics/pythonText.ts';
-import { rougeScorer, type RougeScore, type RougeScorer } from '../../metrics/rouge.ts';
+import { DEFAULT_ROUGE_TYPES, rougeScorer, type RougeScore, type RougeScorer, type RougeType } from '../../metrics/rouge.ts';
 import { rougeBootstrapAggregate } from '../../metrics/rougeBootstrap.ts';
 import { ROUGE_TOKENIZERS, type RougeTokenizerName } from '../../metrics/rougeTokenizer.ts';
 import type { ReferenceStreams, Scored } from '../../metrics/sacreMetric.ts';
@@ -21,9 +21,9 @@ import { printJson, type ArgValues, type Command } from '../command.ts';
  * Text files are read as sacrebleu's CLI reads them: split on "\n" only, each line right-stripped.
  */
 
-const METRIC_NAMES = ['bleu', 'chrf', 'chrf++', 'ter', 'rouge', 'rouge1', 'rouge2', 'rougeL', 'rougeLsum'] as const;
-type MetricName = (typeof METRIC_NAMES)[number];
-const ROUGE_TYPES = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum'];
+/** What --metrics accepts: sacrebleu's metrics by its names, and `rouge` for all of rouge-score's default types. */
+const SCORE_METRICS = ['bleu', 'chrf', 'chrf++', 'ter', 'rouge', 'rouge1', 'rouge2', 'rougeL', 'rougeLsum'] as const;
+type ScoreMetric = (typeof SCORE_METRICS)[number];
 
 interface Corpus {
   hypotheses: string[];
@@ -32,8 +32,8 @@ interface Corpus {
 }
 
 interface ScoreSettings {
-  metrics: MetricName[];
-  rougeTypes: string[];
+  metrics: ScoreMetric[];
+  rougeTypes: RougeType[];
   tokenize: BleuTokenizerName;
   lowercase: boolean;
   smooth: SmoothMethod;
@@ -64,13 +64,13 @@ function seedFromEnv(): number | null {
 
 function parseSettings(v: ArgValues): ScoreSettings {
   const raw = typeof v.metrics === 'string' ? v.metrics : 'bleu';
-  const metrics: MetricName[] = [];
+  const metrics: ScoreMetric[] = [];
   for (const part of raw.split(',').map((s) => s.trim())) {
-    if (!METRIC_NAMES.includes(part as MetricName))
+    if (!SCORE_METRICS.includes(part as ScoreMetric))
       throw new UserError(`score: unknown metric '${part}' in --metrics; valid: bleu, chrf, chrf++, ter, rouge (or rouge1, rouge2, rougeL, rougeLsum)`);
-    if (!metrics.includes(part as MetricName)) metrics.push(part as MetricName);
+    if (!metrics.includes(part as ScoreMetric)) metrics.push(part as ScoreMetric);
   }
-  const rougeTypes = ROUGE_TYPES.filter((t) => metrics.includes('rouge') || metrics.includes(t as MetricName));
+  const rougeTypes = DEFAULT_ROUGE_TYPES.filter((t) => metrics.includes('rouge') || metrics.includes(t as ScoreMetric));
   let smoothValue: number | null = null;
   if (v['smooth-value'] !== undefined) {
     smoothValue = Number(v['smooth-value']);
@@ -207,7 +207,7 @@ function terJson(s: TerScore): Record<string, unknown> {
 }
 
 function sacreMetrics(set: ScoreSettings, sentence: boolean) {
-  const has = (m: MetricName) => set.metrics.includes(m);
+  const has = (m: ScoreMetric) => set.metrics.includes(m);
   return {
     bleu: has('bleu')
       ? new BLEU({ tokenize: set.tokenize, lowercase: set.lowercase, smoothMethod: set.smooth, smoothValue: set.smoothValue, effectiveOrder: sentence })

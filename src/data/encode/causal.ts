@@ -86,65 +86,98 @@ export function encodeCausal(
   opts: CausalEncodeOptions,
 ): { features: CausalFeatures[]; stats: EncodeStats } {
   const t = parseCausalTemplate(opts.template);
-  const lit = new Map<string, number[]>();
-  const enc = (s: Segment, sourceIds: number[], targetIds: number[]): number[] => {
-    if (s.kind === 'source') return sourceIds;
-    if (s.kind === 'target') return targetIds;
-    let ids = lit.get(s.text);
-    if (!ids) lit.set(s.text, (ids = tokenizer.encode(s.text)));
-    return ids;
-  };
+  const enc = pieceEncoder(tokenizer);
   const fixedLength = (segments: Segment[]) => segments.reduce((n, s) => n + (s.kind === 'literal' ? enc(s, [], []).length : 0), 0);
-  const promptFixed = fixedLength(t.prompt);
-  const completionFixed = fixedLength(t.completion);
+  const budget: Budget = {
+    maxLength: opts.maxLength,
+    promptFixed: fixedLength(t.prompt),
+    completionFixed: fixedLength(t.completion),
+    targetOverflow: opts.targetOverflow ?? 'drop',
+  };
   const stats = emptyStats();
   const features: CausalFeatures[] = [];
   for (const ex of examples) {
     stats.examples++;
     const src = tokenizer.encode(ex.source);
     const tgt = tokenizer.encode(ex.target);
-    const room = opts.maxLength - promptFixed - completionFixed - tgt.length; // tokens left for the source
-    let source = src;
-    let target = tgt;
-    let dropEnd = false;
-    if (room >= Math.min(1, src.length)) {
-      if (src.length > room) {
-        source = src.slice(0, room);
-        stats.sourceTruncated++;
-      }
-    } else {
-      if ((opts.targetOverflow ?? 'drop') === 'drop') {
-        stats.dropped++;
-        continue;
-      }
-      // Trim the target: keep up to half the free budget for the source, the rest for the target.
-      const free = opts.maxLength - promptFixed;
-      const keepSource = Math.min(src.length, Math.floor(free / 2));
-      if (free - keepSource < 1) {
-        stats.dropped++;
-        continue;
-      }
-      if (keepSource < src.length) stats.sourceTruncated++;
-      source = src.slice(0, keepSource);
-      target = tgt.slice(0, free - keepSource);
-      dropEnd = true;
-      stats.targetTruncated++;
-    }
-    const promptIds = t.prompt.flatMap((s) => enc(s, source, target));
-    let completionIds: number[];
-    if (dropEnd) {
-      // Only the pieces up to and including {target}: the end marker would teach a premature stop.
-      const upTo = t.completion.findIndex((s) => s.kind === 'target');
-      completionIds = t.completion.slice(0, upTo + 1).flatMap((s) => enc(s, source, target));
-      completionIds = completionIds.slice(0, opts.maxLength - promptIds.length);
-    } else completionIds = t.completion.flatMap((s) => enc(s, source, target));
-    features.push({
-      input_ids: [...promptIds, ...completionIds],
-      labels: [...promptIds.map(() => IGNORE_INDEX), ...completionIds],
-    });
+    const fit = fitToBudget({ src, tgt, budget, stats });
+    if (fit === undefined) continue;
+    features.push(assembleFeatures({ template: t, fit, enc, maxLength: opts.maxLength }));
     stats.encoded++;
   }
   return { features, stats };
+}
+
+/** A template piece's ids: the given source or target ids, or the literal's (each literal encoded once). */
+type PieceEncoder = (s: Segment, sourceIds: number[], targetIds: number[]) => number[];
+
+function pieceEncoder(tokenizer: TokenEncoder): PieceEncoder {
+  const lit = new Map<string, number[]>();
+  return (s, sourceIds, targetIds) => {
+    if (s.kind === 'source') return sourceIds;
+    if (s.kind === 'target') return targetIds;
+    let ids = lit.get(s.text);
+    if (!ids) lit.set(s.text, (ids = tokenizer.encode(s.text)));
+    return ids;
+  };
+}
+
+/** The token budget and the template's fixed (literal) lengths before and from {target}. */
+interface Budget {
+  maxLength: number;
+  promptFixed: number;
+  completionFixed: number;
+  targetOverflow: TargetOverflow;
+}
+
+/** The source and target ids cut to the budget; `dropEnd` when the target was trimmed. */
+interface Fit {
+  source: number[];
+  target: number[];
+  dropEnd: boolean;
+}
+
+/** Cuts the source (or, when the target alone overflows, drops or trims as `targetOverflow` says), counting in `stats`. */
+function fitToBudget(args: { src: number[]; tgt: number[]; budget: Budget; stats: EncodeStats }): Fit | undefined {
+  const { src, tgt, budget, stats } = args;
+  const room = budget.maxLength - budget.promptFixed - budget.completionFixed - tgt.length; // tokens left for the source
+  if (room >= Math.min(1, src.length)) {
+    if (src.length <= room) return { source: src, target: tgt, dropEnd: false };
+    stats.sourceTruncated++;
+    return { source: src.slice(0, room), target: tgt, dropEnd: false };
+  }
+  if (budget.targetOverflow === 'drop') {
+    stats.dropped++;
+    return undefined;
+  }
+  // Trim the target: keep up to half the free budget for the source, the rest for the target.
+  const free = budget.maxLength - budget.promptFixed;
+  const keepSource = Math.min(src.length, Math.floor(free / 2));
+  if (free - keepSource < 1) {
+    stats.dropped++;
+    return undefined;
+  }
+  if (keepSource < src.length) stats.sourceTruncated++;
+  stats.targetTruncated++;
+  return { source: src.slice(0, keepSource), target: tgt.slice(0, free - keepSource), dropEnd: true };
+}
+
+/** The example's input ids and labels: the prompt pieces (labels ignored), then the completion pieces. */
+function assembleFeatures(args: { template: CausalTemplate; fit: Fit; enc: PieceEncoder; maxLength: number }): CausalFeatures {
+  const { template: t, fit, enc, maxLength } = args;
+  const { source, target } = fit;
+  const promptIds = t.prompt.flatMap((s) => enc(s, source, target));
+  let completionIds: number[];
+  if (fit.dropEnd) {
+    // Only the pieces up to and including {target}: the end marker would teach a premature stop.
+    const upTo = t.completion.findIndex((s) => s.kind === 'target');
+    completionIds = t.completion.slice(0, upTo + 1).flatMap((s) => enc(s, source, target));
+    completionIds = completionIds.slice(0, maxLength - promptIds.length);
+  } else completionIds = t.completion.flatMap((s) => enc(s, source, target));
+  return {
+    input_ids: [...promptIds, ...completionIds],
+    labels: [...promptIds.map(() => IGNORE_INDEX), ...completionIds],
+  };
 }
 
 /**

@@ -39,29 +39,21 @@ function tokenize(text: string, delimiter: string, label: string): { rows: strin
   let rowStart = 1;
   let atFieldStart = true; // a quote only opens a quoted field here
   let rowStarted = false; // distinguishes an empty last line from a row with one empty field
+  const endRow = () => {
+    row.push(field);
+    rows.push(row);
+    lines.push(rowStart);
+    row = [];
+    field = '';
+  };
   const n = text.length;
   while (i < n) {
     const c = text[i]!;
     if (c === '"' && atFieldStart) {
-      // quoted field: runs to the next lone quote
-      const quoteLine = line;
-      i++;
-      for (;;) {
-        if (i >= n) throw new UserError(`${label} line ${quoteLine}: a quoted field is never closed (missing '"')`);
-        const q = text[i]!;
-        if (q === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        if (q === '\n') line++;
-        field += q;
-        i++;
-      }
+      const quoted = readQuotedField({ text, start: i, line, label });
+      field += quoted.value;
+      i = quoted.end;
+      line = quoted.line;
       atFieldStart = false;
       rowStarted = true;
       const after = text[i];
@@ -78,11 +70,7 @@ function tokenize(text: string, delimiter: string, label: string): { rows: strin
       continue;
     }
     if (c === '\r' || c === '\n') {
-      row.push(field);
-      rows.push(row);
-      lines.push(rowStart);
-      row = [];
-      field = '';
+      endRow();
       atFieldStart = true;
       rowStarted = false;
       i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
@@ -96,10 +84,33 @@ function tokenize(text: string, delimiter: string, label: string): { rows: strin
     rowStarted = true;
     i++;
   }
-  if (rowStarted) {
-    row.push(field);
-    rows.push(row);
-    lines.push(rowStart);
-  }
+  if (rowStarted) endRow();
   return { rows, lines };
+}
+
+/**
+ * The quoted field whose opening quote is at `start`: it runs to the next lone quote. Returns its
+ * value, the index after the closing quote and the line there (`line` is the line at `start`).
+ */
+function readQuotedField(args: { text: string; start: number; line: number; label: string }): { value: string; end: number; line: number } {
+  const { text, start, label } = args;
+  const quoteLine = args.line;
+  let line = args.line;
+  let value = '';
+  let i = start + 1;
+  for (;;) {
+    if (i >= text.length) throw new UserError(`${label} line ${quoteLine}: a quoted field is never closed (missing '"')`);
+    const q = text[i]!;
+    if (q === '"') {
+      if (text[i + 1] === '"') {
+        value += '"';
+        i += 2;
+        continue;
+      }
+      return { value, end: i + 1, line };
+    }
+    if (q === '\n') line++;
+    value += q;
+    i++;
+  }
 }

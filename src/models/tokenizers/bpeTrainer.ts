@@ -133,119 +133,189 @@ export function trainBpe(texts: Iterable<string>, options: BpeTrainerOptions): T
 
 /** Same as trainBpe, from byte-level pre-token counts (see countPreTokens). */
 export function trainBpeFromWordCounts(wordCounts: Map<string, number>, options: BpeTrainerOptions): TokenizerJson {
+  const settings = resolveOptions(options);
+  // The phases of HF's `BpeTrainer::do_train`, in its order.
+  const vocab = new Vocabulary();
+  for (const t of settings.specialTokens) vocab.add(t);
+  computeAlphabet(wordCounts, vocab, options.initialAlphabet);
+  const words = tokenizeWords(wordCounts, vocab);
+  const { pairCounts, whereToUpdate } = countPairs(words);
+  const heap = new MergeHeap();
+  enqueue(heap, whereToUpdate, pairCounts);
+  const mergeRank = doMerges({ vocab, words, pairCounts, heap, settings });
+
+  const merges = [...mergeRank.entries()]
+    .sort((x, y) => x[1] - y[1])
+    .map(([pair]) => `${vocab.idToToken[pairLeft(pair)]} ${vocab.idToToken[pairRight(pair)]}`);
+  const vocabJson: Record<string, number> = {};
+  vocab.idToToken.forEach((t, id) => (vocabJson[t] = id));
+  return byteLevelBpeTokenizerJson(vocabJson, merges, settings.specialTokens);
+}
+
+/** The options with their defaults, checked. */
+interface TrainerSettings {
+  vocabSize: number;
+  minFrequency: number;
+  specialTokens: string[];
+  onProgress: BpeTrainerOptions['onProgress'];
+  progressEvery: number;
+}
+
+function resolveOptions(options: BpeTrainerOptions): TrainerSettings {
   const vocabSize = options.vocabSize;
   const minFrequency = options.minFrequency ?? 2;
   const specialTokens = options.specialTokens ?? [];
   check(Number.isInteger(vocabSize) && vocabSize > 0 && vocabSize < PAIR_SHIFT, `vocabSize must be an integer in 1..${PAIR_SHIFT - 1}, got ${vocabSize}`);
   check(Number.isInteger(minFrequency) && minFrequency >= 0, `minFrequency must be a non-negative integer, got ${minFrequency}`);
   check(new Set(specialTokens).size === specialTokens.length, `specialTokens must be distinct, got ${JSON.stringify(specialTokens)}`);
+  return { vocabSize, minFrequency, specialTokens, onProgress: options.onProgress, progressEvery: options.progressEvery ?? 1000 };
+}
 
-  const idToToken: string[] = [];
-  const tokenToId = new Map<string, number>();
-  const addToken = (t: string): number => {
-    let id = tokenToId.get(t);
+/** Tokens by id and ids by token (HF's `id_to_word` and `word_to_id`). */
+class Vocabulary {
+  readonly idToToken: string[] = [];
+  readonly tokenToId = new Map<string, number>();
+
+  get size(): number {
+    return this.tokenToId.size;
+  }
+
+  /** The token's id, added with the next id if new (a token formed by two pairs keeps its first id). */
+  add(t: string): number {
+    let id = this.tokenToId.get(t);
     if (id === undefined) {
-      id = idToToken.length;
-      idToToken.push(t);
-      tokenToId.set(t, id);
+      id = this.idToToken.length;
+      this.idToToken.push(t);
+      this.tokenToId.set(t, id);
     }
     return id;
-  };
+  }
+}
 
-  for (const t of specialTokens) addToken(t);
-
-  // The alphabet, sorted by code point as HF does (for determinism across hash orders).
-  const alphabet = new Set<string>(options.initialAlphabet === 'observed' ? [] : BYTE_TO_CHAR);
+/** HF's `compute_alphabet`: sorted by code point as HF does (for determinism across hash orders). */
+function computeAlphabet(wordCounts: Map<string, number>, vocab: Vocabulary, initialAlphabet: BpeTrainerOptions['initialAlphabet']): void {
+  const alphabet = new Set<string>(initialAlphabet === 'observed' ? [] : BYTE_TO_CHAR);
   for (const w of wordCounts.keys()) for (const c of w) alphabet.add(c);
-  for (const c of [...alphabet].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)) addToken(c);
+  for (const c of [...alphabet].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)) vocab.add(c);
+}
 
-  // Words as symbol-id arrays (compacted in place on merge) with their counts.
-  const words: Int32Array[] = [];
-  const lengths: number[] = [];
-  const counts: number[] = [];
+/** Words as symbol-id arrays (compacted in place on merge; `lengths` holds their live lengths) with their counts. */
+interface Words {
+  symbols: Int32Array[];
+  lengths: number[];
+  counts: number[];
+}
+
+/** HF's `tokenize_words`. */
+function tokenizeWords(wordCounts: Map<string, number>, vocab: Vocabulary): Words {
+  const words: Words = { symbols: [], lengths: [], counts: [] };
   for (const [w, c] of wordCounts) {
-    const symbols = Int32Array.from(Array.from(w, (ch) => tokenToId.get(ch)!));
-    words.push(symbols);
-    lengths.push(symbols.length);
-    counts.push(c);
+    const symbols = Int32Array.from(Array.from(w, (ch) => vocab.tokenToId.get(ch)!));
+    words.symbols.push(symbols);
+    words.lengths.push(symbols.length);
+    words.counts.push(c);
   }
+  return words;
+}
 
+/** HF's `count_pairs`: each adjacent pair's count, weighted by word count, and the words it occurs in. */
+function countPairs(words: Words): { pairCounts: Map<number, number>; whereToUpdate: Positions } {
   const pairCounts = new Map<number, number>();
-  const initial = new Positions();
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i]!;
-    for (let j = 0; j + 1 < lengths[i]!; j++) {
+  const whereToUpdate = new Positions();
+  for (let i = 0; i < words.symbols.length; i++) {
+    const w = words.symbols[i]!;
+    for (let j = 0; j + 1 < words.lengths[i]!; j++) {
       const k = pairKey(w[j]!, w[j + 1]!);
-      pairCounts.set(k, (pairCounts.get(k) ?? 0) + counts[i]!);
-      initial.add(k, i);
+      pairCounts.set(k, (pairCounts.get(k) ?? 0) + words.counts[i]!);
+      whereToUpdate.add(k, i);
     }
   }
-  const heap = new MergeHeap();
-  const enqueue = (positions: Positions) => {
-    for (const [pair, pos] of positions.map) {
-      const count = pairCounts.get(pair)!;
-      if (count > 0) heap.push(pair, count, Int32Array.from(pos));
-    }
-  };
-  enqueue(initial);
+  return { pairCounts, whereToUpdate };
+}
 
-  // rank of each merge (the last one wins for a pair merged twice, as in HF's HashMap collect)
+/** Queues every pair of `positions` whose count is still positive. */
+function enqueue(heap: MergeHeap, positions: Positions, pairCounts: Map<number, number>): void {
+  for (const [pair, pos] of positions.map) {
+    const count = pairCounts.get(pair)!;
+    if (count > 0) heap.push(pair, count, Int32Array.from(pos));
+  }
+}
+
+interface MergeState {
+  vocab: Vocabulary;
+  words: Words;
+  pairCounts: Map<number, number>;
+  heap: MergeHeap;
+  settings: TrainerSettings;
+}
+
+/**
+ * HF's merge loop: merges the most frequent pair until the vocabulary is full. Returns the rank
+ * of each merge (the last one wins for a pair merged twice, as in HF's HashMap collect).
+ */
+function doMerges({ vocab, words, pairCounts, heap, settings }: MergeState): Map<number, number> {
   const mergeRank = new Map<number, number>();
   let mergesDone = 0;
-  const progressEvery = options.progressEvery ?? 1000;
-
-  while (tokenToId.size < vocabSize && heap.size > 0) {
+  while (vocab.size < settings.vocabSize && heap.size > 0) {
     const top = heap.pop();
     const current = pairCounts.get(top.pair)!;
     if (top.count !== current) {
       heap.push(top.pair, current, top.pos);
       continue;
     }
-    if (top.count < 1 || top.count < minFrequency) break;
+    if (top.count < 1 || top.count < settings.minFrequency) break;
 
     const a = pairLeft(top.pair);
     const b = pairRight(top.pair);
-    const merged = addToken(idToToken[a]! + idToToken[b]!);
+    const merged = vocab.add(vocab.idToToken[a]! + vocab.idToToken[b]!);
     mergeRank.set(top.pair, mergesDone++);
 
+    // Introduces the newly formed pairs: count changes, and the words to requeue them from.
     const changed = new Positions();
     const change = (pair: number, delta: number, word: number) => {
-      pairCounts.set(pair, (pairCounts.get(pair) ?? 0) + delta * counts[word]!);
+      pairCounts.set(pair, (pairCounts.get(pair) ?? 0) + delta * words.counts[word]!);
       if (delta > 0) changed.add(pair, word);
     };
-    for (const wi of top.pos) {
-      // HF's Word::merge: left-to-right, non-overlapping, reporting pair-count changes.
-      const w = words[wi]!;
-      let len = lengths[wi]!;
-      let i = 0;
-      while (i < len) {
-        if (w[i] === a && i + 1 < len && w[i + 1] === b) {
-          if (i > 0) {
-            change(pairKey(w[i - 1]!, a), -1, wi);
-            change(pairKey(w[i - 1]!, merged), 1, wi);
-          }
-          w[i] = merged;
-          w.copyWithin(i + 1, i + 2, len);
-          len--;
-          if (i < len - 1) {
-            change(pairKey(b, w[i + 1]!), -1, wi);
-            change(pairKey(merged, w[i + 1]!), 1, wi);
-          }
-        }
-        i++;
-      }
-      lengths[wi] = len;
-    }
-    enqueue(changed);
-    if (options.onProgress && mergesDone % progressEvery === 0) options.onProgress(mergesDone, tokenToId.size);
+    for (const wi of top.pos) mergeWord({ words, word: wi, a, b, merged, change });
+    enqueue(heap, changed, pairCounts);
+    if (settings.onProgress && mergesDone % settings.progressEvery === 0) settings.onProgress(mergesDone, vocab.size);
   }
+  return mergeRank;
+}
 
-  const merges = [...mergeRank.entries()]
-    .sort((x, y) => x[1] - y[1])
-    .map(([pair]) => `${idToToken[pairLeft(pair)]} ${idToToken[pairRight(pair)]}`);
-  const vocab: Record<string, number> = {};
-  idToToken.forEach((t, id) => (vocab[t] = id));
-  return byteLevelBpeTokenizerJson(vocab, merges, specialTokens);
+/**
+ * HF's `Word::merge`: replaces each occurrence of (a, b) in one word by `merged`, left to right and
+ * non-overlapping, reporting each pair-count change (+1 formed, -1 removed).
+ */
+function mergeWord(args: {
+  words: Words;
+  word: number;
+  a: number;
+  b: number;
+  merged: number;
+  change: (pair: number, delta: number, word: number) => void;
+}): void {
+  const { words, word: wi, a, b, merged, change } = args;
+  const w = words.symbols[wi]!;
+  let len = words.lengths[wi]!;
+  let i = 0;
+  while (i < len) {
+    if (w[i] === a && i + 1 < len && w[i + 1] === b) {
+      if (i > 0) {
+        change(pairKey(w[i - 1]!, a), -1, wi);
+        change(pairKey(w[i - 1]!, merged), 1, wi);
+      }
+      w[i] = merged;
+      w.copyWithin(i + 1, i + 2, len);
+      len--;
+      if (i < len - 1) {
+        change(pairKey(b, w[i + 1]!), -1, wi);
+        change(pairKey(merged, w[i + 1]!), 1, wi);
+      }
+    }
+    i++;
+  }
+  words.lengths[wi] = len;
 }
 
 /** A GPT-2-style tokenizer.json around a byte-level BPE vocabulary and merge list. */

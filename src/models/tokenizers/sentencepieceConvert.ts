@@ -16,6 +16,7 @@ import {
   SpmModelType,
   type SentencePiece,
   type SentencePieceModel,
+  type SpmTrainerSpec,
 } from './sentencepieceModel.ts';
 import { specialAddedToken, type AddedTokenJson, type TokenizerJson } from './tokenizerJson.ts';
 
@@ -72,7 +73,29 @@ export function t5TokenizerJsonFromSentencePiece(
     throw new UserError(`${source}: model_type ${spec.modelType} is not Unigram (1); only Unigram SentencePiece models can be converted for T5`);
   }
   const { pieces, sentinels } = t5Pieces(model, warn);
+  checkT5Layout({ spec, pieces, sentinels, extraIds, source });
+  const { vocab, added } = t5VocabAndAddedTokens(pieces, extraIds);
+  const metaspace = { replacement: '▁', prepend_scheme: 'always', split: true };
 
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: added,
+    normalizer: t5Normalizer(model.normalizerSpec.precompiledCharsmap),
+    pre_tokenizer: { type: 'Metaspace', ...metaspace },
+    post_processor: t5PostProcessor(spec),
+    decoder: { type: 'Metaspace', ...metaspace },
+    model: { type: 'Unigram', unk_id: spec.unkId, vocab, byte_fallback: false },
+  };
+}
+
+/**
+ * Throws unless the special pieces sit at T5's ids (`<pad>` 0, `</s>` 1, `<unk>` 2) and the file's
+ * own sentinels, if any, are exactly HF's set in HF's order: otherwise ids would silently differ.
+ */
+function checkT5Layout(args: { spec: SpmTrainerSpec; pieces: SentencePiece[]; sentinels: number[]; extraIds: number; source: string }): void {
+  const { spec, pieces, sentinels, extraIds, source } = args;
   const idOf = (piece: string): number => pieces.findIndex((p) => p.piece === piece);
   for (const [name, id, piece] of [
     ['pad', spec.padId, spec.padPiece],
@@ -90,13 +113,15 @@ export function t5TokenizerJsonFromSentencePiece(
   }
 
   if (sentinels.length > 0) {
-    // The file's own sentinels must be exactly HF's set, in HF's order, or ids would silently differ.
     const expected = Array.from({ length: extraIds }, (_, k) => extraIds - 1 - k);
     if (sentinels.length !== extraIds || sentinels.some((n, k) => n !== expected[k])) {
       throw new UserError(`${source}: has ${sentinels.length} sentinel pieces in order ${sentinels.slice(0, 3).join(',')}...; expected ${extraIds} from <extra_id_${extraIds - 1}> down to <extra_id_0>`);
     }
   }
+}
 
+/** The Unigram vocabulary (pieces with their scores, then the sentinels) and the added tokens. */
+function t5VocabAndAddedTokens(pieces: SentencePiece[], extraIds: number): { vocab: [string, number][]; added: AddedTokenJson[] } {
   const vocab: [string, number][] = pieces.map((p) => [p.piece, p.score]);
   const added: AddedTokenJson[] = [];
   // SpmConverter makes control and user-defined pieces added tokens; T5TokenizerFast adds <unk>.
@@ -109,35 +134,31 @@ export function t5TokenizerJsonFromSentencePiece(
     added.push(specialAddedToken(vocab.length, content));
     vocab.push([content, 0]);
   }
+  return { vocab, added };
+}
 
-  const eosId = spec.eosId;
-  const charsmap = model.normalizerSpec.precompiledCharsmap;
+/** Sequence[Precompiled(charsmap) when the model has one, Strip(right), Replace(" {2,}" -> "▁")]. */
+function t5Normalizer(charsmap: Uint8Array): TokenizerJson['normalizer'] {
   const normalizers: TokenizerJson['normalizer'][] = [];
   if (charsmap.length > 0) normalizers.push({ type: 'Precompiled', precompiled_charsmap: base64(charsmap) });
   normalizers.push({ type: 'Strip', strip_left: false, strip_right: true });
   normalizers.push({ type: 'Replace', pattern: { Regex: ' {2,}' }, content: '▁' });
-  const metaspace = { replacement: '▁', prepend_scheme: 'always', split: true };
+  return { type: 'Sequence', normalizers };
+}
 
+/** TemplateProcessing "$A </s>" / "$A </s> $B </s>". */
+function t5PostProcessor(spec: SpmTrainerSpec): TokenizerJson['post_processor'] {
+  const eos = spec.eosPiece;
   return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: added,
-    normalizer: { type: 'Sequence', normalizers },
-    pre_tokenizer: { type: 'Metaspace', ...metaspace },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: spec.eosPiece, type_id: 0 } }],
-      pair: [
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: spec.eosPiece, type_id: 0 } },
-        { Sequence: { id: 'B', type_id: 0 } },
-        { SpecialToken: { id: spec.eosPiece, type_id: 0 } },
-      ],
-      special_tokens: { [spec.eosPiece]: { id: spec.eosPiece, ids: [eosId], tokens: [spec.eosPiece] } },
-    },
-    decoder: { type: 'Metaspace', ...metaspace },
-    model: { type: 'Unigram', unk_id: spec.unkId, vocab, byte_fallback: false },
+    type: 'TemplateProcessing',
+    single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: eos, type_id: 0 } }],
+    pair: [
+      { Sequence: { id: 'A', type_id: 0 } },
+      { SpecialToken: { id: eos, type_id: 0 } },
+      { Sequence: { id: 'B', type_id: 0 } },
+      { SpecialToken: { id: eos, type_id: 0 } },
+    ],
+    special_tokens: { [eos]: { id: eos, ids: [spec.eosId], tokens: [eos] } },
   };
 }
 
