@@ -95,7 +95,8 @@ for (const family of MODEL_FAMILIES) {
     for (const { name, model } of models)
       for (const b of BATCHES) bench(`${name} · KV cache · batch ${b} (${b * NEW_TOKENS} tokens)`, () => void generate(model, batchOf(b), opts), OPTS);
     for (const { name, model } of models.filter((v) => v.withoutCache))
-      for (const b of BATCHES) bench(`${name} · no KV cache · batch ${b} (${b * NEW_TOKENS} tokens)`, () => void generateWithoutCache(model, batchOf(b), opts), OPTS);
+      for (const b of BATCHES)
+        bench(`${name} · no KV cache · batch ${b} (${b * NEW_TOKENS} tokens)`, () => void generateWithoutCache(model, batchOf(b), opts), OPTS);
   });
 }
 
@@ -103,7 +104,12 @@ for (const family of MODEL_FAMILIES) {
 const N_SEG = 200;
 const refs = splits.test.slice(0, N_SEG).map((e) => e.target);
 // Hypotheses: the references with every third word dropped, a realistic amount of overlap.
-const hyps = refs.map((r) => r.split(' ').filter((_, i) => i % 3 !== 1).join(' '));
+const hyps = refs.map((r) =>
+  r
+    .split(' ')
+    .filter((_, i) => i % 3 !== 1)
+    .join(' '),
+);
 describe('evaluation metrics with 95% bootstrap intervals', () => {
   bench(`ROUGE-1/2/L/Lsum, BLEU, sentence BLEU, chrF, chrF++ (${N_SEG} segments)`, () => void scoreQuality('translation', hyps, refs, 1000), OPTS);
 });

@@ -49,11 +49,15 @@ function scoreRouge(): number {
 }
 
 describe(`${N} segments`, () => {
-  bench('BLEU + chrF + ROUGE (corpus)', () => {
-    bleu.corpusScore(hypotheses, refStreams);
-    chrf.corpusScore(hypotheses, refStreams);
-    scoreRouge();
-  }, { iterations: 5, warmupIterations: 1 });
+  bench(
+    'BLEU + chrF + ROUGE (corpus)',
+    () => {
+      bleu.corpusScore(hypotheses, refStreams);
+      chrf.corpusScore(hypotheses, refStreams);
+      scoreRouge();
+    },
+    { iterations: 5, warmupIterations: 1 },
+  );
 
   bench('BLEU (corpus)', () => void bleu.corpusScore(hypotheses, refStreams), { iterations: 5, warmupIterations: 1 });
   bench('chrF (corpus)', () => void chrf.corpusScore(hypotheses, refStreams), { iterations: 5, warmupIterations: 1 });

@@ -3,15 +3,7 @@ import { tf } from '../src/engine/tf.ts';
 import { initBackend } from '../src/engine/backend.ts';
 import { generate } from '../src/generate/generate.ts';
 import { Rng } from '../src/engine/random.ts';
-import {
-  applyBenchMethod,
-  benchMethods,
-  BENCH_CONFIGS,
-  randomGpt2,
-  trainerStep,
-  type BenchConfigName,
-  type BenchMethod,
-} from './workloads.ts';
+import { applyBenchMethod, benchMethods, BENCH_CONFIGS, randomGpt2, trainerStep, type BenchConfigName, type BenchMethod } from './workloads.ts';
 import { registerAllPlugins } from '../plugins/index.ts';
 
 /*
@@ -31,7 +23,11 @@ function trainBench(config: BenchConfigName, method: BenchMethod, iterations: nu
   peft.train();
   const step = trainerStep(peft, 1e-4);
   const rng = new Rng(7);
-  const ids = tf.tensor2d(Array.from({ length: cfg.batch * cfg.seq }, () => rng.int(cfg.vocab_size)), [cfg.batch, cfg.seq], 'int32');
+  const ids = tf.tensor2d(
+    Array.from({ length: cfg.batch * cfg.seq }, () => rng.int(cfg.vocab_size)),
+    [cfg.batch, cfg.seq],
+    'int32',
+  );
   bench(`train ${config} ${method.name} (${cfg.batch * cfg.seq} tokens/step)`, () => void step(ids), { iterations, warmupIterations: 1, time: 0 });
 }
 

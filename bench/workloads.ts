@@ -223,7 +223,15 @@ export async function benchTrain(o: TrainBenchOptions, makeStep: TrainStepFactor
     peak_rss_mb: peakRssMb(),
     backend: backendLabel(info),
     detail: {
-      config: o.config, method: o.method, steps: o.steps, warmup, dropout, trainable, note, last_loss: loss, fused_ops: !!o.fused,
+      config: o.config,
+      method: o.method,
+      steps: o.steps,
+      warmup,
+      dropout,
+      trainable,
+      note,
+      last_loss: loss,
+      fused_ops: !!o.fused,
       ...timingDetail(times, cpu),
     },
   };

@@ -56,7 +56,9 @@ async function main() {
     logLevel: 'error',
     plugins: [externalPackages],
   });
-  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/')).sort();
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((f) => !f.startsWith('node_modules/'))
+    .sort();
   mkdirSync(tmp, { recursive: true });
   writeFileSync(path.join(tmp, 'meta.json'), JSON.stringify(result.metafile));
   // Written last: a folder without its stamp is never run.

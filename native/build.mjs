@@ -30,7 +30,14 @@ export function sourceHash() {
 
 function writeStatus(status) {
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(statusFile, JSON.stringify({ ...status, node: process.version, napi: process.versions.napi, platform: `${process.platform}-${process.arch}`, at: new Date().toISOString() }, null, 2) + '\n');
+  writeFileSync(
+    statusFile,
+    JSON.stringify(
+      { ...status, node: process.version, napi: process.versions.napi, platform: `${process.platform}-${process.arch}`, at: new Date().toISOString() },
+      null,
+      2,
+    ) + '\n',
+  );
 }
 
 function fail(reason, extra = {}) {
@@ -91,25 +98,37 @@ async function main() {
   if (!headers.dir) return fail(`Node headers (node_api.h) not found in ${headers.tried.join(', ')}`);
 
   const x64 = process.arch === 'x64';
-  const base = ['-O3', '-std=gnu++17', '-fPIC', '-fvisibility=hidden', '-ffp-contract=fast', '-pthread', '-Wall',
-    '-DNODE_GYP_MODULE_NAME=peft_native', `-I${headers.dir}`, ...(process.env.CXXFLAGS ?? '').split(/\s+/).filter(Boolean)];
+  const base = [
+    '-O3',
+    '-std=gnu++17',
+    '-fPIC',
+    '-fvisibility=hidden',
+    '-ffp-contract=fast',
+    '-pthread',
+    '-Wall',
+    '-DNODE_GYP_MODULE_NAME=peft_native',
+    `-I${headers.dir}`,
+    ...(process.env.CXXFLAGS ?? '').split(/\s+/).filter(Boolean),
+  ];
   const isaFlags = {
     'isa_avx2.cc': ['-mavx2', '-mfma'],
     'isa_avx512.cc': ['-mavx512f', '-mavx2', '-mfma'],
   };
   const notes = [];
-  const units = readdirSync(srcDir).filter((f) => f.endsWith('.cc')).map((f) => {
-    const flags = [...base];
-    if (isaFlags[f]) {
-      const extra = isaFlags[f];
-      if (x64 && accepts(compiler.cxx, extra)) flags.push(...extra);
-      else {
-        flags.push(f === 'isa_avx2.cc' ? '-DPEFT_NO_AVX2' : '-DPEFT_NO_AVX512');
-        if (x64) notes.push(`${compiler.cxx} does not accept ${extra.join(' ')}: ${f} left out`);
+  const units = readdirSync(srcDir)
+    .filter((f) => f.endsWith('.cc'))
+    .map((f) => {
+      const flags = [...base];
+      if (isaFlags[f]) {
+        const extra = isaFlags[f];
+        if (x64 && accepts(compiler.cxx, extra)) flags.push(...extra);
+        else {
+          flags.push(f === 'isa_avx2.cc' ? '-DPEFT_NO_AVX2' : '-DPEFT_NO_AVX512');
+          if (x64) notes.push(`${compiler.cxx} does not accept ${extra.join(' ')}: ${f} left out`);
+        }
       }
-    }
-    return { src: path.join(srcDir, f), obj: path.join(objDir, f.replace(/\.cc$/, '.o')), flags };
-  });
+      return { src: path.join(srcDir, f), obj: path.join(objDir, f.replace(/\.cc$/, '.o')), flags };
+    });
 
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(objDir, { recursive: true });
@@ -135,7 +154,16 @@ async function main() {
   const probe = spawnSync(process.execPath, ['-e', `const m=require(${JSON.stringify(target)});console.log(JSON.stringify(m.info()))`], { encoding: 'utf8' });
   if (probe.status !== 0) return fail('built but does not load', { compiler: compiler.version, log: (probe.stderr || probe.stdout).trim() });
   const info = JSON.parse(probe.stdout.trim());
-  writeStatus({ ok: true, compiler: compiler.version, cxx: compiler.cxx, headers: headers.dir, sourceHash: sourceHash(), isa: info.isa, compiled: info.compiled, notes });
+  writeStatus({
+    ok: true,
+    compiler: compiler.version,
+    cxx: compiler.cxx,
+    headers: headers.dir,
+    sourceHash: sourceHash(),
+    isa: info.isa,
+    compiled: info.compiled,
+    notes,
+  });
   console.log(`peft-lab: native kernels built (${info.isa}, ${info.threads} threads)`);
 }
 

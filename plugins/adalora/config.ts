@@ -68,10 +68,8 @@ export function parseAdaLoraConfig(raw: Record<string, unknown>, model: Language
   // The LoRA part is validated by LoRA's own reader (same names, same errors), minus AdaLoRA's fields.
   const loraRaw: Record<string, unknown> = { ...raw, peft_type: 'LORA' };
   for (const f of ADALORA_FIELDS) delete loraRaw[f];
-  if (loraRaw.target_modules === undefined || loraRaw.target_modules === null)
-    loraRaw.target_modules = ADALORA_DEFAULT_TARGETS[model.modelType] ?? null;
-  if (loraRaw.target_modules === null)
-    throw new UserError(`${where}: 'target_modules' is required for model type '${model.modelType}'`);
+  if (loraRaw.target_modules === undefined || loraRaw.target_modules === null) loraRaw.target_modules = ADALORA_DEFAULT_TARGETS[model.modelType] ?? null;
+  if (loraRaw.target_modules === null) throw new UserError(`${where}: 'target_modules' is required for model type '${model.modelType}'`);
   const lora = parseLoraConfig(loraRaw, model, where);
   return { ...lora, peft_type: 'ADALORA', ...adalora };
 }
@@ -89,8 +87,7 @@ function parseRankPattern(c: ConfigReader, where: string): Record<string, boolea
   const out: Record<string, boolean[]> = {};
   for (const [k, v] of Object.entries(rp)) {
     const key = normaliseRankPatternKey(k);
-    if (!key.endsWith('.lora_E'))
-      throw new UserError(`${where}: rank_pattern key '${k}' must name a lora_E parameter ('<module path>.lora_E')`);
+    if (!key.endsWith('.lora_E')) throw new UserError(`${where}: rank_pattern key '${k}' must name a lora_E parameter ('<module path>.lora_E')`);
     out[key] = v;
   }
   return out;

@@ -110,12 +110,9 @@ function trainableParams(s: AdaLoraState): [string, tf.Variable][] {
 const savedName = (n: string) => n.replace('.base_layer.', '.');
 
 function totalStep(config: AdaLoraConfig): number {
-  if (config.total_step === null)
-    throw new UserError(`adalora: 'total_step' is unknown: set it in the config or train with a known number of steps`);
+  if (config.total_step === null) throw new UserError(`adalora: 'total_step' is unknown: set it in the config or train with a known number of steps`);
   if (config.total_step - config.tfinal - config.tinit <= 0)
-    throw new UserError(
-      `adalora: total_step (${config.total_step}) must exceed tinit + tfinal (${config.tinit} + ${config.tfinal}) for the budget schedule`,
-    );
+    throw new UserError(`adalora: total_step (${config.total_step}) must exceed tinit + tfinal (${config.tinit} + ${config.tfinal}) for the budget schedule`);
   return config.total_step;
 }
 
@@ -182,8 +179,7 @@ function readImportanceAverages(s: AdaLoraState, state: AdapterTrainingState, so
     const suffix = [AVG_IPT, AVG_UNC].find((x) => key.endsWith(x));
     const name = suffix ? key.slice(0, -suffix.length) : key;
     const size = sizes.get(name);
-    if (!suffix || size === undefined)
-      throw new UserError(`${source}: unexpected AdaLoRA training state '${key}' (a checkpoint of a different config?)`);
+    if (!suffix || size === undefined) throw new UserError(`${source}: unexpected AdaLoRA training state '${key}' (a checkpoint of a different config?)`);
     if (t.size !== size)
       throw new UserError(`${source}: AdaLoRA training state '${key}' has ${t.size} values, '${name}' has ${size} (a checkpoint of a different config?)`);
     const a = averages.get(name) ?? { avgIpt: new Float32Array(0), avgUnc: new Float32Array(0) };
@@ -217,7 +213,11 @@ function stateDict(s: AdaLoraState): Map<string, Tensor> {
   for (const [path, l] of s.layers) {
     const keep = s.config.rank_pattern?.[`${path}.lora_E`];
     if (!keep || keep.filter(Boolean).length === l.r) continue;
-    for (const [name, axis] of [['lora_A', 0], ['lora_E', 0], ['lora_B', 1]] as const) {
+    for (const [name, axis] of [
+      ['lora_A', 0],
+      ['lora_E', 0],
+      ['lora_B', 1],
+    ] as const) {
       const key = `${PEFT_PREFIX}${path}.${name}`;
       const full = out.get(key)!;
       out.set(key, selectRanks(full, keep, axis));
@@ -230,8 +230,7 @@ function stateDict(s: AdaLoraState): Map<string, Tensor> {
 function extraLoss({ config, layers }: AdaLoraState): Tensor | undefined {
   // peft 0.10 only has a trainable adapter's penalty (an inference-mode model cannot compute it).
   if (config.inference_mode) return undefined;
-  if (config.orth_reg_weight <= 0)
-    throw new UserError(`adalora: 'orth_reg_weight' must be > 0 (peft raises too), got ${config.orth_reg_weight}`);
+  if (config.orth_reg_weight <= 0) throw new UserError(`adalora: 'orth_reg_weight' must be > 0 (peft raises too), got ${config.orth_reg_weight}`);
   if (!layers.length) return undefined;
   // Summed in peft's named_parameters order (per module: A, then B), then averaged over matrices.
   return tf.tidy(() => {
@@ -260,7 +259,12 @@ export function attachAdaLora(model: LanguageModel, config: AdaLoraConfig, ctx: 
     config,
     trainableParameters: trainable,
     stateDict: () => stateDict(s),
-    loadStateDict: (tensors, source) => assignFromStateDict(trainable().map(([n, v]) => [savedName(n), v]), tensors, source),
+    loadStateDict: (tensors, source) =>
+      assignFromStateDict(
+        trainable().map(([n, v]) => [savedName(n), v]),
+        tensors,
+        source,
+      ),
     extraLoss: () => extraLoss(s),
     afterOptimizerStep(step, grads) {
       if (!config.inference_mode) updateAndAllocate(s, step, grads);

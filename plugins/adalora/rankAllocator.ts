@@ -84,7 +84,8 @@ export class RankAllocator {
   loadImportanceAverages(averages: ReadonlyMap<string, ImportanceAverages>): void {
     this.ema.clear();
     for (const [name, { avgIpt, avgUnc }] of averages) {
-      if (avgIpt.length !== avgUnc.length) throw new Error(`AdaLoRA: '${name}' has ${avgIpt.length} importance averages but ${avgUnc.length} uncertainty averages`);
+      if (avgIpt.length !== avgUnc.length)
+        throw new Error(`AdaLoRA: '${name}' has ${avgIpt.length} importance averages but ${avgUnc.length} uncertainty averages`);
       this.ema.set(name, { ipt: new Float32Array(avgIpt.length), avgIpt: avgIpt.slice(), avgUnc: avgUnc.slice() });
     }
   }

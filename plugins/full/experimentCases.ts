@@ -8,7 +8,10 @@ import type { CaseContext, MethodCase } from '../../src/peft/experimentCase.ts';
  * fine-tuned with steps relative to each tensor's RMS (adamw_scale, as Adafactor's scale_parameter,
  * the optimizer T5 was made with): 1e-3 moves every tensor by about 0.1% of its size per step.
  */
-const FULL: Readonly<Record<ModelFamilyName, { lr: number; optim?: string }>> = { gpt2: { lr: 2e-3 }, t5: { lr: 1e-3, optim: 'adamw_scale' } };
+const FULL: Readonly<Record<ModelFamilyName, { lr: number; optim?: string }>> = {
+  gpt2: { lr: 2e-3 },
+  t5: { lr: 1e-3, optim: 'adamw_scale' },
+};
 
 /**
  * GPT-2's rate for runs shorter than SHORT_RUN_STEPS (the smoke profile's dozen steps of 8 pairs):
@@ -28,7 +31,6 @@ export function fullCases(ctx: CaseContext): MethodCase[] {
   const full = fullSetting(ctx);
   return [
     {
-      // The suites compare every method against this case by its id (FULL_CASE).
       case: 'full',
       method: 'full',
       label: 'full fine-tuning',
@@ -36,6 +38,7 @@ export function fullCases(ctx: CaseContext): MethodCase[] {
       learning_rate: full.lr,
       ...(full.optim ? { optim: full.optim } : {}),
       hyperparameters: { lr: full.lr, ...(full.optim ? { optim: full.optim } : {}) },
+      reference: true,
     },
   ];
 }

@@ -41,8 +41,7 @@ export function parseIa3Config(raw: Record<string, unknown>, model: LanguageMode
   };
   c.ignore('task_type', 'auto_mapping');
   c.rejectUnknown();
-  if (cfg.target_modules === null)
-    throw new UserError(`${where}: 'target_modules' is required for model type '${model.modelType}'`);
+  if (cfg.target_modules === null) throw new UserError(`${where}: 'target_modules' is required for model type '${model.modelType}'`);
   if (cfg.feedforward_modules === null)
     throw new UserError(`${where}: 'feedforward_modules' is required for model type '${model.modelType}' (use [] for none)`);
   // peft checks this only when both are lists (a regex cannot be compared).

@@ -66,7 +66,6 @@ export function parseLoraConfig(raw: Record<string, unknown>, model: LanguageMod
   c.rejectUnknown();
   if (cfg.use_dora) throw new UserError(`${where}: 'use_dora': true is not supported (DoRA is not implemented); set it to false`);
   if (raw.layer_replication) throw new UserError(`${where}: 'layer_replication' is not supported`);
-  if (cfg.target_modules === null)
-    throw new UserError(`${where}: 'target_modules' is required for model type '${model.modelType}'`);
+  if (cfg.target_modules === null) throw new UserError(`${where}: 'target_modules' is required for model type '${model.modelType}'`);
   return cfg;
 }

@@ -18,6 +18,9 @@ export const ALL_LINEAR_TARGETS: Readonly<Record<ModelFamilyName, readonly strin
   t5: ['q', 'k', 'v', 'o', 'wi', 'wo'],
 };
 
+/** peft's example setting: the case every other method is compared against (with full fine-tuning). */
+const REFERENCE = { r: 8, alpha: 16 };
+
 /** LoRA over the profile's r × α grid (peft's default targets), then r=8 α=16 on all linear layers. */
 export function loraCases(ctx: CaseContext): MethodCase[] {
   const lr = LORA_LEARNING_RATE[ctx.family];
@@ -28,12 +31,18 @@ export function loraCases(ctx: CaseContext): MethodCase[] {
     peft_config: { r, lora_alpha: alpha, lora_dropout: LORA_DROPOUT },
     learning_rate: lr,
     hyperparameters: { r, alpha, lr },
+    ...(r === REFERENCE.r && alpha === REFERENCE.alpha ? { reference: true as const } : {}),
   }));
   cases.push({
     case: 'lora-all-r8-a16',
     method: 'lora',
     label: 'LoRA r=8 α=16, all linear layers',
-    peft_config: { r: 8, lora_alpha: 16, lora_dropout: LORA_DROPOUT, target_modules: [...ALL_LINEAR_TARGETS[ctx.family]] },
+    peft_config: {
+      r: 8,
+      lora_alpha: 16,
+      lora_dropout: LORA_DROPOUT,
+      target_modules: [...ALL_LINEAR_TARGETS[ctx.family]],
+    },
     learning_rate: lr,
     hyperparameters: { r: 8, alpha: 16, targets: 'all linear', lr },
   });

@@ -61,7 +61,12 @@ export function attachLora(model: LanguageModel, config: LoraConfig, ctx: Attach
     config,
     trainableParameters: trainable,
     stateDict: () => toPeftStateDict(trainable().map(([n, v]) => [savedName(n), v])),
-    loadStateDict: (tensors, source) => assignFromStateDict(trainable().map(([n, v]) => [savedName(n), v]), tensors, source),
+    loadStateDict: (tensors, source) =>
+      assignFromStateDict(
+        trainable().map(([n, v]) => [savedName(n), v]),
+        tensors,
+        source,
+      ),
     ...layerMergeOps(model, layers),
     summary: () => ({ target_modules: targets }),
   };

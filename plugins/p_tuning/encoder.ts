@@ -30,10 +30,7 @@ export class PromptEncoder extends Module implements PromptEncoderModule {
       this.lstm_head = this.registerModule('lstm_head', new BiLSTM(rng, d, h, config.encoder_num_layers, config.encoder_dropout));
       this.mlp_head = this.registerModule('mlp_head', new Sequential([torchLinear(rng, 2 * h, 2 * h), relu(), torchLinear(rng, 2 * h, d)]));
     } else {
-      this.mlp_head = this.registerModule(
-        'mlp_head',
-        new Sequential([torchLinear(rng, d, h), relu(), torchLinear(rng, h, h), relu(), torchLinear(rng, h, d)]),
-      );
+      this.mlp_head = this.registerModule('mlp_head', new Sequential([torchLinear(rng, d, h), relu(), torchLinear(rng, h, h), relu(), torchLinear(rng, h, d)]));
     }
   }
 

@@ -18,7 +18,5 @@ export function attachPTuning(model: LanguageModel, config: PromptEncoderConfig,
   const encoder = config.inference_mode
     ? new PromptEmbedding(new Embedding(totalVirtualTokens(config), config.token_dim))
     : new PromptEncoder(config, new Rng(ctx.seed));
-  return promptLearningAdapter(config, encoder, 'P-tuning', (base, input, prompts) =>
-    virtualTokenForward(base, input, config.num_virtual_tokens, prompts),
-  );
+  return promptLearningAdapter(config, encoder, 'P-tuning', (base, input, prompts) => virtualTokenForward(base, input, config.num_virtual_tokens, prompts));
 }

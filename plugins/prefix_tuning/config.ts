@@ -36,12 +36,11 @@ export function parsePrefixTuningConfig(raw: Record<string, unknown>, model: Lan
   if (cfg.num_attention_heads !== heads)
     throw new UserError(`${where}: 'num_attention_heads' must equal the model's ${heads} attention heads for prefix tuning, got ${cfg.num_attention_heads}`);
   if (heads * headDim !== cfg.token_dim)
-    throw new UserError(
-      `${where}: prefix tuning needs heads × head size = hidden size, but ${model.modelType} has ${heads} × ${headDim} ≠ ${cfg.token_dim}`,
-    );
-  if (cfg.num_layers < layers)
-    throw new UserError(`${where}: 'num_layers' must be at least the ${layers} layers that take a prefix, got ${cfg.num_layers}`);
+    throw new UserError(`${where}: prefix tuning needs heads × head size = hidden size, but ${model.modelType} has ${heads} × ${headDim} ≠ ${cfg.token_dim}`);
+  if (cfg.num_layers < layers) throw new UserError(`${where}: 'num_layers' must be at least the ${layers} layers that take a prefix, got ${cfg.num_layers}`);
   if (model.isEncoderDecoder && cfg.num_transformer_submodules !== 2)
-    throw new UserError(`${where}: 'num_transformer_submodules' must be 2 for the encoder-decoder '${model.modelType}' (decoder self- and cross-attention prefixes), got ${cfg.num_transformer_submodules}`);
+    throw new UserError(
+      `${where}: 'num_transformer_submodules' must be 2 for the encoder-decoder '${model.modelType}' (decoder self- and cross-attention prefixes), got ${cfg.num_transformer_submodules}`,
+    );
   return cfg;
 }

@@ -43,8 +43,7 @@ export function prefixAdapterSize(config: PrefixTuningConfig, model: LanguageMod
   const nvt = virtualTokensField(config);
   // num_layers may exceed the layers that read a prefix (the parser checks it is not less).
   const fields: SizeField[] = [nvt, { field: 'num_layers', value: config.num_layers, min: attentionLayout(model).layers }];
-  if (!config.prefix_projection || config.inference_mode)
-    return { fields, virtualTokens: nvt, parameters: ([n, L]) => n! * L! * 2 * d };
+  if (!config.prefix_projection || config.inference_mode) return { fields, virtualTokens: nvt, parameters: ([n, L]) => n! * L! * 2 * d };
   fields.push({ field: 'encoder_hidden_size', value: config.encoder_hidden_size, min: 1 });
   return {
     fields,

@@ -37,9 +37,8 @@ export function attachPrefixTuning(model: LanguageModel, config: PrefixTuningCon
   for (const [, p] of model.namedParameters()) p.trainable = false;
   const { num_virtual_tokens: n, num_layers: L, token_dim: d } = config;
   // A loaded adapter (inference mode) holds the flat table, projected or not, as peft.
-  const encoder = config.inference_mode && config.prefix_projection
-    ? new PromptEmbedding(new Embedding(n, L * 2 * d))
-    : new PrefixEncoder(config, new Rng(ctx.seed));
+  const encoder =
+    config.inference_mode && config.prefix_projection ? new PromptEmbedding(new Embedding(n, L * 2 * d)) : new PrefixEncoder(config, new Rng(ctx.seed));
   return promptLearningAdapter(config, encoder, config.prefix_projection ? 'prefix tuning (projection)' : 'prefix tuning', (base, input, table) =>
     prefixForward(base, input, config, table),
   );

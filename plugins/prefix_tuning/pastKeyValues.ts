@@ -14,9 +14,7 @@ export function prefixEntries(table: Tensor, config: PrefixTuningConfig, layers:
   const entries = tf.unstack(table.reshape([n, 2 * L, H, d / H]).transpose([1, 2, 0, 3]));
   const batched = (e: Tensor) => tf.tile(e.expandDims(0), [B, 1, 1, 1]);
   const group = 2 * S;
-  return Array.from({ length: layers }, (_, i) =>
-    Array.from({ length: group }, (_, j) => batched(entries[(group * i + j) % (2 * L)]!)),
-  );
+  return Array.from({ length: layers }, (_, i) => Array.from({ length: group }, (_, j) => batched(entries[(group * i + j) % (2 * L)]!)));
 }
 
 /**
@@ -25,13 +23,7 @@ export function prefixEntries(table: Tensor, config: PrefixTuningConfig, layers:
  * keys/values are projected from the encoder as usual — except when the lengths happen to be equal,
  * where it is taken for a cache and used instead of the encoder output. Both are reproduced.
  */
-export function prefixPastKeyValues(
-  table: Tensor,
-  config: PrefixTuningConfig,
-  layers: number,
-  B: number,
-  encoderLength?: number,
-): LayerKV[] {
+export function prefixPastKeyValues(table: Tensor, config: PrefixTuningConfig, layers: number, B: number, encoderLength?: number): LayerKV[] {
   return prefixEntries(table, config, layers, B).map(([key, value, crossKey, crossValue]) => {
     const kv: LayerKV = { key: key!, value: value! };
     if (crossKey && encoderLength === config.num_virtual_tokens) {

@@ -38,9 +38,10 @@ export function parsePromptTuningConfig(raw: Record<string, unknown>, model: Lan
       throw new UserError(`${where}: 'prompt_tuning_init': "TEXT" needs 'prompt_tuning_init_text' (the text whose token embeddings start the prompt)`);
   }
   if (Object.keys(kwargs).length) {
-    if (cfg.prompt_tuning_init !== 'TEXT')
-      throw new UserError(`${where}: 'tokenizer_kwargs' is only valid with 'prompt_tuning_init': "TEXT"`);
-    throw new UserError(`${where}: 'tokenizer_kwargs' is not supported (got ${Object.keys(kwargs).join(', ')}); point 'tokenizer_name_or_path' at a saved tokenizer instead`);
+    if (cfg.prompt_tuning_init !== 'TEXT') throw new UserError(`${where}: 'tokenizer_kwargs' is only valid with 'prompt_tuning_init': "TEXT"`);
+    throw new UserError(
+      `${where}: 'tokenizer_kwargs' is not supported (got ${Object.keys(kwargs).join(', ')}); point 'tokenizer_name_or_path' at a saved tokenizer instead`,
+    );
   }
   return cfg;
 }

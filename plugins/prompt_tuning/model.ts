@@ -13,7 +13,6 @@ import { normalEmbedding } from '../../src/peft/promptLearning/encoderLayers.ts'
 import { totalVirtualTokens } from '../../src/peft/promptLearning/config.ts';
 import { virtualTokenForward, wordEmbeddings } from '../../src/peft/promptLearning/virtualTokens.ts';
 
-
 /**
  * peft's TEXT init: the text's token ids (special tokens included, as `tokenizer(text)`), cut or
  * repeated to `total` ids.
@@ -24,7 +23,9 @@ export function textInitIds(ids: number[], total: number, vocab: number, where: 
   if (bad !== undefined)
     throw new UserError(`${where}: the init text has token id ${bad}, outside the model's vocabulary of ${vocab}: use the model's own tokenizer`);
   const reps = Math.ceil(total / ids.length);
-  return Array.from({ length: reps }, () => ids).flat().slice(0, total);
+  return Array.from({ length: reps }, () => ids)
+    .flat()
+    .slice(0, total);
 }
 
 function initialTable(model: LanguageModel, config: PromptTuningConfig, ctx: AttachContext, rng: Rng): Embedding {
@@ -44,11 +45,7 @@ function initialTable(model: LanguageModel, config: PromptTuningConfig, ctx: Att
 }
 
 /** Prompt tuning (Lester et al., 2021): trainable virtual token embeddings before the input. */
-export function attachPromptTuning(
-  model: LanguageModel,
-  config: PromptTuningConfig,
-  ctx: AttachContext,
-): PromptAdapter<PromptTuningConfig> {
+export function attachPromptTuning(model: LanguageModel, config: PromptTuningConfig, ctx: AttachContext): PromptAdapter<PromptTuningConfig> {
   for (const [, p] of model.namedParameters()) p.trainable = false;
   const table = initialTable(model, config, ctx, new Rng(ctx.seed));
   return promptLearningAdapter(config, new PromptEmbedding(table), 'prompt tuning', (base, input, prompts) =>

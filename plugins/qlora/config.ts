@@ -35,8 +35,7 @@ export function parseQloraConfig(raw: Record<string, unknown>, model: LanguageMo
   const c = new ConfigReader(raw, where);
   const d = DEFAULT_QUANTIZATION;
   const blocksize = c.int('bnb_4bit_blocksize', d.bnb_4bit_blocksize, 1);
-  if (!NF4_BLOCKSIZES.includes(blocksize))
-    throw new UserError(`${where}: 'bnb_4bit_blocksize' must be one of ${NF4_BLOCKSIZES.join(', ')}, got ${blocksize}`);
+  if (!NF4_BLOCKSIZES.includes(blocksize)) throw new UserError(`${where}: 'bnb_4bit_blocksize' must be one of ${NF4_BLOCKSIZES.join(', ')}, got ${blocksize}`);
   // Compute happens in float32 here; accept the spelling configs copied from Python use.
   c.oneOf('bnb_4bit_compute_dtype', ['float32', 'torch.float32'], 'float32');
   const quantization: QloraQuantization = {

@@ -28,7 +28,7 @@ function nextF32(x: number, dir: 1 | -1): number {
     return dir * f32[0]!;
   }
   f32[0] = x;
-  u32[0] = u32[0]! + ((x > 0) === (dir > 0) ? 1 : -1);
+  u32[0] = u32[0]! + (x > 0 === dir > 0 ? 1 : -1);
   return f32[0]!;
 }
 
@@ -46,7 +46,7 @@ export function fmaF32(a: number, b: number, c: number): number {
   if (err === 0 || r === s || !Number.isFinite(s)) return r;
   const other = nextF32(r, s > r ? 1 : -1);
   if (Math.abs(s - r) !== Math.abs(other - s)) return r; // not a midpoint: double rounding was harmless
-  return (err > 0) === (other > r) ? other : r;
+  return err > 0 === other > r ? other : r;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -170,7 +170,13 @@ export function quantizeBlockwise8bit(values: Float32Array, blocksize = DOUBLE_Q
 }
 
 /** dequantize_blockwise: value = code[q] · absmax[block] (float32). */
-export function dequantizeBlockwise8bit(q: Uint8Array, absmax: Float32Array, blocksize: number, code: Float32Array = dynamicMap(), out: Float32Array = new Float32Array(q.length)): Float32Array {
+export function dequantizeBlockwise8bit(
+  q: Uint8Array,
+  absmax: Float32Array,
+  blocksize: number,
+  code: Float32Array = dynamicMap(),
+  out: Float32Array = new Float32Array(q.length),
+): Float32Array {
   for (let i = 0; i < q.length; i++) out[i] = code[q[i]!]! * absmax[Math.floor(i / blocksize)]!;
   return out;
 }

@@ -36,11 +36,6 @@ export const qloraPlugin: PeftPlugin<QloraConfig> = {
  * bnb_4bit_* / quantize_modules fields of the qlora config). loadPeftModel loads the same directory
  * onto a float base.
  */
-export function loadQloraModel(
-  base: LanguageModel,
-  dir: string,
-  quantization: Record<string, unknown> = {},
-  opts: { isTrainable?: boolean } = {},
-): PeftModel {
+export function loadQloraModel(base: LanguageModel, dir: string, quantization: Record<string, unknown> = {}, opts: { isTrainable?: boolean } = {}): PeftModel {
   return loadOntoQuantizedBase({ plugin: qloraPlugin, base, dir, quantization, isTrainable: opts.isTrainable });
 }

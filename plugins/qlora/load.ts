@@ -32,8 +32,7 @@ export function loadOntoQuantizedBase(args: {
   if (!existsSync(cfgPath)) throw new UserError(`${dir} is not an adapter directory: ${ADAPTER_CONFIG} is missing`);
   // readAdapterConfig, not a bare JSON read: a file holding null or a list is a one-line error, not a TypeError.
   const raw = readAdapterConfig(cfgPath);
-  if (raw.peft_type !== 'LORA')
-    throw new UserError(`${cfgPath}: a QLoRA base takes a LoRA adapter (peft_type "LORA"), got ${showValue(raw.peft_type)}`);
+  if (raw.peft_type !== 'LORA') throw new UserError(`${cfgPath}: a QLoRA base takes a LoRA adapter (peft_type "LORA"), got ${showValue(raw.peft_type)}`);
   const cfg = plugin.parseConfig({ ...raw, ...quantization }, base, cfgPath);
   cfg.inference_mode = !isTrainable;
   const adapter = attachAdapter(plugin, base, cfg, { seed: 0 }, cfgPath);

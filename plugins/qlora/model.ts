@@ -59,19 +59,44 @@ function quantizationTargets(model: LanguageModel, config: LoraConfig, q: QloraQ
  * The adapter saves as a plain LoRA adapter (peft_type LORA), which peft loads onto a 4-bit or a
  * float base alike. Merging dequantizes, adds ΔW and re-quantizes, as peft's Linear4bit does.
  */
-export function attachQlora(model: LanguageModel, config: QloraConfig, ctx: AttachContext): LayerAdapter<QloraConfig> {
-  const { quantization, ...loraConfig } = config;
-  const q: QloraQuantization = quantization ?? DEFAULT_QUANTIZATION;
+/** Replaces each targeted linear layer by its NF4-quantized copy (layers already NF4 stay). */
+function quantizeTargets(model: LanguageModel, loraConfig: Omit<QloraConfig, 'quantization'>, q: QloraQuantization): void {
   const opts = { blocksize: q.bnb_4bit_blocksize, doubleQuant: q.bnb_4bit_use_double_quant };
   for (const path of quantizationTargets(model, loraConfig, q)) {
     const layer = model.getSubmodule(path) as LinearLike;
     if (layer instanceof Nf4Linear) continue;
     model.setSubmodule(path, Nf4Linear.fromLinear(layer, opts, `qlora: weight of '${path}'`));
   }
+}
+
+/**
+ * Merges (sign 1) or unmerges (sign −1) one LoRA layer. Over an NF4 base, as peft's Linear4bit:
+ * dequantize, add ±ΔW in float32, re-quantize — lossy, hence the warning.
+ */
+function mergeLayer(l: LoraLinear, sign: 1 | -1, warnOnce: (msg: string) => void): void {
+  const base = l.base_layer;
+  if (!(base instanceof Nf4Linear)) {
+    if (sign > 0) l.merge();
+    else l.unmerge();
+    return;
+  }
+  warnOnce(sign > 0 ? MERGE_4BIT_WARNING : UNMERGE_4BIT_WARNING);
+  const w = base.dequantizedValues();
+  const d = l.deltaWeight();
+  const dv = d.dataSync();
+  d.dispose();
+  for (let i = 0; i < w.length; i++) w[i] = w[i]! + sign * dv[i]!; // float32 store, as torch adds
+  base.requantize(w);
+  l.merged = sign > 0;
+}
+
+export function attachQlora(model: LanguageModel, config: QloraConfig, ctx: AttachContext): LayerAdapter<QloraConfig> {
+  const { quantization, ...loraConfig } = config;
+  const q: QloraQuantization = quantization ?? DEFAULT_QUANTIZATION;
+  quantizeTargets(model, loraConfig, q);
   // The saved config is the LoRA part only: a normal LoRA adapter for peft.
   const lora = attachLora(model, loraConfig, ctx);
-  const loraLayers = (): [string, LoraLinear][] =>
-    model.namedModules().filter((e): e is [string, LoraLinear] => e[1] instanceof LoraLinear);
+  const loraLayers = (): [string, LoraLinear][] => model.namedModules().filter((e): e is [string, LoraLinear] => e[1] instanceof LoraLinear);
   const warned = new Set<string>();
   const warnings: string[] = [];
   const warnOnce = (msg: string) => {
@@ -79,23 +104,6 @@ export function attachQlora(model: LanguageModel, config: QloraConfig, ctx: Atta
     warned.add(msg);
     warnings.push(msg);
     console.warn(`qlora: ${msg}`);
-  };
-
-  const mergeLayer = (l: LoraLinear, sign: 1 | -1) => {
-    const base = l.base_layer;
-    if (!(base instanceof Nf4Linear)) {
-      if (sign > 0) l.merge();
-      else l.unmerge();
-      return;
-    }
-    warnOnce(sign > 0 ? MERGE_4BIT_WARNING : UNMERGE_4BIT_WARNING);
-    const w = base.dequantizedValues();
-    const d = l.deltaWeight();
-    const dv = d.dataSync();
-    d.dispose();
-    for (let i = 0; i < w.length; i++) w[i] = w[i]! + sign * dv[i]!; // float32 store, as torch adds
-    base.requantize(w);
-    l.merged = sign > 0;
   };
 
   return {
@@ -108,14 +116,14 @@ export function attachQlora(model: LanguageModel, config: QloraConfig, ctx: Atta
       return { trainable, all: base.numParameters() + fourBit };
     },
     merge() {
-      for (const [, l] of loraLayers()) if (!l.merged) mergeLayer(l, 1);
+      for (const [, l] of loraLayers()) if (!l.merged) mergeLayer(l, 1, warnOnce);
     },
     unmerge() {
-      for (const [, l] of loraLayers()) if (l.merged) mergeLayer(l, -1);
+      for (const [, l] of loraLayers()) if (l.merged) mergeLayer(l, -1, warnOnce);
     },
     mergeAndUnload() {
       for (const [path, l] of loraLayers()) {
-        if (!l.merged) mergeLayer(l, 1);
+        if (!l.merged) mergeLayer(l, 1, warnOnce);
         model.setSubmodule(path, l.base_layer);
         l.disposeAdapter();
       }

@@ -27,9 +27,22 @@ const f = Math.fround;
  * as published with QLoRA and hard-coded in bitsandbytes (create_normal_map(offset=0.9677083)).
  */
 export const NF4_CODE: Float32Array = Float32Array.of(
-  -1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635, -0.18477343022823334,
-  -0.09105003625154495, 0.0, 0.07958029955625534, 0.16093020141124725, 0.24611230194568634, 0.33791524171829224,
-  0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1.0,
+  -1.0,
+  -0.6961928009986877,
+  -0.5250730514526367,
+  -0.39491748809814453,
+  -0.28444138169288635,
+  -0.18477343022823334,
+  -0.09105003625154495,
+  0.0,
+  0.07958029955625534,
+  0.16093020141124725,
+  0.24611230194568634,
+  0.33791524171829224,
+  0.44070982933044434,
+  0.5626170039176941,
+  0.7229568362236023,
+  1.0,
 );
 
 /**
@@ -90,7 +103,13 @@ export function unpackNf4Codes(packed: Uint8Array, n: number): Uint8Array {
 }
 
 /** The dequantize_4bit kernel: NF4[code] · absmax[block] (float32) for n elements. */
-export function dequantizeNf4Blocks(packed: Uint8Array, absmax: Float32Array, n: number, blocksize: number, out: Float32Array = new Float32Array(n)): Float32Array {
+export function dequantizeNf4Blocks(
+  packed: Uint8Array,
+  absmax: Float32Array,
+  n: number,
+  blocksize: number,
+  out: Float32Array = new Float32Array(n),
+): Float32Array {
   for (let b = 0, lo = 0; lo < n; b++, lo += blocksize) {
     const scale = absmax[b]!;
     const hi = Math.min(n, lo + blocksize);
@@ -186,6 +205,5 @@ export function bitsPerParameter(tensors: Nf4Tensor | Iterable<Nf4Tensor>): numb
 }
 
 function checkBlocksize(blocksize: number): void {
-  if (!NF4_BLOCKSIZES.includes(blocksize))
-    throw new UserError(`NF4 blocksize must be one of ${NF4_BLOCKSIZES.join(', ')}, got ${blocksize}`);
+  if (!NF4_BLOCKSIZES.includes(blocksize)) throw new UserError(`NF4 blocksize must be one of ${NF4_BLOCKSIZES.join(', ')}, got ${blocksize}`);
 }

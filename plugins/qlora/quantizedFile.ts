@@ -17,12 +17,7 @@
  * Every other tensor is stored unchanged. Loading validates all of it against the JSON (sizes, dtypes,
  * known keys) and fails with a UserError naming the file and the tensor.
  */
-import {
-  numel,
-  readSafetensors,
-  writeSafetensors,
-  type Tensor,
-} from '../../src/models/safetensors.ts';
+import { numel, readSafetensors, writeSafetensors, type Tensor } from '../../src/models/safetensors.ts';
 import { UserError } from '../../src/util/errors.ts';
 import type { QuantizedCheckpoint as Checkpoint } from '../../src/peft/weightQuantizer.ts';
 import { NF4_BLOCKSIZES, NF4_CODE, nf4Numel, type Nf4Tensor, type OriginalDtype } from './nf4.ts';
@@ -32,8 +27,18 @@ export const NF4_STATE_SUFFIX = `.${QUANT_STATE_PREFIX}nf4`;
 
 /** Keys bitsandbytes accepts in a quant state (QuantState.valid_qs_keys). */
 const VALID_STATE_KEYS = new Set([
-  'absmax', 'quant_map', 'nested_absmax', 'nested_quant_map', 'quant_state', 'quant_type', 'blocksize', 'dtype', 'shape',
-  'nested_blocksize', 'nested_dtype', 'nested_offset',
+  'absmax',
+  'quant_map',
+  'nested_absmax',
+  'nested_quant_map',
+  'quant_state',
+  'quant_type',
+  'blocksize',
+  'dtype',
+  'shape',
+  'nested_blocksize',
+  'nested_dtype',
+  'nested_offset',
 ]);
 
 /** A checkpoint whose selected weights are NF4; `tensors` holds everything stored unquantized. */
@@ -96,8 +101,7 @@ export function quantizedStateDict(ckpt: QuantizedCheckpoint): Map<string, Tenso
   const out = new Map<string, Tensor>(ckpt.tensors);
   for (const [name, t] of ckpt.quantized) {
     for (const [key, tensor] of bitsandbytesEntries(name, t)) {
-      if (out.has(key))
-        throw new UserError(`cannot store quantized '${name}': its quant-state entry '${key}' clashes with another tensor of that name`);
+      if (out.has(key)) throw new UserError(`cannot store quantized '${name}': its quant-state entry '${key}' clashes with another tensor of that name`);
       out.set(key, tensor);
     }
   }
@@ -132,20 +136,34 @@ export function splitQuantized(all: ReadonlyMap<string, Tensor>, source: string)
   return { quantized, tensors: rest };
 }
 
-function readEntry(name: string, all: ReadonlyMap<string, Tensor>, source: string): Nf4Tensor {
+/** Reads the entries of one quantized tensor, failing with one message that names the file and the tensor. */
+interface EntryReader {
+  fail(problem: string): never;
+  get(suffix: string, dtype: Tensor['dtype'], length?: number): Tensor;
+  has(suffix: string): boolean;
+}
+
+function entryReader(name: string, all: ReadonlyMap<string, Tensor>, source: string): EntryReader {
   const where = `${source}: quantized tensor '${name}'`;
   const fail = (problem: string): never => {
     throw new UserError(`${where}: ${problem}`);
   };
-  const get = (suffix: string, dtype: Tensor['dtype'], length?: number): Tensor => {
-    const t = all.get(name + suffix);
-    if (!t) return fail(`missing entry '${name + suffix}'`);
-    if (t.dtype !== dtype) fail(`'${name + suffix}' must be ${dtype}, got ${t.dtype}`);
-    if (length !== undefined && t.data.length !== length) fail(`'${name + suffix}' must hold ${length} values, got ${t.data.length}`);
-    return t;
+  return {
+    fail,
+    has: (suffix) => all.has(name + suffix),
+    get(suffix, dtype, length) {
+      const t = all.get(name + suffix);
+      if (!t) return fail(`missing entry '${name + suffix}'`);
+      if (t.dtype !== dtype) fail(`'${name + suffix}' must be ${dtype}, got ${t.dtype}`);
+      if (length !== undefined && t.data.length !== length) fail(`'${name + suffix}' must hold ${length} values, got ${t.data.length}`);
+      return t;
+    },
   };
+}
 
-  const stateTensor = get(NF4_STATE_SUFFIX, 'U8');
+/** bitsandbytes' quant_state: a JSON object of known fields, NF4 only. */
+function parseQuantState(r: EntryReader): Record<string, unknown> {
+  const stateTensor = r.get(NF4_STATE_SUFFIX, 'U8');
   let state: Record<string, unknown>;
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(stateTensor.data as Uint8Array);
@@ -153,16 +171,47 @@ function readEntry(name: string, all: ReadonlyMap<string, Tensor>, source: strin
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
     state = parsed as Record<string, unknown>;
   } catch {
-    return fail('its quant_state is not a JSON object');
+    return r.fail('its quant_state is not a JSON object');
   }
-  for (const k of Object.keys(state)) if (!VALID_STATE_KEYS.has(k)) fail(`unknown quant_state field '${k}'`);
-  if (state.quant_type !== 'nf4') fail(`quant_type must be "nf4", got ${JSON.stringify(state.quant_type)}`);
+  for (const k of Object.keys(state)) if (!VALID_STATE_KEYS.has(k)) r.fail(`unknown quant_state field '${k}'`);
+  if (state.quant_type !== 'nf4') r.fail(`quant_type must be "nf4", got ${JSON.stringify(state.quant_type)}`);
+  return state;
+}
+
+/** The per-block scales: float32 absmax, or (double quantization) 8-bit absmax with its own float32 scales. */
+function readBlockScales(r: EntryReader, state: Record<string, unknown>, blocks: number, t: Nf4Tensor): void {
+  const nestedFields = ['nested_blocksize', 'nested_dtype', 'nested_offset'].filter((k) => k in state);
+  const nestedTensors = ['.nested_absmax', '.nested_quant_map'].filter((s) => r.has(s));
+  if (nestedFields.length === 0 && nestedTensors.length === 0) {
+    const absmax = r.get('.absmax', 'F32', blocks).data as Float32Array;
+    if (!absmax.every((v) => Number.isFinite(v) && v >= 0)) r.fail('absmax values must be finite and non-negative');
+    t.absmax = absmax;
+    return;
+  }
+  if (nestedFields.length !== 3 || nestedTensors.length !== 2)
+    r.fail('double quantization needs nested_blocksize, nested_dtype, nested_offset, nested_absmax and nested_quant_map together');
+  const nestedBlocksize = state.nested_blocksize;
+  if (!Number.isSafeInteger(nestedBlocksize) || (nestedBlocksize as number) <= 0)
+    r.fail(`nested_blocksize must be a positive integer, got ${JSON.stringify(nestedBlocksize)}`);
+  if (state.nested_dtype !== 'float32') r.fail(`nested_dtype must be "float32", got ${JSON.stringify(state.nested_dtype)}`);
+  const offset = state.nested_offset;
+  if (typeof offset !== 'number' || !Number.isFinite(offset)) r.fail(`nested_offset must be a finite number, got ${JSON.stringify(offset)}`);
+  const absmaxQ8 = r.get('.absmax', 'U8', blocks).data as Uint8Array;
+  const absmax2 = r.get('.nested_absmax', 'F32', Math.ceil(blocks / (nestedBlocksize as number))).data as Float32Array;
+  const code = r.get('.nested_quant_map', 'F32', 256).data as Float32Array;
+  if (!absmax2.every(Number.isFinite) || !code.every(Number.isFinite)) r.fail('nested_absmax and nested_quant_map must be finite');
+  t.nested = { offset: Math.fround(offset as number), absmaxQ8, absmax2, blocksize: nestedBlocksize as number, code };
+}
+
+function readEntry(name: string, all: ReadonlyMap<string, Tensor>, source: string): Nf4Tensor {
+  const r = entryReader(name, all, source);
+  const fail = r.fail;
+  const state = parseQuantState(r);
   const blocksize = state.blocksize;
   if (typeof blocksize !== 'number' || !NF4_BLOCKSIZES.includes(blocksize))
     fail(`blocksize must be one of ${NF4_BLOCKSIZES.join(', ')}, got ${JSON.stringify(blocksize)}`);
   const dtype = state.dtype;
-  if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'bfloat16')
-    fail(`dtype must be float32, float16 or bfloat16, got ${JSON.stringify(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'float16' && dtype !== 'bfloat16') fail(`dtype must be float32, float16 or bfloat16, got ${JSON.stringify(dtype)}`);
   const shape = state.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0))
     return fail(`shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
@@ -170,32 +219,17 @@ function readEntry(name: string, all: ReadonlyMap<string, Tensor>, source: strin
   if (!Number.isSafeInteger(n)) fail(`shape [${shape.join(', ')}] is too large`);
   const blocks = Math.ceil(n / (blocksize as number));
 
-  const packed = get('', 'U8', Math.ceil(n / 2)).data as Uint8Array;
-  const quantMap = get('.quant_map', 'F32', 16).data as Float32Array;
+  const packed = r.get('', 'U8', Math.ceil(n / 2)).data as Uint8Array;
+  const quantMap = r.get('.quant_map', 'F32', 16).data as Float32Array;
   if (!quantMap.every((v, i) => v === NF4_CODE[i])) fail('quant_map is not the NF4 code');
 
-  const t: Nf4Tensor = { shape: shape as number[], dtype: dtype as OriginalDtype, blocksize: blocksize as number, packed };
-  const nestedFields = ['nested_blocksize', 'nested_dtype', 'nested_offset'].filter((k) => k in state);
-  const nestedTensors = ['.nested_absmax', '.nested_quant_map'].filter((s) => all.has(name + s));
-  if (nestedFields.length === 0 && nestedTensors.length === 0) {
-    const absmax = get('.absmax', 'F32', blocks).data as Float32Array;
-    if (!absmax.every((v) => Number.isFinite(v) && v >= 0)) fail('absmax values must be finite and non-negative');
-    t.absmax = absmax;
-  } else {
-    if (nestedFields.length !== 3 || nestedTensors.length !== 2)
-      fail('double quantization needs nested_blocksize, nested_dtype, nested_offset, nested_absmax and nested_quant_map together');
-    const nestedBlocksize = state.nested_blocksize;
-    if (!Number.isSafeInteger(nestedBlocksize) || (nestedBlocksize as number) <= 0)
-      fail(`nested_blocksize must be a positive integer, got ${JSON.stringify(nestedBlocksize)}`);
-    if (state.nested_dtype !== 'float32') fail(`nested_dtype must be "float32", got ${JSON.stringify(state.nested_dtype)}`);
-    const offset = state.nested_offset;
-    if (typeof offset !== 'number' || !Number.isFinite(offset)) fail(`nested_offset must be a finite number, got ${JSON.stringify(offset)}`);
-    const absmaxQ8 = get('.absmax', 'U8', blocks).data as Uint8Array;
-    const absmax2 = get('.nested_absmax', 'F32', Math.ceil(blocks / (nestedBlocksize as number))).data as Float32Array;
-    const code = get('.nested_quant_map', 'F32', 256).data as Float32Array;
-    if (!absmax2.every(Number.isFinite) || !code.every(Number.isFinite)) fail('nested_absmax and nested_quant_map must be finite');
-    t.nested = { offset: Math.fround(offset as number), absmaxQ8, absmax2, blocksize: nestedBlocksize as number, code };
-  }
+  const t: Nf4Tensor = {
+    shape: shape as number[],
+    dtype: dtype as OriginalDtype,
+    blocksize: blocksize as number,
+    packed,
+  };
+  readBlockScales(r, state, blocks, t);
   if (nf4Numel(t) !== n) fail('inconsistent shape');
   return t;
 }

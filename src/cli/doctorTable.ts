@@ -40,9 +40,17 @@ function backendRows(b: DoctorReport['backend']): Row[] {
 }
 
 function nativeRows(n: DoctorReport['native']): Row[] {
-  const env = Object.entries(n.environment).map(([k, v]) => `${k}=${v ?? '-'}`).join(' ');
-  if (!n.available) return [['native kernels', `not in use: ${n.reason ?? 'unknown reason'}`], ['  environment', env]];
-  const build = n.build ? `${n.build.ok ? 'ok' : 'failed'}${n.build.compiler ? `, ${n.build.compiler}` : ''}${n.build.at ? `, ${n.build.at}` : ''}` : 'no status file';
+  const env = Object.entries(n.environment)
+    .map(([k, v]) => `${k}=${v ?? '-'}`)
+    .join(' ');
+  if (!n.available)
+    return [
+      ['native kernels', `not in use: ${n.reason ?? 'unknown reason'}`],
+      ['  environment', env],
+    ];
+  const build = n.build
+    ? `${n.build.ok ? 'ok' : 'failed'}${n.build.compiler ? `, ${n.build.compiler}` : ''}${n.build.at ? `, ${n.build.at}` : ''}`
+    : 'no status file';
   return [
     ['native kernels', n.active_for.length ? `in use for ${n.active_for.join(', ')}` : 'loaded (no backend started)'],
     ['  isa', `${n.isa}: ${n.isa_reason}`],

@@ -33,11 +33,13 @@ function matrix(v: unknown, name: string, file: string, rows?: number, cols?: nu
 function checkPositions(file: string, T: number, positionIds: number[][] | undefined, maxPositions: number | undefined): void {
   if (maxPositions !== undefined && T > maxPositions)
     throw new UserError(`${file}: the rows have ${T} tokens but the model has n_positions=${maxPositions}: shorten them to at most ${maxPositions}`);
-  const valid = maxPositions === undefined ? 'positions are 0 or more (this model has relative positions, with no upper bound)' : `the model has positions 0..${maxPositions - 1} (n_positions=${maxPositions})`;
+  const valid =
+    maxPositions === undefined
+      ? 'positions are 0 or more (this model has relative positions, with no upper bound)'
+      : `the model has positions 0..${maxPositions - 1} (n_positions=${maxPositions})`;
   positionIds?.forEach((r, i) =>
     r.forEach((x, j) => {
-      if (x < 0 || (maxPositions !== undefined && x >= maxPositions))
-        throw new UserError(`${file}: position_ids[${i}][${j}] = ${x} is out of range: ${valid}`);
+      if (x < 0 || (maxPositions !== undefined && x >= maxPositions)) throw new UserError(`${file}: position_ids[${i}][${j}] = ${x} is out of range: ${valid}`);
     }),
   );
 }
@@ -48,31 +50,31 @@ function checkPositions(file: string, T: number, positionIds: number[][] | undef
  */
 export function readInputFile(file: string, vocabSize: number, maxPositions?: number): InputFile {
   const raw = readJsonFile<Record<string, unknown>>(file, 'input file');
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new UserError(`${file}: expected a JSON object with "input_ids"`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UserError(`${file}: expected a JSON object with "input_ids"`);
   const known = ['input_ids', 'attention_mask', 'position_ids', 'decoder_input_ids'];
   const extra = Object.keys(raw).filter((k) => !known.includes(k));
   if (extra.length) throw new UserError(`${file}: unknown field(s) ${showKeys(extra)}; valid: ${known.join(', ')}`);
   if (raw.input_ids === undefined || raw.input_ids === null) throw new UserError(`${file}: missing "input_ids"`);
   const ids = matrix(raw.input_ids, 'input_ids', file);
-  const B = ids.length, T = ids[0]!.length;
+  const B = ids.length,
+    T = ids[0]!.length;
   const checkVocab = (m: number[][], name: string) =>
     m.forEach((r, i) =>
       r.forEach((x, j) => {
-        if (x < 0 || x >= vocabSize)
-          throw new UserError(`${file}: ${name}[${i}][${j}] = ${x} is out of range: the vocabulary has ids 0..${vocabSize - 1}`);
+        if (x < 0 || x >= vocabSize) throw new UserError(`${file}: ${name}[${i}][${j}] = ${x} is out of range: the vocabulary has ids 0..${vocabSize - 1}`);
       }),
     );
   checkVocab(ids, 'input_ids');
   const out: InputFile = { input_ids: ids };
   if (raw.attention_mask !== undefined && raw.attention_mask !== null) {
     out.attention_mask = matrix(raw.attention_mask, 'attention_mask', file, B, T);
-    out.attention_mask.forEach((r, i) => r.forEach((x, j) => {
-      if (x !== 0 && x !== 1) throw new UserError(`${file}: attention_mask[${i}][${j}] = ${x}; must be 0 or 1`);
-    }));
+    out.attention_mask.forEach((r, i) =>
+      r.forEach((x, j) => {
+        if (x !== 0 && x !== 1) throw new UserError(`${file}: attention_mask[${i}][${j}] = ${x}; must be 0 or 1`);
+      }),
+    );
   }
-  if (raw.position_ids !== undefined && raw.position_ids !== null)
-    out.position_ids = matrix(raw.position_ids, 'position_ids', file, B, T);
+  if (raw.position_ids !== undefined && raw.position_ids !== null) out.position_ids = matrix(raw.position_ids, 'position_ids', file, B, T);
   checkPositions(file, T, out.position_ids, maxPositions);
   if (raw.decoder_input_ids !== undefined && raw.decoder_input_ids !== null) {
     out.decoder_input_ids = matrix(raw.decoder_input_ids, 'decoder_input_ids', file, B);

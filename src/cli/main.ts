@@ -32,13 +32,28 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
   generate: { summary: 'decode with greedy, beam search or sampling', load: () => withPlugins(() => import('./commands/generate.ts')) },
   params: { summary: 'trainable/all parameter counts as peft prints them', load: () => withPlugins(() => import('./commands/params.ts')) },
   train: { summary: 'fine-tune with a PEFT method from an experiment file (--resume continues)', load: () => withPlugins(() => import('./commands/train.ts')) },
-  pretrain: { summary: 'train the shared tokenizer or pretrain gpt2-micro / t5-micro from scratch (--resume continues)', load: () => withPlugins(() => import('./commands/pretrain.ts')) },
+  pretrain: {
+    summary: 'train the shared tokenizer or pretrain gpt2-micro / t5-micro from scratch (--resume continues)',
+    load: () => withPlugins(() => import('./commands/pretrain.ts')),
+  },
   score: { summary: 'BLEU, chrF, chrF++, TER and ROUGE exactly as sacrebleu / rouge-score', load: () => import('./commands/score.ts') },
-  predict: { summary: 'generate outputs for a JSONL file with a model (and adapter), formatted as in training', load: () => withPlugins(() => import('./commands/predict.ts')) },
-  evaluate: { summary: "score predictions against references with the task's metrics and 95% intervals", load: () => withPlugins(() => import('./commands/evaluate.ts')) },
+  predict: {
+    summary: 'generate outputs for a JSONL file with a model (and adapter), formatted as in training',
+    load: () => withPlugins(() => import('./commands/predict.ts')),
+  },
+  evaluate: {
+    summary: "score predictions against references with the task's metrics and 95% intervals",
+    load: () => withPlugins(() => import('./commands/evaluate.ts')),
+  },
   report: { summary: 'render REPORT.md again from saved experiment results', load: () => withMethodInfos(() => import('./commands/report.ts')) },
-  quantize: { summary: 'NF4-quantize a safetensors checkpoint as bitsandbytes does (QLoRA storage)', load: () => withPlugins(() => import('./commands/quantize.ts')) },
-  dequantize: { summary: 'turn an NF4 (bitsandbytes-layout) safetensors file back into float32 tensors', load: () => withPlugins(() => import('./commands/dequantize.ts')) },
+  quantize: {
+    summary: 'NF4-quantize a safetensors checkpoint as bitsandbytes does (QLoRA storage)',
+    load: () => withPlugins(() => import('./commands/quantize.ts')),
+  },
+  dequantize: {
+    summary: 'turn an NF4 (bitsandbytes-layout) safetensors file back into float32 tensors',
+    load: () => withPlugins(() => import('./commands/dequantize.ts')),
+  },
   bench: { summary: 'training and generation speed on random GPT-2 configurations', load: () => withPlugins(() => import('./commands/bench.ts')) },
   doctor: { summary: 'which compute backend and native kernels are in use here, and why (--json for JSON)', load: () => import('./commands/doctor.ts') },
 };

@@ -209,7 +209,9 @@ function tooLargeError(url: string, bytes: number, opts: DownloadOptions): UserE
   if (opts.expected && bytes > opts.expected.size)
     return new UserError(`${url}: the server sent more than the ${opts.expected.size} bytes its metadata gives; the download was discarded`);
   if (opts.sizeLimit && bytes > opts.sizeLimit.bytes)
-    return new UserError(`${url}: the file is larger than the download limit of ${opts.sizeLimit.bytes} bytes; the download was discarded (${opts.sizeLimit.hint})`);
+    return new UserError(
+      `${url}: the file is larger than the download limit of ${opts.sizeLimit.bytes} bytes; the download was discarded (${opts.sizeLimit.hint})`,
+    );
   return undefined;
 }
 

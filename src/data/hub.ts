@@ -230,7 +230,11 @@ async function getJson(s: HubSession, url: string): Promise<unknown> {
     await res.body?.cancel();
     throw new HttpStatusError(url, res.status);
   }
-  const text = await readBounded(res, MAX_JSON_BYTES, () => new UserError(`${s.name}: ${url} sent more than ${MAX_JSON_BYTES} bytes of JSON; is ${s.endpoint} a Hugging Face Hub endpoint?`));
+  const text = await readBounded(
+    res,
+    MAX_JSON_BYTES,
+    () => new UserError(`${s.name}: ${url} sent more than ${MAX_JSON_BYTES} bytes of JSON; is ${s.endpoint} a Hugging Face Hub endpoint?`),
+  );
   try {
     return JSON.parse(text);
   } catch {
@@ -269,8 +273,7 @@ async function defaultConfig(s: HubSession): Promise<{ config: string; urls: str
   const configs = Object.keys(listing);
   if (configs.length === 0) throw new UserError(`${name}: the Hub lists no parquet files for this dataset (no parquet export)`);
   const config = configs.length === 1 ? configs[0]! : configs.includes('default') ? 'default' : undefined;
-  if (config === undefined)
-    throw new UserError(`${name}: the dataset has several configs (${configs.join(', ')}); name one as hf:${s.id.repo}:<config>`);
+  if (config === undefined) throw new UserError(`${name}: the dataset has several configs (${configs.join(', ')}); name one as hf:${s.id.repo}:<config>`);
   checkFolderName("the config the Hub's listing names", config, name);
   const urls = listing[config]![split];
   if (!urls) throw new UserError(`${name}: config '${config}' has no split '${split}'; available: ${Object.keys(listing[config]!).join(', ')}`);
@@ -311,7 +314,9 @@ function shardMetadataOf(s: HubSession, config: string): { treeUrl: string; get:
       answer = await getJson(s, treeUrl);
     } catch (e) {
       if (e instanceof HttpStatusError)
-        throw new UserError(`${s.name}: cannot get the file metadata that verifies the shards of ${config}/${s.split} (GET ${treeUrl} → HTTP ${e.status}); try again later`);
+        throw new UserError(
+          `${s.name}: cannot get the file metadata that verifies the shards of ${config}/${s.split} (GET ${treeUrl} → HTTP ${e.status}); try again later`,
+        );
       throw e;
     }
     if (!Array.isArray(answer)) throw new UserError(`${s.name}: unexpected answer from ${treeUrl}; expected a list of files with size and lfs oid`);
@@ -338,7 +343,8 @@ async function downloadShard(s: HubSession, { config, url, file, index, metadata
   if (protocol !== 'https:' && protocol !== 'http:') throw new UserError(`${name}: shard URL ${url} from the Hub's listing is not http(s); refusing it`);
   const shard = shardFileName(url, index);
   const entry = (await metadata.get()).get(shard);
-  if (!entry) throw new UserError(`${name}: the Hub's file metadata (${metadata.treeUrl}) does not list ${shard}; cannot verify shard ${url}, so it is not downloaded`);
+  if (!entry)
+    throw new UserError(`${name}: the Hub's file metadata (${metadata.treeUrl}) does not list ${shard}; cannot verify shard ${url}, so it is not downloaded`);
   const expected = expectedFromEntry(entry);
   if (typeof expected === 'string') throw new UserError(`${name}: the Hub's metadata for ${config}/${split}/${shard} cannot verify it: ${expected}`);
   if (expected.size > maxShardBytes)
@@ -428,7 +434,6 @@ function isListing(v: unknown): v is Listing {
 function noExport(name: string, e: HttpStatusError): UserError {
   if (e.status === 401 || e.status === 403)
     return new UserError(`${name}: the Hub refused the parquet listing (HTTP ${e.status}); the dataset is gated or private: set HF_TOKEN`);
-  if (e.status === 404)
-    return new UserError(`${name}: no parquet export on the Hub (GET ${e.url} → HTTP 404); check the dataset id, or use a local file`);
+  if (e.status === 404) return new UserError(`${name}: no parquet export on the Hub (GET ${e.url} → HTTP 404); check the dataset id, or use a local file`);
   return new UserError(`${name}: the Hub's parquet listing failed (GET ${e.url} → HTTP ${e.status}); try again later or set PEFT_OFFLINE=1 to use the cache`);
 }

@@ -10,10 +10,7 @@ export interface PreparedDataset {
 }
 
 /** load → clean → split in one call: what an experiment needs before tokenization. */
-export async function prepareDataset(
-  name: string,
-  opts: { load?: LoadOptions; clean?: CleanOptions; split: SplitOptions },
-): Promise<PreparedDataset> {
+export async function prepareDataset(name: string, opts: { load?: LoadOptions; clean?: CleanOptions; split: SplitOptions }): Promise<PreparedDataset> {
   const dataset = await loadDataset(name, opts.load);
   return prepareLoaded(dataset, opts);
 }

@@ -26,8 +26,7 @@ const SPECS: Record<Exclude<SchemaName, 'source_target'>, { task: Task; source: 
   opus_books: { task: 'translation', source: 'translation', target: 'translation' },
 };
 
-const ALL_EXPECTED =
-  "translation{en,ru} (opus_books), article+highlights (cnn_dailymail), document+summary (xsum) or source+target";
+const ALL_EXPECTED = 'translation{en,ru} (opus_books), article+highlights (cnn_dailymail), document+summary (xsum) or source+target';
 
 function columnsOf(records: RawRecord[]): Set<string> {
   const cols = new Set<string>();
@@ -45,14 +44,17 @@ export function detectSchema(records: RawRecord[], label: string, opts: SchemaOp
   const found = [...cols].join(', ') || '(none)';
   if (opts.columns) {
     for (const c of [opts.columns.source, opts.columns.target])
-      if (!has(cols, c)) throw new UserError(`${label}: missing column '${c}' (asked for as ${c === opts.columns.source ? 'source' : 'target'}); found columns: ${found}`);
+      if (!has(cols, c))
+        throw new UserError(`${label}: missing column '${c}' (asked for as ${c === opts.columns.source ? 'source' : 'target'}); found columns: ${found}`);
     return 'source_target';
   }
   if (opts.schema) {
     const need = requiredColumns(opts.schema, opts);
     const missing = need.filter((c) => !has(cols, c) && !(c.startsWith('translation.') && has(cols, 'translation')));
     if (missing.length)
-      throw new UserError(`${label}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for the ${opts.schema} schema (expected ${need.join(', ')}); found columns: ${found}`);
+      throw new UserError(
+        `${label}: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for the ${opts.schema} schema (expected ${need.join(', ')}); found columns: ${found}`,
+      );
     return opts.schema;
   }
   const src = opts.sourceLang ?? 'en';
@@ -79,17 +81,12 @@ export function schemaSpec(schema: SchemaName, opts: SchemaOptions = {}): Schema
  * it as an empty pair); text of the wrong type (a number, a list) or a row missing a column is
  * a wrong schema and throws, naming the row.
  */
-export function normalizeRecords(
-  records: RawRecord[],
-  label: string,
-  opts: SchemaOptions = {},
-): { schema: SchemaName; task: Task; examples: Example[] } {
+export function normalizeRecords(records: RawRecord[], label: string, opts: SchemaOptions = {}): { schema: SchemaName; task: Task; examples: Example[] } {
   if (records.length === 0) throw new UserError(`${label}: no rows; expected examples with ${ALL_EXPECTED}`);
   const schema = detectSchema(records, label, opts);
   const spec = schemaSpec(schema, opts);
   const task = opts.task ?? spec.task;
-  if (!task)
-    throw new UserError(`${label}: plain source/target columns do not say the task; pass task 'translation' or 'summarization'`);
+  if (!task) throw new UserError(`${label}: plain source/target columns do not say the task; pass task 'translation' or 'summarization'`);
   const src = opts.sourceLang ?? 'en';
   const tgt = opts.targetLang ?? 'ru';
   const seenIds = new Map<string, number>();
@@ -100,8 +97,7 @@ export function normalizeRecords(
     if (schema === 'opus_books') {
       const tr = rec.translation;
       if (tr !== undefined && tr !== null) {
-        if (typeof tr !== 'object' || Array.isArray(tr))
-          throw new UserError(`${where}: 'translation' must be an object {${src}, ${tgt}}, got ${describe(tr)}`);
+        if (typeof tr !== 'object' || Array.isArray(tr)) throw new UserError(`${where}: 'translation' must be an object {${src}, ${tgt}}, got ${describe(tr)}`);
         const pair = tr as Record<string, unknown>;
         if (!(src in pair) || !(tgt in pair))
           throw new UserError(`${where}: 'translation' has keys ${Object.keys(pair).join(', ') || '(none)'}; expected ${src} and ${tgt}`);
@@ -113,9 +109,12 @@ export function normalizeRecords(
       } else throw new UserError(`${where}: missing 'translation' (opus_books schema: {translation: {${src}, ${tgt}}})`);
     } else {
       const [sCol, tCol] =
-        schema === 'source_target' ? (opts.columns ? [opts.columns.source, opts.columns.target] : ['source', 'target']) : [SPECS[schema].source, SPECS[schema].target];
-      for (const c of [sCol, tCol])
-        if (!(c in rec)) throw new UserError(`${where}: missing '${c}' (${schema} schema: ${spec.expected})`);
+        schema === 'source_target'
+          ? opts.columns
+            ? [opts.columns.source, opts.columns.target]
+            : ['source', 'target']
+          : [SPECS[schema].source, SPECS[schema].target];
+      for (const c of [sCol, tCol]) if (!(c in rec)) throw new UserError(`${where}: missing '${c}' (${schema} schema: ${spec.expected})`);
       source = text(rec[sCol], `${where}: '${sCol}'`);
       target = text(rec[tCol], `${where}: '${tCol}'`);
     }

@@ -78,7 +78,11 @@ export function splitExamples(examples: readonly Example[], opts: SplitOptions):
   const names = [...strata.keys()].sort();
   const sizes = names.map((n) => strata.get(n)!.length);
   const testCounts = apportion(sizes, testFrac, sizes);
-  const valCounts = apportion(sizes, valFrac, sizes.map((n, i) => n - testCounts[i]!));
+  const valCounts = apportion(
+    sizes,
+    valFrac,
+    sizes.map((n, i) => n - testCounts[i]!),
+  );
 
   const out: Splits = { train: [], validation: [], test: [] };
   names.forEach((name, i) => {

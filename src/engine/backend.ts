@@ -105,9 +105,7 @@ export async function selectBackend(requested: string | undefined, loader: Packa
     return { choice, tfBackend: tf.getBackend(), skipped, overrides, tfjsVersion: tf.version_core };
   }
   throw new UserError(
-    requested
-      ? `PEFT_BACKEND=${requested} is not available here: ${skipped.join('; ')}`
-      : `no compute backend could be started: ${skipped.join('; ')}`,
+    requested ? `PEFT_BACKEND=${requested} is not available here: ${skipped.join('; ')}` : `no compute backend could be started: ${skipped.join('; ')}`,
   );
 }
 

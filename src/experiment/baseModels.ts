@@ -115,7 +115,16 @@ export function buildSmokeModel(family: ModelFamilyName, profile: Profile, dataD
       const config: Record<string, unknown> =
         family === 'gpt2'
           ? { ...p0.config, vocab_size: vocab, n_layer: s.layers, n_embd: s.width, n_head: s.heads }
-          : { ...p0.config, vocab_size: vocab, d_model: s.width, d_kv: s.width / s.heads, d_ff: 2 * s.width, num_heads: s.heads, num_layers: s.layers, num_decoder_layers: s.layers };
+          : {
+              ...p0.config,
+              vocab_size: vocab,
+              d_model: s.width,
+              d_kv: s.width / s.heads,
+              d_ff: 2 * s.width,
+              num_heads: s.heads,
+              num_layers: s.layers,
+              num_decoder_layers: s.layers,
+            };
       const model = modelFamily(config.model_type, 'smoke preset').create(config, 'smoke preset');
       initWeights(model, 1234);
       const tmp = atomicTempName(dir);

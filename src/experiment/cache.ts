@@ -54,6 +54,9 @@ export function resetCacheDir(dir: string): void {
 }
 
 export function writeCached(dir: string, rows: readonly PredictionRow[], result: ExperimentResult): void {
-  writeFileSync(path.join(dir, 'predictions.jsonl'), rows.map((r) => JSON.stringify({ id: r.id, prediction: r.prediction, reference: r.reference, truncated: r.truncated }) + '\n').join(''));
+  writeFileSync(
+    path.join(dir, 'predictions.jsonl'),
+    rows.map((r) => JSON.stringify({ id: r.id, prediction: r.prediction, reference: r.reference, truncated: r.truncated }) + '\n').join(''),
+  );
   writeJsonAtomic(path.join(dir, 'result.json'), result);
 }

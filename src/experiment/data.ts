@@ -51,7 +51,9 @@ function checkRow(r: TrainExample, where: string, limits: ModelLimits): void {
   if (j >= 0) throw new UserError(`${where}: labels[${j}] = ${r.labels[j]} is out of range: labels are ids 0..${limits.vocabSize - 1} or -100 (ignored)`);
   if (limits.encoderDecoder) return;
   if (r.labels.length !== r.input_ids.length)
-    throw new UserError(`${where}: labels has ${r.labels.length} entries but input_ids has ${r.input_ids.length}; a decoder-only row needs one label per input id (-100 where no loss is taken)`);
+    throw new UserError(
+      `${where}: labels has ${r.labels.length} entries but input_ids has ${r.input_ids.length}; a decoder-only row needs one label per input id (-100 where no loss is taken)`,
+    );
   if (limits.maxPositions !== undefined && r.input_ids.length > limits.maxPositions)
     throw new UserError(`${where}: the row has ${r.input_ids.length} tokens but the model has n_positions=${limits.maxPositions}`);
 }
@@ -79,8 +81,7 @@ export function readPretokenized(file: string, limits?: ModelLimits): TrainExamp
       }
       const r = (typeof row === 'object' && row !== null ? row : {}) as Partial<TrainExample>;
       const ints = (a: unknown) => Array.isArray(a) && a.length > 0 && a.every((x) => Number.isInteger(x));
-      if (!ints(r.input_ids) || !ints(r.labels))
-        throw new UserError(`${file}:${i + 1}: expected {"input_ids": [ints], "labels": [ints]}`);
+      if (!ints(r.input_ids) || !ints(r.labels)) throw new UserError(`${file}:${i + 1}: expected {"input_ids": [ints], "labels": [ints]}`);
       const example = { input_ids: r.input_ids!, labels: r.labels! };
       if (limits) checkRow(example, `${file}:${i + 1}`, limits);
       return example;
@@ -97,7 +98,9 @@ export function checkMaxLength(spec: Pick<DataSpec, 'max_length'>, maxPositions:
 export function checkTemplateTokens(tok: Tokenizer, template: string): void {
   const missing = templateSpecialTokens(template).filter((t) => tok.tokenToId(t) === undefined);
   if (missing.length)
-    throw new UserError(`the tokenizer has no ${missing.join(', ')}: the prompt template needs them as single tokens (train the tokenizer with them, or change the template)`);
+    throw new UserError(
+      `the tokenizer has no ${missing.join(', ')}: the prompt template needs them as single tokens (train the tokenizer with them, or change the template)`,
+    );
 }
 
 /**
@@ -109,7 +112,8 @@ export async function buildExperimentData(
   opts: { tokenizer?: Tokenizer; encoderDecoder: boolean; eosTokenId?: number; vocabSize?: number; maxPositions?: number },
 ): Promise<ExperimentData> {
   if (spec.pretokenized) {
-    const limits = opts.vocabSize === undefined ? undefined : { vocabSize: opts.vocabSize, encoderDecoder: opts.encoderDecoder, maxPositions: opts.maxPositions };
+    const limits =
+      opts.vocabSize === undefined ? undefined : { vocabSize: opts.vocabSize, encoderDecoder: opts.encoderDecoder, maxPositions: opts.maxPositions };
     const rows = readPretokenized(spec.name, limits);
     const nEval = Math.round(rows.length * spec.validation_size);
     return { train: rows.slice(nEval, spec.max_train_examples ? nEval + spec.max_train_examples : undefined), validation: rows.slice(0, nEval), test: [] };
@@ -145,7 +149,13 @@ export async function buildExperimentData(
     train: train.features,
     validation: validation.features,
     test: pick(splits.test, spec.max_eval_examples, spec.split_seed + 2, false).examples,
-    selection: { domains: spec.domains, max_tokens: spec.max_tokens, train_by_domain: trainSel.by_domain, exhausted: trainSel.exhausted, too_long: trainSel.too_long },
+    selection: {
+      domains: spec.domains,
+      max_tokens: spec.max_tokens,
+      train_by_domain: trainSel.by_domain,
+      exhausted: trainSel.exhausted,
+      too_long: trainSel.too_long,
+    },
     dataset: { name: prepared.dataset.name, task: prepared.dataset.task, synthetic: prepared.dataset.synthetic, origin: prepared.dataset.origin },
     cleaning: prepared.cleaning,
     encodeStats: train.stats,

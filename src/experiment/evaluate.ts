@@ -145,13 +145,21 @@ export function evaluateOutputs(task: Task, rows: readonly OutputRow[], opts: Ev
     .map(([domain, idx]) => ({
       domain,
       examples: idx.length,
-      main: mainMetricWithCi(task, idx.map((i) => hyps[i]!), idx.map((i) => refs[i]!), n),
+      main: mainMetricWithCi(
+        task,
+        idx.map((i) => hyps[i]!),
+        idx.map((i) => refs[i]!),
+        n,
+      ),
     }));
   return {
     quality,
     main_metric: MAIN_METRIC[task],
     per_domain,
-    errors: analyseErrors(task, rows.map((r) => ({ ...r, truncated: r.truncated ?? false }))),
+    errors: analyseErrors(
+      task,
+      rows.map((r) => ({ ...r, truncated: r.truncated ?? false })),
+    ),
     degeneration: degenerationProfile(hyps),
     examples: rows.slice(0, opts.examplesShown ?? 3).map((r) => ({
       id: r.id,

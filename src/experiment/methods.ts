@@ -16,14 +16,10 @@ import type { Profile } from './profile.ts';
 
 export type { MethodCase } from '../peft/experimentCase.ts';
 
-/** The case every comparison refers to (LoRA r=8, α=16: peft's example setting). */
-export const REFERENCE_LORA_CASE = 'lora-r8-a16';
-/**
- * Full fine-tuning's case (its id as plugins/full declares it): the other reference. The suites
- * compare against it by this id; until they take their reference cases from the plugins, the id is
- * spelled here too (the one method name test/architecture/methodNames.test.ts allows outside plugins/).
- */
-export const FULL_CASE = 'full';
+/** The cases the plugins mark as references: every other case is compared against each of them. */
+export function referenceCases(cases: readonly MethodCase[]): MethodCase[] {
+  return cases.filter((c) => c.reference === true);
+}
 
 /** Every registered method's cases, in registration order (cache keys and the report follow it). */
 export function methodCases(task: Task, family: ModelFamilyName, profile: Profile): MethodCase[] {

@@ -68,13 +68,7 @@ export interface PredictOptions {
 }
 
 /** Generates one output per source (in input order). */
-export function predictTexts(
-  model: LanguageModel,
-  tokenizer: Tokenizer,
-  formatting: Formatting,
-  sources: readonly string[],
-  opts: PredictOptions,
-): PredictRun {
+export function predictTexts(model: LanguageModel, tokenizer: Tokenizer, formatting: Formatting, sources: readonly string[], opts: PredictOptions): PredictRun {
   if (formatting.encoder_decoder !== model.isEncoderDecoder)
     throw new UserError(
       `the formatting is for a${formatting.encoder_decoder ? 'n encoder-decoder' : ' decoder-only'} model but the model is ${model.isEncoderDecoder ? 'an encoder-decoder' : 'decoder-only'}`,
@@ -94,7 +88,8 @@ export function predictTexts(
     for (const r of rows) T = Math.max(T, r.length);
     // Decoder-only prompts are left-padded (generation continues at the right edge); T5 sources right-padded.
     const pad = (r: number[]) => (model.isEncoderDecoder ? [...r, ...Array(T - r.length).fill(ids.pad)] : [...Array(T - r.length).fill(ids.pad), ...r]);
-    const mask = (r: number[]) => (model.isEncoderDecoder ? [...r.map(() => 1), ...Array(T - r.length).fill(0)] : [...Array(T - r.length).fill(0), ...r.map(() => 1)]);
+    const mask = (r: number[]) =>
+      model.isEncoderDecoder ? [...r.map(() => 1), ...Array(T - r.length).fill(0)] : [...Array(T - r.length).fill(0), ...r.map(() => 1)];
     const res = generate(model, { inputIds: rows.map(pad), attentionMask: rows.map(mask) }, generationOptions(opts.decoding, ids, b));
     const prefix = model.isEncoderDecoder ? 1 : T;
     idx.forEach((i, k) => {

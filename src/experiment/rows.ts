@@ -15,7 +15,6 @@ export async function readTaskRows(file: string, task: Task, opts: { requireTarg
   // predict accepts source-only rows: give them an empty target so the schema check passes.
   const sourceOnly = !opts.requireTarget && records.every((r) => 'source' in r && !('target' in r));
   const rows = normalizeRecords(sourceOnly ? records.map((r) => ({ ...r, target: '' })) : records, file, { task });
-  if (rows.task !== task)
-    throw new UserError(`${file}: the rows are ${rows.task} data (${rows.schema} schema) but --task is ${task}`);
+  if (rows.task !== task) throw new UserError(`${file}: the rows are ${rows.task} data (${rows.schema} schema) but --task is ${task}`);
   return rows.examples.map((e) => ({ ...e, source: cleanText(e.source), target: cleanText(e.target) }));
 }

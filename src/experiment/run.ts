@@ -152,55 +152,68 @@ interface SplitData {
 
 const encodedSplits = new Map<string, Promise<SplitData>>();
 
-/** The experiment's slice of the corpus split, tokenized as the architecture needs (memoized). */
+/** Where the corpus came from, as the results record it. */
+function originLabel(origin: Awaited<ReturnType<typeof loadCorpus>>['dataset']['origin']): string {
+  if (origin.kind === 'synthetic') return `synthetic (${origin.generator}, seed ${origin.seed})`;
+  return origin.kind === 'hub' ? `hub ${origin.repo}` : path.basename(origin.path);
+}
+
+/** The experiment's slice of the corpus split, tokenized as the architecture needs. */
+async function encodeSplitData(spec: ExperimentRunSpec, formatting: Formatting, tokenizer: Tokenizer, eos: number | undefined): Promise<SplitData> {
+  const d = spec.data;
+  const prepared = await loadCorpus(d.name, d.dataDir);
+  const { splits } = prepared;
+  const encoder = plainEncoder(tokenizer);
+  const encode = (examples: Example[]) => {
+    if (formatting.encoder_decoder)
+      return encodeT5(examples, encoder, {
+        maxSourceLength: d.max_length,
+        maxTargetLength: d.max_target_length,
+        eosTokenId: eos,
+        prefix: formatting.prefix,
+      });
+    checkTemplateTokens(tokenizer, formatting.template);
+    return encodeCausal(examples, encoder, { maxLength: d.max_length, template: formatting.template });
+  };
+  const cap = d.max_tokens;
+  const fits = cap ? (e: Example) => encoder.encode(e.source).length <= cap && encoder.encode(e.target).length <= cap : undefined;
+  const trainSel = selectExamples(splits.train, d.train_examples, { domains: d.domains, seed: SELECTION_SEED, fits });
+  const train = encode(trainSel.examples);
+  const validation = encode(selectExamples(splits.validation, d.validation_examples, { domains: d.domains, seed: SELECTION_SEED + 1, fits }).examples);
+  const testSel = await selectTestExamples(d);
+  const test = testSel.examples;
+  return {
+    train: train.features,
+    validation: validation.features,
+    test,
+    record: {
+      dataset: prepared.dataset.name,
+      synthetic: prepared.dataset.synthetic,
+      origin: originLabel(prepared.dataset.origin),
+      train_examples: train.features.length,
+      validation_examples: validation.features.length,
+      test_examples: test.length,
+      corpus_examples: prepared.dataset.examples.length,
+      cleaning: { ...prepared.cleaning },
+      encode: { ...train.stats },
+      selection: {
+        domains: d.domains ?? null,
+        max_tokens: cap ?? null,
+        train_by_domain: trainSel.by_domain,
+        test_by_domain: testSel.by_domain,
+        exhausted: trainSel.exhausted,
+        too_long: trainSel.too_long,
+      },
+    },
+  };
+}
+
+/** encodeSplitData, memoized: every case of a block trains on the same encoded split. */
 function splitData(spec: ExperimentRunSpec, formatting: Formatting, tokenizer: Tokenizer, eos: number | undefined): Promise<SplitData> {
   const key = canonicalJson({ data: spec.data, tok: spec.model.dir, f: formatting, eos });
   let p = encodedSplits.get(key);
   if (!p) {
-    p = (async () => {
-      const d = spec.data;
-      const prepared = await loadCorpus(d.name, d.dataDir);
-      const { splits } = prepared;
-      const encoder = plainEncoder(tokenizer);
-      const encode = (examples: Example[]) => {
-        if (formatting.encoder_decoder)
-          return encodeT5(examples, encoder, { maxSourceLength: d.max_length, maxTargetLength: d.max_target_length, eosTokenId: eos, prefix: formatting.prefix });
-        checkTemplateTokens(tokenizer, formatting.template);
-        return encodeCausal(examples, encoder, { maxLength: d.max_length, template: formatting.template });
-      };
-      const cap = d.max_tokens;
-      const fits = cap ? (e: Example) => encoder.encode(e.source).length <= cap && encoder.encode(e.target).length <= cap : undefined;
-      const trainSel = selectExamples(splits.train, d.train_examples, { domains: d.domains, seed: SELECTION_SEED, fits });
-      const train = encode(trainSel.examples);
-      const validation = encode(selectExamples(splits.validation, d.validation_examples, { domains: d.domains, seed: SELECTION_SEED + 1, fits }).examples);
-      const testSel = await selectTestExamples(d);
-      const test = testSel.examples;
-      const origin = prepared.dataset.origin;
-      return {
-        train: train.features,
-        validation: validation.features,
-        test,
-        record: {
-          dataset: prepared.dataset.name,
-          synthetic: prepared.dataset.synthetic,
-          origin: origin.kind === 'synthetic' ? `synthetic (${origin.generator}, seed ${origin.seed})` : origin.kind === 'hub' ? `hub ${origin.repo}` : path.basename(origin.path),
-          train_examples: train.features.length,
-          validation_examples: validation.features.length,
-          test_examples: test.length,
-          corpus_examples: prepared.dataset.examples.length,
-          cleaning: { ...prepared.cleaning },
-          encode: { ...train.stats },
-          selection: {
-            domains: d.domains ?? null,
-            max_tokens: cap ?? null,
-            train_by_domain: trainSel.by_domain,
-            test_by_domain: testSel.by_domain,
-            exhausted: trainSel.exhausted,
-            too_long: trainSel.too_long,
-          },
-        },
-      };
-    })();
+    p = encodeSplitData(spec, formatting, tokenizer, eos);
     encodedSplits.set(key, p);
     p.catch(() => encodedSplits.delete(key));
   }
@@ -267,7 +280,15 @@ function withBaseline(spec: ExperimentRunSpec, baseline: ExperimentOutcome | und
 function cachedOutcome(spec: ExperimentRunSpec, dir: string): ExperimentOutcome | undefined {
   const hit = readCached(dir);
   if (!hit) return undefined;
-  const result: ExperimentResult = { ...hit.result, id: spec.id, order: spec.order, label: spec.label, hyperparameters: spec.hyperparameters, cached: true, vs_base: null };
+  const result: ExperimentResult = {
+    ...hit.result,
+    id: spec.id,
+    order: spec.order,
+    label: spec.label,
+    hyperparameters: spec.hyperparameters,
+    cached: true,
+    vs_base: null,
+  };
   return { result, predictions: hit.predictions, references: hit.references, dir };
 }
 
@@ -302,7 +323,13 @@ async function trainMethod({ spec, base, data, formatting, dir, quiet }: TrainIn
   const peft = getPeftModel(base, spec.method, spec.peft_config, { seed: spec.seed, totalSteps: plannedSteps(args, data.train.length) });
   held.model = peft;
   const counts = peft.paramCounts();
-  const params = { trainable: counts.trainable_params, all: counts.all_params, percent: counts.trainable_percent, expected_trainable: formula.count, formula: formula.formula };
+  const params = {
+    trainable: counts.trainable_params,
+    all: counts.all_params,
+    percent: counts.trainable_percent,
+    expected_trainable: formula.count,
+    formula: formula.formula,
+  };
   const trainer = new Trainer(peft, args, data.train, data.validation, [], { quiet, progressLabel: `${spec.id} train` });
   held.trainer = trainer;
   // The held-out loss before any step: with the one after training, a far steadier sign of
@@ -327,7 +354,14 @@ interface TestRun {
 }
 
 /** Generates on the test split, measuring the peak memory of generation first. */
-async function generateOnTest(spec: ExperimentRunSpec, model: LanguageModel, tokenizer: Tokenizer, formatting: Formatting, test: Example[], quiet: boolean): Promise<TestRun> {
+async function generateOnTest(
+  spec: ExperimentRunSpec,
+  model: LanguageModel,
+  tokenizer: Tokenizer,
+  formatting: Formatting,
+  test: Example[],
+  quiet: boolean,
+): Promise<TestRun> {
   model.eval();
   const sources = test.map((e) => e.source);
   const inferencePeak = await generationPeakMb(model, tokenizer, formatting, sources, spec.decoding, spec.evaluation.generation_batch_size);
@@ -424,7 +458,10 @@ export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = 
     const trained = spec.method !== BASE_METHOD ? await trainMethod({ spec, base, data, formatting, dir, quiet }, held) : undefined;
     const params: ParamRecord = trained?.params ?? { trainable: 0, all: baseParams, percent: 0, expected_trainable: 0, formula: 'untuned: nothing is trained' };
     const test = await generateOnTest(spec, held.model, tokenizer, formatting, data.test, quiet);
-    const evaluation = evaluateOutputs(spec.task, test.rows, { bootstrapSamples: spec.evaluation.bootstrap_samples, examplesShown: spec.evaluation.examples_shown });
+    const evaluation = evaluateOutputs(spec.task, test.rows, {
+      bootstrapSamples: spec.evaluation.bootstrap_samples,
+      examplesShown: spec.evaluation.examples_shown,
+    });
     const result = experimentResult({ spec, key, env, baseParams, data, params, trained, test, evaluation });
     writeCached(dir, test.rows, result);
     return withBaseline(spec, opts.baseline, { result, predictions: test.rows.map((r) => r.prediction), references: test.rows.map((r) => r.reference), dir });

@@ -41,7 +41,12 @@ export interface Formatting {
   max_new_tokens: number;
 }
 
-export function makeFormatting(task: Task, encoderDecoder: boolean, sizes: { max_length: number; max_target_length: number; max_new_tokens: number }, template?: string | null): Formatting {
+export function makeFormatting(
+  task: Task,
+  encoderDecoder: boolean,
+  sizes: { max_length: number; max_target_length: number; max_new_tokens: number },
+  template?: string | null,
+): Formatting {
   return {
     task,
     encoder_decoder: encoderDecoder,

@@ -40,7 +40,8 @@ export function checkDomainWeights(domains: DomainWeights, where: string): void 
   const entries = Object.entries(domains);
   if (!entries.length) throw new UserError(`${where}: 'domains' is empty; give {"domain prefix": weight, …} or leave it out`);
   for (const [k, w] of entries)
-    if (!(typeof w === 'number' && Number.isFinite(w) && w > 0)) throw new UserError(`${where}: domains['${k}'] must be a weight > 0, got ${JSON.stringify(w)}`);
+    if (!(typeof w === 'number' && Number.isFinite(w) && w > 0))
+      throw new UserError(`${where}: domains['${k}'] must be a weight > 0, got ${JSON.stringify(w)}`);
 }
 
 /** The first key that is a prefix of `domain`. */

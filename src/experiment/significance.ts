@@ -40,13 +40,7 @@ export function pairedBootstrapMeans(a: readonly number[], b: readonly number[],
 const chrf = new CHRF();
 
 /** Compares `system` against `baseline` on the task's main metric. */
-export function compareOnMainMetric(
-  task: Task,
-  baseline: SystemOutputs,
-  system: SystemOutputs,
-  references: readonly string[],
-  nSamples = 1000,
-): Significance {
+export function compareOnMainMetric(task: Task, baseline: SystemOutputs, system: SystemOutputs, references: readonly string[], nSamples = 1000): Significance {
   if (baseline.hypotheses.length !== references.length || system.hypotheses.length !== references.length)
     throw new UserError(`paired test: ${baseline.name} and ${system.name} must be scored on the same ${references.length} test examples`);
   const metric = MAIN_METRIC[task];

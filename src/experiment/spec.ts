@@ -72,7 +72,9 @@ export function parseExperimentSpec(raw: Record<string, unknown>, where: string,
     max_target_length: d.int('max_target_length', 64, 2),
     template: d.str('template', null),
     split_seed: d.int('split_seed', seed, 0),
-    domains: d.has('domains') ? d.record('domains', (v): v is number => typeof v === 'number', 'a map of domain prefix → sampling weight') : (d.ignore('domains'), null),
+    domains: d.has('domains')
+      ? d.record('domains', (v): v is number => typeof v === 'number', 'a map of domain prefix → sampling weight')
+      : (d.ignore('domains'), null),
     max_tokens: d.has('max_tokens') ? d.int('max_tokens', 0, 1) : (d.ignore('max_tokens'), null),
   };
   if (data.domains) checkDomainWeights(data.domains, `${where}: dataset`);

@@ -34,7 +34,8 @@ export async function trainingStepPeakMb(model: PeftModel, examples: readonly Tr
     return (
       (await peakBytes(() => {
         const { value, grads } = tf.variableGrads(
-          () => model.forward({ inputIds: int32Matrix(b.inputIds), attentionMask: int32Matrix(b.attentionMask), labels: int32Matrix(b.labels) }).loss as tf.Scalar,
+          () =>
+            model.forward({ inputIds: int32Matrix(b.inputIds), attentionMask: int32Matrix(b.attentionMask), labels: int32Matrix(b.labels) }).loss as tf.Scalar,
           vars,
         );
         tf.dispose([value, ...Object.values(grads)]);

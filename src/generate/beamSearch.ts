@@ -30,8 +30,7 @@ class BeamHypotheses {
   isDone(bestSumLogprobs: number, curLen: number, promptLen: number): boolean {
     if (this.beams.length < this.numBeams) return false;
     if (this.earlyStopping === true) return true;
-    const len =
-      this.earlyStopping === 'never' && this.lengthPenalty > 0 ? this.maxLength - promptLen : curLen - promptLen;
+    const len = this.earlyStopping === 'never' && this.lengthPenalty > 0 ? this.maxLength - promptLen : curLen - promptLen;
     return this.worstScore >= bestSumLogprobs / len ** this.lengthPenalty;
   }
 }
@@ -76,10 +75,7 @@ export function beamSearch(stepper: Stepper, prefix: number[][], opts: Generatio
   const settings = beamSettings(stepper, prefix, opts);
   const { nb, batch, maxLength } = settings;
   const state: BeamState = {
-    hyps: Array.from(
-      { length: batch },
-      () => new BeamHypotheses(nb, opts.lengthPenalty ?? 1, opts.earlyStopping ?? false, maxLength),
-    ),
+    hyps: Array.from({ length: batch }, () => new BeamHypotheses(nb, opts.lengthPenalty ?? 1, opts.earlyStopping ?? false, maxLength)),
     done: new Array<boolean>(batch).fill(false),
     seqs: prefix.map((r) => [...r]),
     // Only the first beam of each prompt is live at the start, so identical beams are not all chosen.
@@ -116,12 +112,7 @@ function beamSettings(stepper: Stepper, prefix: number[][], opts: GenerationOpti
 }
 
 /** Each row's next-token log-probabilities after the processors, plus the row's beam score (rows × V). */
-function processScores(args: {
-  logits: Float32Array;
-  state: BeamState;
-  settings: BeamSettings;
-  opts: GenerationOptions;
-}): Float32Array {
+function processScores(args: { logits: Float32Array; state: BeamState; settings: BeamSettings; opts: GenerationOptions }): Float32Array {
   const { logits, state, settings, opts } = args;
   const { nb, batch, V, promptLen, eos } = settings;
   const curLen = state.seqs[0]!.length;
@@ -167,13 +158,7 @@ function processCandidates(args: { nextScores: Float32Array; state: BeamState; s
 }
 
 /** One prompt's share of processCandidates; returns the best candidate's score. */
-function processPrompt(args: {
-  b: number;
-  cands: [number, number][];
-  state: BeamState;
-  settings: BeamSettings;
-  next: NextBeams;
-}): number {
+function processPrompt(args: { b: number; cands: [number, number][]; state: BeamState; settings: BeamSettings; next: NextBeams }): number {
   const { b, cands, state, settings, next } = args;
   const { nb, V, eos, promptLen } = settings;
   const curLen = state.seqs[0]!.length;

@@ -34,25 +34,23 @@ export function generateWith(
 /** Encoder-decoder models register how they step (T5); decoder-only models use the generic one. */
 const encoderDecoderSteppers = new Map<string, (model: LanguageModel) => { factory: StepperFactory; startToken: number }>();
 
-export function registerEncoderDecoderStepper(
-  modelType: string,
-  make: (model: LanguageModel) => { factory: StepperFactory; startToken: number },
-): void {
+export function registerEncoderDecoderStepper(modelType: string, make: (model: LanguageModel) => { factory: StepperFactory; startToken: number }): void {
   encoderDecoderSteppers.set(modelType, make);
 }
 
 /** generate() for any of our models; see GenerationOptions. */
-export function generate(
-  model: LanguageModel,
-  prompts: PromptBatch,
-  opts: GenerationOptions,
-  trace?: StepTrace[],
-): GenerationResult {
+export function generate(model: LanguageModel, prompts: PromptBatch, opts: GenerationOptions, trace?: StepTrace[]): GenerationResult {
   if (model.isEncoderDecoder) {
     const make = encoderDecoderSteppers.get(model.modelType);
     if (!make) throw new Error(`no generation support registered for ${model.modelType}`);
     const { factory, startToken } = make(model);
-    return generateWith(factory, prompts, prompts.inputIds.map(() => [startToken]), opts, trace);
+    return generateWith(
+      factory,
+      prompts,
+      prompts.inputIds.map(() => [startToken]),
+      opts,
+      trace,
+    );
   }
   checkPositions(model, prompts.inputIds[0]?.length ?? 0, opts.maxNewTokens);
   return generateWith((p, e) => decoderOnlyStepper(model, p, e), prompts, prompts.inputIds, opts, trace);
@@ -70,10 +68,11 @@ function checkPositions(model: LanguageModel, promptTokens: number, maxNewTokens
   );
 }
 
-for (const t of ['t5', 'mt5']) registerEncoderDecoderStepper(t, (model) => ({
-  factory: (p, e) => encoderDecoderStepper(model, p, e, startTokenOf(model)),
-  startToken: startTokenOf(model),
-}));
+for (const t of ['t5', 'mt5'])
+  registerEncoderDecoderStepper(t, (model) => ({
+    factory: (p, e) => encoderDecoderStepper(model, p, e, startTokenOf(model)),
+    startToken: startTokenOf(model),
+  }));
 
 function startTokenOf(model: LanguageModel): number {
   return (model.config as { decoder_start_token_id?: number }).decoder_start_token_id ?? 0;

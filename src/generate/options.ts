@@ -29,11 +29,9 @@ export interface GenerationResult {
 
 export function validateGenerationOptions(o: GenerationOptions): void {
   const int = (v: number | undefined, name: string, min: number) => {
-    if (v !== undefined && (!Number.isInteger(v) || v < min))
-      throw new UserError(`${name} must be an integer >= ${min}, got ${v}`);
+    if (v !== undefined && (!Number.isInteger(v) || v < min)) throw new UserError(`${name} must be an integer >= ${min}, got ${v}`);
   };
-  if (!['greedy', 'beam', 'sample'].includes(o.strategy))
-    throw new UserError(`strategy '${o.strategy}' is not valid; valid: greedy, beam, sample`);
+  if (!['greedy', 'beam', 'sample'].includes(o.strategy)) throw new UserError(`strategy '${o.strategy}' is not valid; valid: greedy, beam, sample`);
   int(o.maxNewTokens, 'max_new_tokens', 1);
   int(o.minNewTokens, 'min_new_tokens', 0);
   int(o.numBeams, 'num_beams', 1);
@@ -41,10 +39,7 @@ export function validateGenerationOptions(o: GenerationOptions): void {
   int(o.noRepeatNgramSize, 'no_repeat_ngram_size', 0);
   int(o.topK, 'top_k', 0);
   if (o.topP !== undefined && !(o.topP > 0 && o.topP <= 1)) throw new UserError(`top_p must be in (0, 1], got ${o.topP}`);
-  if (o.temperature !== undefined && !(o.temperature > 0))
-    throw new UserError(`temperature must be > 0, got ${o.temperature}`);
+  if (o.temperature !== undefined && !(o.temperature > 0)) throw new UserError(`temperature must be > 0, got ${o.temperature}`);
   if (o.strategy === 'beam' && (o.numReturnSequences ?? 1) > (o.numBeams ?? 1))
-    throw new UserError(
-      `num_return_sequences (${o.numReturnSequences}) must be <= num_beams (${o.numBeams ?? 1}) for beam search`,
-    );
+    throw new UserError(`num_return_sequences (${o.numReturnSequences}) must be <= num_beams (${o.numBeams ?? 1}) for beam search`);
 }

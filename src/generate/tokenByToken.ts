@@ -1,13 +1,5 @@
 import { Rng } from '../engine/random.ts';
-import {
-  applyTemperature,
-  applyTopK,
-  applyTopP,
-  argmax,
-  banRepeatedNgrams,
-  forbidEosBefore,
-  softmax,
-} from './logitsProcessors.ts';
+import { applyTemperature, applyTopK, applyTopP, argmax, banRepeatedNgrams, forbidEosBefore, softmax } from './logitsProcessors.ts';
 import type { GenerationOptions, GenerationResult } from './options.ts';
 import type { Stepper } from './stepper.ts';
 
@@ -23,12 +15,7 @@ export interface StepTrace {
  * per step; finished rows (EOS seen) receive the pad token; stops when all rows finished or
  * max_new_tokens were produced.
  */
-export function tokenByToken(
-  stepper: Stepper,
-  prefix: number[][],
-  opts: GenerationOptions,
-  trace?: StepTrace[],
-): GenerationResult {
+export function tokenByToken(stepper: Stepper, prefix: number[][], opts: GenerationOptions, trace?: StepTrace[]): GenerationResult {
   const eos = opts.eosTokenId === undefined ? [] : ([] as number[]).concat(opts.eosTokenId);
   const pad = opts.padTokenId ?? eos[0] ?? 0;
   const rng = opts.strategy === 'sample' ? new Rng(opts.seed ?? 0) : undefined;

@@ -155,7 +155,11 @@ export class BLEU extends SacreMetric<BleuValues, BleuRefInfo> {
     const grams = refs.map((ref) => {
       const tokens = pySplit(ref);
       lens.push(tokens.length);
-      return interner.ngrams(tokens.map((t) => interner.word(t, true)), this.maxNgramOrder, true);
+      return interner.ngrams(
+        tokens.map((t) => interner.word(t, true)),
+        this.maxNgramOrder,
+        true,
+      );
     });
     // Multi-reference counts are the maximum over references (sacrebleu clips against it).
     const maxCounts = new Int32Array(interner.size);
@@ -183,7 +187,11 @@ export class BLEU extends SacreMetric<BleuValues, BleuRefInfo> {
     }
     const correct = new Array<number>(this.maxNgramOrder).fill(0);
     const total = new Array<number>(this.maxNgramOrder).fill(0);
-    const grams = info.interner.ngrams(tokens.map((t) => info.interner.word(t, false)), this.maxNgramOrder, false);
+    const grams = info.interner.ngrams(
+      tokens.map((t) => info.interner.word(t, false)),
+      this.maxNgramOrder,
+      false,
+    );
     // Each hypothesis n-gram consumes one reference occurrence: Σ min(hyp count, max ref count).
     const remaining = info.maxCounts.slice();
     for (let n = 0; n < grams.length; n++) {

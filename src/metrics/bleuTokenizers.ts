@@ -17,10 +17,7 @@ const PUNCT_BEFORE_NON_DIGIT = /(\p{P})(\P{N})/gu;
 const SYMBOL = /(\p{S})/gu;
 
 export function tokenizeIntl(line: string): string {
-  const s = line
-    .replace(PUNCT_AFTER_NON_DIGIT, '$1 $2 ')
-    .replace(PUNCT_BEFORE_NON_DIGIT, ' $1 $2')
-    .replace(SYMBOL, ' $1 ');
+  const s = line.replace(PUNCT_AFTER_NON_DIGIT, '$1 $2 ').replace(PUNCT_BEFORE_NON_DIGIT, ' $1 $2').replace(SYMBOL, ' $1 ');
   return pySplit(s).join(' ');
 }
 

@@ -78,7 +78,11 @@ export class CHRF extends SacreMetric<ChrfValues, ChrfRefInfo> {
     this.charOrder = opts.charOrder ?? 6;
     this.wordOrder = opts.wordOrder ?? 0;
     this.beta = opts.beta ?? 2;
-    for (const [k, v] of [['charOrder', this.charOrder], ['wordOrder', this.wordOrder], ['beta', this.beta]] as const)
+    for (const [k, v] of [
+      ['charOrder', this.charOrder],
+      ['wordOrder', this.wordOrder],
+      ['beta', this.beta],
+    ] as const)
       if (!Number.isInteger(v) || v < 0) throw new UserError(`chrF ${k} must be a non-negative integer, got ${v}`);
     if (this.charOrder + this.wordOrder === 0) throw new UserError('chrF needs charOrder + wordOrder > 0');
     this.lowercase = opts.lowercase ?? false;

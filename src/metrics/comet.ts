@@ -32,9 +32,7 @@ export interface CometOptions {
   timeoutMs?: number;
 }
 
-export type CometResult =
-  | { available: true; score: number; segments: number[]; command: string }
-  | { available: false; reason: string };
+export type CometResult = { available: true; score: number; segments: number[]; command: string } | { available: false; reason: string };
 
 /** The executable path for `command` (a path, or a name searched on PATH), or undefined. */
 export function findExecutable(command: string): string | undefined {

@@ -46,10 +46,8 @@ export function seedSequenceState(seed: number | bigint, nWords: number): Uint32
   };
   const pool = new Uint32Array(4);
   for (let i = 0; i < 4; i++) pool[i] = hashmix(i < entropy.length ? entropy[i]! : 0);
-  for (let src = 0; src < 4; src++)
-    for (let dst = 0; dst < 4; dst++) if (src !== dst) pool[dst] = mix(pool[dst]!, hashmix(pool[src]!));
-  for (let src = 4; src < entropy.length; src++)
-    for (let dst = 0; dst < 4; dst++) pool[dst] = mix(pool[dst]!, hashmix(entropy[src]!));
+  for (let src = 0; src < 4; src++) for (let dst = 0; dst < 4; dst++) if (src !== dst) pool[dst] = mix(pool[dst]!, hashmix(pool[src]!));
+  for (let src = 4; src < entropy.length; src++) for (let dst = 0; dst < 4; dst++) pool[dst] = mix(pool[dst]!, hashmix(entropy[src]!));
 
   const out = new Uint32Array(nWords);
   let h = INIT_B;

@@ -1,13 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { UserError } from '../util/errors.ts';
-import {
-  bootstrapScores,
-  estimateCiNumpy,
-  resolveBootstrap,
-  SACREBLEU_DEFAULT_SEED,
-  sumResampled,
-  type BootstrapOptions,
-} from './bootstrap.ts';
+import { bootstrapScores, estimateCiNumpy, resolveBootstrap, SACREBLEU_DEFAULT_SEED, sumResampled, type BootstrapOptions } from './bootstrap.ts';
 import { NumpyGenerator } from './numpyPcg64.ts';
 import { numpyMean } from './pyNumeric.ts';
 import { sumStatistics, type AnySacreMetric, type ReferenceStreams } from './sacreMetric.ts';
@@ -61,8 +54,7 @@ function checkSystems(systems: readonly PairedSystem[], references: ReferenceStr
   if (systems.length < 2) throw new UserError('paired tests need a baseline and at least one other system');
   const n = systems[0]!.hypotheses.length;
   for (const s of systems)
-    if (s.hypotheses.length !== n)
-      throw new UserError(`system '${s.name}' has ${s.hypotheses.length} segments but the baseline has ${n}`);
+    if (s.hypotheses.length !== n) throw new UserError(`system '${s.name}' has ${s.hypotheses.length} segments but the baseline has ${n}`);
   if (references.length === 0) throw new UserError('paired tests need references');
 }
 
@@ -196,9 +188,7 @@ export function pairedApproxRandomization(
       const boot = resolveBootstrap(nSeg, { nSamples: nArConf, seed, float32 });
       blCi = estimateCiNumpy(bootstrapScores(bl.stats, (t, f) => metric.scoreFromStatistics(t, f).score, boot));
     }
-    const perSystem: PairedSystemResult[] = [
-      { system: systems[0]!.name, score: blScore, pValue: null, mean: blCi?.mean ?? null, ci: blCi?.ci ?? null },
-    ];
+    const perSystem: PairedSystemResult[] = [{ system: systems[0]!.name, score: blScore, pValue: null, mean: blCi?.mean ?? null, ci: blCi?.ci ?? null }];
     for (const sys of systems.slice(1)) {
       const st = metric.corpusStatistics(sys.hypotheses, references).stats;
       const sysScore = metric.scoreFromStatistics(sumStatistics(st)).score;

@@ -63,11 +63,7 @@ function endsDoubleConsonant(word: string): boolean {
 function endsCvc(word: string): boolean {
   const n = word.length;
   return (
-    (n >= 3 &&
-      isConsonant(word, n - 3) &&
-      !isConsonant(word, n - 2) &&
-      isConsonant(word, n - 1) &&
-      !['w', 'x', 'y'].includes(word[n - 1]!)) ||
+    (n >= 3 && isConsonant(word, n - 3) && !isConsonant(word, n - 2) && isConsonant(word, n - 1) && !['w', 'x', 'y'].includes(word[n - 1]!)) ||
     (n === 2 && !isConsonant(word, 0) && isConsonant(word, 1))
   );
 }

@@ -7,8 +7,7 @@
  */
 
 /** The characters for which Python's `str.isspace()` is true (Unicode 14, same set through 17). */
-export const PY_WHITESPACE_CLASS =
-  '\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+export const PY_WHITESPACE_CLASS = '\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 
 const WS_RUN = new RegExp(`[${PY_WHITESPACE_CLASS}]+`);
 const TRAILING_WS = new RegExp(`[${PY_WHITESPACE_CLASS}]+$`);

@@ -162,17 +162,11 @@ function summarySentences(text: string): string[] {
 function checkType(t: RougeType): void {
   if (t === 'rougeL' || t === 'rougeLsum') return;
   const m = /^rouge([0-9])$/.exec(t);
-  if (!m || m[1] === '0')
-    throw new UserError(`invalid ROUGE type '${t}'; valid: rouge1 … rouge9, rougeL, rougeLsum`);
+  if (!m || m[1] === '0') throw new UserError(`invalid ROUGE type '${t}'; valid: rouge1 … rouge9, rougeL, rougeLsum`);
 }
 
 /** rouge-score `RougeScorer.score`: each type's score of `prediction` against `target`. */
-function scoreTexts(args: {
-  types: readonly RougeType[];
-  tok: RougeTokenizer;
-  target: string;
-  prediction: string;
-}): Record<RougeType, RougeScore> {
+function scoreTexts(args: { types: readonly RougeType[]; tok: RougeTokenizer; target: string; prediction: string }): Record<RougeType, RougeScore> {
   const { types, tok, target, prediction } = args;
   // Tokens become small integer ids (equal ids = equal strings) for fast n-gram and LCS work.
   const interner = new NgramInterner();
@@ -229,9 +223,7 @@ export function rougeScorer(opts: RougeScorerOptions = {}): RougeScorer {
     ['stem', useStemmer],
   ];
   const compat =
-    tok.name === 'default'
-      ? ROUGE_SCORE_COMPAT
-      : `${ROUGE_SCORE_COMPAT} scoring with the '${tok.name}' tokenizer (rouge-score has no such tokenizer)`;
+    tok.name === 'default' ? ROUGE_SCORE_COMPAT : `${ROUGE_SCORE_COMPAT} scoring with the '${tok.name}' tokenizer (rouge-score has no such tokenizer)`;
 
   const score = (target: string, prediction: string) => scoreTexts({ types, tok, target, prediction });
   const scoreMulti = (targets: readonly string[], prediction: string) => scoreMultiTargets({ types, score, targets, prediction });

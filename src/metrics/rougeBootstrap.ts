@@ -58,8 +58,7 @@ export function rougeBootstrapAggregate(
       return [r.precision, r.recall, r.fmeasure] as const;
     });
     const given = opts.resampleIndices?.[type];
-    if (opts.resampleIndices && (!given || given.length !== nSamples))
-      throw new UserError(`resample indices for '${type}' must have ${nSamples} rows`);
+    if (opts.resampleIndices && (!given || given.length !== nSamples)) throw new UserError(`resample indices for '${type}' must have ${nSamples} rows`);
     const means: number[][] = [[], [], []];
     for (let s = 0; s < nSamples; s++) {
       const idx = given ? given[s]! : rng!.choice(n, n);

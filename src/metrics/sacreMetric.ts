@@ -1,11 +1,5 @@
 import { UserError } from '../util/errors.ts';
-import {
-  bootstrapScores,
-  estimateCi,
-  resolveBootstrap,
-  type BootstrapOptions,
-  type ConfidenceEstimate,
-} from './bootstrap.ts';
+import { bootstrapScores, estimateCi, resolveBootstrap, type BootstrapOptions, type ConfidenceEstimate } from './bootstrap.ts';
 import { pyFixed } from './pyNumeric.ts';
 import { formatSignature, SACREBLEU_COMPAT, type SignatureFields, type SignatureValue } from './signature.ts';
 
@@ -153,15 +147,17 @@ export abstract class SacreMetric<V extends { score: number }, R> {
 
   /** sacrebleu `sentence_score`: one hypothesis against its references. */
   sentenceScore(hypothesis: string, references: readonly string[]): Scored<V> {
-    return this.corpusScore([hypothesis], references.map((r) => [r]));
+    return this.corpusScore(
+      [hypothesis],
+      references.map((r) => [r]),
+    );
   }
 
   /** The line sacrebleu prints for a score (`Score.format`), e.g. `BLEU = 38.61 76.3/48.0/… (BP = …)`. */
   format(s: Scored<V>, opts: { width?: number; signature?: boolean; version?: string } = {}): string {
     const width = opts.width ?? 2;
     let sc = pyFixed(s.score, width);
-    if (s.confidence && s.confidence.mean > 0)
-      sc += ` (μ = ${pyFixed(s.confidence.mean, width)} ± ${pyFixed(s.confidence.ci, width)})`;
+    if (s.confidence && s.confidence.mean > 0) sc += ` (μ = ${pyFixed(s.confidence.mean, width)} ± ${pyFixed(s.confidence.ci, width)})`;
     const withSig = opts.signature ?? s.confidence !== undefined;
     const head = withSig ? `${this.name}|${formatSignature(s.signatureFields, opts.version)}` : this.name;
     const verbose = this.verbose(s);

@@ -43,14 +43,10 @@ function beamEditDistance(hyp: readonly string[], ref: readonly string[]): { dis
 }
 
 /** Row `i` of the Levenshtein matrix, filled only within the beam around the pseudo-diagonal. */
-function levenshteinRow(args: {
-  hyp: readonly string[];
-  ref: readonly string[];
-  i: number;
-  prev: Float64Array;
-  lengthRatio: number;
-  beamWidth: number;
-}): { row: Float64Array; rowOps: string[] } {
+function levenshteinRow(args: { hyp: readonly string[]; ref: readonly string[]; i: number; prev: Float64Array; lengthRatio: number; beamWidth: number }): {
+  row: Float64Array;
+  rowOps: string[];
+} {
   const { hyp, ref, i, prev, lengthRatio, beamWidth } = args;
   const nr = ref.length;
   const row = new Float64Array(nr + 1).fill(INFINITY);
@@ -146,16 +142,10 @@ function traceToAlignment(trace: string): { align: Map<number, number>; refErr: 
 }
 
 function performShift(words: readonly string[], start: number, length: number, target: number): string[] {
-  if (target < start)
-    return [...words.slice(0, target), ...words.slice(start, start + length), ...words.slice(target, start), ...words.slice(start + length)];
+  if (target < start) return [...words.slice(0, target), ...words.slice(start, start + length), ...words.slice(target, start), ...words.slice(start + length)];
   if (target > start + length)
     return [...words.slice(0, start), ...words.slice(start + length, target), ...words.slice(start, start + length), ...words.slice(target)];
-  return [
-    ...words.slice(0, start),
-    ...words.slice(start + length, length + target),
-    ...words.slice(start, start + length),
-    ...words.slice(length + target),
-  ];
+  return [...words.slice(0, start), ...words.slice(start + length, length + target), ...words.slice(start, start + length), ...words.slice(length + target)];
 }
 
 /** Matching word runs (start in hypothesis, start in reference, length), in tercom's order. */
@@ -212,8 +202,7 @@ function bestShift(
         cand.gain > best.gain ||
         (cand.gain === best.gain &&
           (cand.length > best.length ||
-            (cand.length === best.length &&
-              (cand.negStart > best.negStart || (cand.negStart === best.negStart && cand.negIdx > best.negIdx)))))
+            (cand.length === best.length && (cand.negStart > best.negStart || (cand.negStart === best.negStart && cand.negIdx > best.negIdx)))))
       )
         best = cand;
     }

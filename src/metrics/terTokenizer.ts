@@ -18,7 +18,11 @@ const FULL_WIDTH_PUNCT = /([\uff0e\uff0c\uff1f\uff1a\uff1b\uff01\uff02\uff08\uff
 
 function normalizeGeneralAndWestern(sent: string): string {
   let s = sent.replace(/\n-/g, '').replace(/\n/g, ' ');
-  s = s.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  s = s
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
   s = ` ${s} `;
   s = s.replace(/([{-~[-` -&(-+:-@/])/gu, ' $1 ');
   s = s.replace(/'s /g, " 's ").replace(/'s$/g, " 's");

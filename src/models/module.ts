@@ -32,8 +32,7 @@ export abstract class Module {
   /** Replaces a parameter's value in place (loading weights), checking the shape. */
   assignParameter(name: string, value: Tensor): void {
     const p = this.parameter(name);
-    if (p.shape.join(',') !== value.shape.join(','))
-      throw new Error(`shape mismatch for '${name}': model has [${p.shape}], checkpoint has [${value.shape}]`);
+    if (p.shape.join(',') !== value.shape.join(',')) throw new Error(`shape mismatch for '${name}': model has [${p.shape}], checkpoint has [${value.shape}]`);
     p.assign(value);
   }
 

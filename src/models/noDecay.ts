@@ -7,7 +7,6 @@ import type { Module } from './module.ts';
  */
 export function normParameterNames(root: Module, isNorm: (m: Module) => boolean): string[] {
   const out: string[] = [];
-  for (const [mName, m] of root.namedModules())
-    if (isNorm(m)) for (const [p] of m.ownParameters()) out.push(mName ? `${mName}.${p}` : p);
+  for (const [mName, m] of root.namedModules()) if (isNorm(m)) for (const [p] of m.ownParameters()) out.push(mName ? `${mName}.${p}` : p);
   return out;
 }

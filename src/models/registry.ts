@@ -51,10 +51,7 @@ export function registerModelFamily(f: ModelFamily): void {
 
 export function modelFamily(modelType: unknown, source: string): ModelFamily {
   const f = typeof modelType === 'string' ? families.get(modelType) : undefined;
-  if (!f)
-    throw new UserError(
-      `${source}: model_type '${String(modelType)}' is not supported; supported: ${[...families.keys()].join(', ')}`,
-    );
+  if (!f) throw new UserError(`${source}: model_type '${String(modelType)}' is not supported; supported: ${[...families.keys()].join(', ')}`);
   return f;
 }
 

@@ -29,14 +29,25 @@ import { environmentReason } from '../util/envErrors.ts';
  * Element types, in the order of the Rust `Dtype` enum (increasing alignment). The writer sorts tensors
  * by descending position in this list so that every tensor's data stays aligned to its element size.
  */
-export const DTYPES = [
-  'BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64',
-] as const;
+export const DTYPES = ['BOOL', 'U8', 'I8', 'F8_E5M2', 'F8_E4M3', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64'] as const;
 export type Dtype = (typeof DTYPES)[number];
 
 const DTYPE_SIZE: Record<Dtype, number> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
 };
 
 /**
@@ -44,9 +55,21 @@ const DTYPE_SIZE: Record<Dtype, number> = {
  * raw 16-bit patterns (convert with toFloat32); the two 8-bit float formats keep raw bytes too.
  */
 export interface DtypeArrays {
-  BOOL: Uint8Array; U8: Uint8Array; I8: Int8Array; F8_E5M2: Uint8Array; F8_E4M3: Uint8Array;
-  I16: Int16Array; U16: Uint16Array; F16: Uint16Array; BF16: Uint16Array;
-  I32: Int32Array; U32: Uint32Array; F32: Float32Array; F64: Float64Array; I64: BigInt64Array; U64: BigUint64Array;
+  BOOL: Uint8Array;
+  U8: Uint8Array;
+  I8: Int8Array;
+  F8_E5M2: Uint8Array;
+  F8_E4M3: Uint8Array;
+  I16: Int16Array;
+  U16: Uint16Array;
+  F16: Uint16Array;
+  BF16: Uint16Array;
+  I32: Int32Array;
+  U32: Uint32Array;
+  F32: Float32Array;
+  F64: Float64Array;
+  I64: BigInt64Array;
+  U64: BigUint64Array;
 }
 export type TensorData = DtypeArrays[Dtype];
 
@@ -56,9 +79,21 @@ type ArrayCtor = {
   readonly BYTES_PER_ELEMENT: number;
 };
 const DTYPE_ARRAY: Record<Dtype, ArrayCtor> = {
-  BOOL: Uint8Array, U8: Uint8Array, I8: Int8Array, F8_E5M2: Uint8Array, F8_E4M3: Uint8Array,
-  I16: Int16Array, U16: Uint16Array, F16: Uint16Array, BF16: Uint16Array,
-  I32: Int32Array, U32: Uint32Array, F32: Float32Array, F64: Float64Array, I64: BigInt64Array, U64: BigUint64Array,
+  BOOL: Uint8Array,
+  U8: Uint8Array,
+  I8: Int8Array,
+  F8_E5M2: Uint8Array,
+  F8_E4M3: Uint8Array,
+  I16: Int16Array,
+  U16: Uint16Array,
+  F16: Uint16Array,
+  BF16: Uint16Array,
+  I32: Int32Array,
+  U32: Uint32Array,
+  F32: Float32Array,
+  F64: Float64Array,
+  I64: BigInt64Array,
+  U64: BigUint64Array,
 };
 
 /** One tensor: its dtype, its shape (row-major) and its elements in the typed array for that dtype. */
@@ -207,12 +242,10 @@ function readFully(fd: number, into: Uint8Array, position: number, file: string)
 
 /** Validates the 8-byte length prefix against the file size; returns the header length N. */
 function checkHeaderLength(bytes: Uint8Array, source: string, fileSize: number): number {
-  if (bytes.length < 8 || fileSize < 8)
-    throw new UserError(`${source}: not a safetensors file: ${fileSize} bytes is shorter than the 8-byte header length`);
+  if (bytes.length < 8 || fileSize < 8) throw new UserError(`${source}: not a safetensors file: ${fileSize} bytes is shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
   const n = view.getBigUint64(0, true);
-  if (n > BigInt(MAX_HEADER_BYTES))
-    throw new UserError(`${source}: not a safetensors file: header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  if (n > BigInt(MAX_HEADER_BYTES)) throw new UserError(`${source}: not a safetensors file: header length ${n} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
   const len = Number(n);
   if (8 + len > fileSize)
     throw new UserError(`${source}: truncated or not a safetensors file: header length ${len} runs past the end of the file (${fileSize} bytes)`);
@@ -237,8 +270,7 @@ function parseHeaderBytes(bytes: Uint8Array, source: string, fileSize: number): 
     const reason = (e as Error).message.replace(/\s+/g, ' ').slice(0, 200);
     throw new UserError(`${source}: invalid safetensors header: not valid JSON (${reason})`);
   }
-  if (json === null || typeof json !== 'object' || Array.isArray(json))
-    throw new UserError(`${source}: invalid safetensors header: it must be a JSON object`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new UserError(`${source}: invalid safetensors header: it must be a JSON object`);
 
   let metadata: Record<string, string> | undefined;
   const entries: Array<[string, TensorInfo]> = [];
@@ -265,7 +297,9 @@ function parseHeaderBytes(bytes: Uint8Array, source: string, fileSize: number): 
     cursor = end;
   }
   if (cursor !== dataLength)
-    throw new UserError(`${source}: ${dataLength - cursor} bytes after the last tensor are not covered by the header (data length ${dataLength}, tensors end at ${cursor})`);
+    throw new UserError(
+      `${source}: ${dataLength - cursor} bytes after the last tensor are not covered by the header (data length ${dataLength}, tensors end at ${cursor})`,
+    );
 
   return { headerLength: n, tensors: new Map(entries), metadata };
 }
@@ -302,7 +336,9 @@ function parseTensorInfo(name: string, value: unknown, source: string): TensorIn
   // BigInt so that an absurd shape cannot overflow into a plausible byte count.
   const expected = (shape as number[]).reduce((acc, d) => acc * BigInt(d), 1n) * BigInt(DTYPE_SIZE[dtype]);
   if (expected !== BigInt(end - begin))
-    throw new UserError(`${where}: ${dtype} shape [${(shape as number[]).join(', ')}] needs ${expected} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    throw new UserError(
+      `${where}: ${dtype} shape [${(shape as number[]).join(', ')}] needs ${expected} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`,
+    );
   return { dtype, shape: [...(shape as number[])], dataOffsets: [begin, end] };
 }
 
@@ -372,8 +408,7 @@ function checkTensor(name: string, t: Tensor): void {
   if (!isDtype(t.dtype)) throw new TypeError(`tensor '${name}': unknown dtype ${String(t.dtype)}`);
   if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
     throw new TypeError(`tensor '${name}': shape must be non-negative integers, got [${t.shape.join(', ')}]`);
-  if (!(t.data instanceof DTYPE_ARRAY[t.dtype]))
-    throw new TypeError(`tensor '${name}': ${t.dtype} data must be a ${DTYPE_ARRAY[t.dtype].name}`);
+  if (!(t.data instanceof DTYPE_ARRAY[t.dtype])) throw new TypeError(`tensor '${name}': ${t.dtype} data must be a ${DTYPE_ARRAY[t.dtype].name}`);
   if (t.data.length !== numel(t.shape))
     throw new TypeError(`tensor '${name}': shape [${t.shape.join(', ')}] has ${numel(t.shape)} elements but data has ${t.data.length}`);
 }

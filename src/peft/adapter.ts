@@ -90,7 +90,6 @@ export type Adapter<C extends PeftConfigBase = PeftConfigBase> = LayerAdapter<C>
 
 /** The adapter as a layer method, for merging; a prompt method has no weights to fold. */
 export function layerAdapter<C extends PeftConfigBase>(adapter: Adapter<C>): LayerAdapter<C> {
-  if (adapter.kind !== 'layer')
-    throw new UserError(`${adapter.config.peft_type} changes the inputs, not the base weights: there is nothing to merge`);
+  if (adapter.kind !== 'layer') throw new UserError(`${adapter.config.peft_type} changes the inputs, not the base weights: there is nothing to merge`);
   return adapter;
 }

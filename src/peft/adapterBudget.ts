@@ -116,13 +116,7 @@ export function checkAdapterSize<C extends PeftConfigBase>(
 }
 
 /** plugin.attach, after checkAdapterSize: the one way a config becomes allocated tensors. */
-export function attachAdapter<C extends PeftConfigBase>(
-  plugin: PeftPlugin<C>,
-  model: LanguageModel,
-  config: C,
-  ctx: AttachContext,
-  where: string,
-): Adapter<C> {
+export function attachAdapter<C extends PeftConfigBase>(plugin: PeftPlugin<C>, model: LanguageModel, config: C, ctx: AttachContext, where: string): Adapter<C> {
   checkAdapterSize(plugin, config, model, where);
   return plugin.attach(model, config, ctx);
 }

@@ -67,8 +67,7 @@ export function extraTrainables(
     const biases = model.namedParameters().filter(([n]) => n.endsWith('.bias'));
     out.push(...(config.bias === 'all' ? biases : biases.filter(([n]) => layers.some(([p]) => n === `${p}.base_layer.bias`))));
   }
-  for (const m of config.modules_to_save ?? [])
-    out.push(...model.namedParameters().filter(([n]) => n.startsWith(`${m}.`) || n.includes(`.${m}.`)));
+  for (const m of config.modules_to_save ?? []) out.push(...model.namedParameters().filter(([n]) => n.startsWith(`${m}.`) || n.includes(`.${m}.`)));
   return out;
 }
 

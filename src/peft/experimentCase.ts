@@ -31,4 +31,9 @@ export interface MethodCase {
   optim?: string;
   /** What the report's hyperparameter column shows. */
   hyperparameters: Record<string, number | string | boolean>;
+  /**
+   * A case every other case is compared against (paired significance on the main metric): the
+   * all-parameters baseline, and LoRA r=8 α=16 (peft's example setting).
+   */
+  reference?: true;
 }

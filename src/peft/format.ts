@@ -13,7 +13,6 @@ import { PeftModel } from './peftModel.ts';
 export const ADAPTER_CONFIG = 'adapter_config.json';
 export const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
 
-
 function toSt(tensors: Map<string, Tensor>): Map<string, StTensor> {
   const out = new Map<string, StTensor>();
   for (const [k, t] of tensors) {
@@ -59,7 +58,11 @@ export function pluginForAdapterConfig(raw: Record<string, unknown>, cfgPath: st
   if (raw.peft_type || typeof raw.method !== 'string') return pluginForPeftType(raw.peft_type, cfgPath);
   const plugin = listPlugins().find((p) => p.name === raw.method);
   if (!plugin)
-    throw new UserError(`${cfgPath}: unknown PEFT method ${showValue(raw.method)}; available: ${listPlugins().map((p) => p.name).join(', ')}`);
+    throw new UserError(
+      `${cfgPath}: unknown PEFT method ${showValue(raw.method)}; available: ${listPlugins()
+        .map((p) => p.name)
+        .join(', ')}`,
+    );
   return plugin;
 }
 

@@ -104,7 +104,10 @@ export function pluginForPeftType(peftType: unknown, where: string): PeftPlugin 
   const p = [...plugins.values()].find((x) => x.peftType === peftType);
   if (!p)
     throw new UserError(
-      `${where}: peft_type ${showValue(peftType)} is not supported; supported: ${[...plugins.values()].map((x) => x.peftType).filter(Boolean).join(', ')}`,
+      `${where}: peft_type ${showValue(peftType)} is not supported; supported: ${[...plugins.values()]
+        .map((x) => x.peftType)
+        .filter(Boolean)
+        .join(', ')}`,
     );
   return p;
 }

@@ -13,8 +13,7 @@ export interface TargetSpec {
 export function matchesTarget(spec: TargetSpec, key: string): boolean {
   const t = spec.target_modules;
   if (t === null) return false;
-  let found =
-    typeof t === 'string' ? new RegExp(`^(?:${t})$`).test(key) : t.includes(key) || t.some((s) => key.endsWith(`.${s}`));
+  let found = typeof t === 'string' ? new RegExp(`^(?:${t})$`).test(key) : t.includes(key) || t.some((s) => key.endsWith(`.${s}`));
   if (found && spec.layers_to_transform !== undefined && spec.layers_to_transform !== null) {
     const patterns = spec.layers_pattern ? ([] as string[]).concat(spec.layers_pattern) : [];
     let m: RegExpMatchArray | null = null;
@@ -38,21 +37,22 @@ export function matchesTarget(spec: TargetSpec, key: string): boolean {
  * The paths of the modules a method targets. Non-linear matches are an error (peft raises too), and
  * when nothing matches the error lists the model's linear layers so the user can pick.
  */
-export function findTargets(
-  model: Module,
-  spec: TargetSpec,
-  method: string,
-  accept: (m: Module) => boolean = isLinearLike,
-): string[] {
+export function findTargets(model: Module, spec: TargetSpec, method: string, accept: (m: Module) => boolean = isLinearLike): string[] {
   const hits: string[] = [];
   for (const [name, m] of model.namedModules()) {
     if (!name || !matchesTarget(spec, name)) continue;
-    if (!accept(m))
-      throw new UserError(`${method}: target '${name}' is a ${m.constructor.name}, not a linear layer; only linear layers can be targeted`);
+    if (!accept(m)) throw new UserError(`${method}: target '${name}' is a ${m.constructor.name}, not a linear layer; only linear layers can be targeted`);
     hits.push(name);
   }
   if (!hits.length) {
-    const linear = [...new Set(model.namedModules().filter(([n, m]) => n && isLinearLike(m)).map(([n]) => n.split('.').pop()!))];
+    const linear = [
+      ...new Set(
+        model
+          .namedModules()
+          .filter(([n, m]) => n && isLinearLike(m))
+          .map(([n]) => n.split('.').pop()!),
+      ),
+    ];
     throw new UserError(
       `${method}: target_modules ${JSON.stringify(spec.target_modules)} matched no module; this model's linear layers are: ${linear.join(', ')}`,
     );

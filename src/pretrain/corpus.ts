@@ -76,7 +76,10 @@ export function textKey(s: string): string {
  * inside a debian-descriptions document.
  */
 export function sentences(s: string): string[] {
-  return s.split(/(?<=[.!?…])\s+/).map((p) => p.trim()).filter(Boolean);
+  return s
+    .split(/(?<=[.!?…])\s+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
 }
 
 /** Held-out sentences of at least this many words are also found inside longer training sentences. */
@@ -187,8 +190,7 @@ export async function buildPretrainCorpus(dataDir: string, opts: { seed?: number
   for (const name of names) {
     const prepared = await corpusSplits(name, { dataDir });
     const { splits } = prepared;
-    for (const ex of [...splits.validation, ...splits.test])
-      for (const d of documentsOf(ex, name)) heldOut.add(d.text);
+    for (const ex of [...splits.validation, ...splits.test]) for (const d of documentsOf(ex, name)) heldOut.add(d.text);
     let skipped = 0;
     for (const ex of splits.train) {
       if (!usableForPretraining(name, ex)) {

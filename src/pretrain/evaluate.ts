@@ -25,7 +25,11 @@ export function meanLoss(model: LanguageModel, examples: readonly TrainExample[]
   for (let i = 0; i < examples.length; i += batchSize) {
     const chunk = examples.slice(i, i + batchSize);
     const b = collate(chunk, padId, model.isEncoderDecoder);
-    sum += tf.tidy(() => model.forward({ inputIds: int32Matrix(b.inputIds), attentionMask: int32Matrix(b.attentionMask), labels: int32Matrix(b.labels) }).loss!.dataSync()[0]!) * chunk.length;
+    sum +=
+      tf.tidy(
+        () =>
+          model.forward({ inputIds: int32Matrix(b.inputIds), attentionMask: int32Matrix(b.attentionMask), labels: int32Matrix(b.labels) }).loss!.dataSync()[0]!,
+      ) * chunk.length;
     n += chunk.length;
   }
   return sum / Math.max(n, 1);

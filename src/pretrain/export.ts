@@ -11,7 +11,6 @@ import type { LanguageModel } from '../models/registry.ts';
 import { fromFloat32, writeSafetensors, type Tensor as StTensor } from '../models/safetensors.ts';
 import { writeJsonAtomic } from '../util/atomicWrite.ts';
 
-
 export function saveHfModel(
   model: LanguageModel,
   dir: string,

@@ -29,10 +29,7 @@ export function gpt2InitRule(name: string, config: { initializer_range?: number;
 }
 
 /** The rule transformers applies to parameter `name` of a T5 model. */
-export function t5InitRule(
-  name: string,
-  config: { initializer_factor?: number; d_model: number; d_ff: number; d_kv: number; num_heads: number },
-): InitRule {
+export function t5InitRule(name: string, config: { initializer_factor?: number; d_model: number; d_ff: number; d_kv: number; num_heads: number }): InitRule {
   const f = config.initializer_factor ?? 1.0;
   const { d_model: dm, d_ff: dff, d_kv: dkv, num_heads: h } = config;
   if (name.endsWith('layer_norm.weight')) return { constant: f };

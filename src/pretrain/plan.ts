@@ -82,7 +82,16 @@ export function loadOrMakePlan(p: PlanInput): PretrainPlan {
     save_total_limit: 1,
     seed: p.seed,
   });
-  const plan: PretrainPlan = { preset: opts.preset, schedule, max_steps: maxSteps, train_seconds_budget: budget, warmup_steps: WARMUP_STEPS, peak_learning_rate: peak, training_args: args, config: p.config };
+  const plan: PretrainPlan = {
+    preset: opts.preset,
+    schedule,
+    max_steps: maxSteps,
+    train_seconds_budget: budget,
+    warmup_steps: WARMUP_STEPS,
+    peak_learning_rate: peak,
+    training_args: args,
+    config: p.config,
+  };
   writeFileSync(path.join(opts.workDir, 'pretrain_plan.json'), JSON.stringify(plan, null, 2) + '\n');
   return plan;
 }

@@ -111,15 +111,24 @@ function trainerCallbacks(opts: PretrainOptions, plan: PretrainPlan, args: Train
 
 function compactLog(entries: readonly LogEntry[]): string {
   const r = (x: number | undefined, d = 5) => (x === undefined ? undefined : Number(x.toPrecision(d)));
-  return entries
-    .map((e) =>
-      JSON.stringify(
-        e.eval_loss !== undefined
-          ? { step: e.step, eval_loss: r(e.eval_loss) }
-          : { step: e.step, loss: r(e.loss), lr: r(e.learning_rate, 3), grad_norm: r(e.grad_norm, 3), tokens_per_s: Math.round(e.tokens_per_s ?? 0), elapsed_s: Math.round(e.elapsed_s ?? 0) },
-      ),
-    )
-    .join('\n') + '\n';
+  return (
+    entries
+      .map((e) =>
+        JSON.stringify(
+          e.eval_loss !== undefined
+            ? { step: e.step, eval_loss: r(e.eval_loss) }
+            : {
+                step: e.step,
+                loss: r(e.loss),
+                lr: r(e.learning_rate, 3),
+                grad_norm: r(e.grad_norm, 3),
+                tokens_per_s: Math.round(e.tokens_per_s ?? 0),
+                elapsed_s: Math.round(e.elapsed_s ?? 0),
+              },
+        ),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 interface ExportInput {

@@ -27,7 +27,10 @@ export interface PretrainResult {
     sources: PretrainCorpus['sources'];
   };
   objective: Record<string, unknown>;
-  training_args: Pick<TrainingArguments, 'learning_rate' | 'per_device_train_batch_size' | 'weight_decay' | 'adam_beta1' | 'adam_beta2' | 'max_grad_norm' | 'seed' | 'optim'> & {
+  training_args: Pick<
+    TrainingArguments,
+    'learning_rate' | 'per_device_train_batch_size' | 'weight_decay' | 'adam_beta1' | 'adam_beta2' | 'max_grad_norm' | 'seed' | 'optim'
+  > & {
     dropout: number;
     max_steps: number;
     schedule: string;
@@ -116,7 +119,10 @@ function trainingArgsRecord({ plan, args, pretrainDropout }: ResultInput): Pretr
     seed: args.seed,
     dropout: pretrainDropout,
     max_steps: args.max_steps,
-    schedule: plan.schedule === 'minutes' ? `linear warmup ${plan.warmup_steps} steps, then cosine to 0 over ${plan.train_seconds_budget!.toFixed(0)} s of training (wall clock)` : `HF cosine over ${args.max_steps} steps, warmup ${args.warmup_steps}`,
+    schedule:
+      plan.schedule === 'minutes'
+        ? `linear warmup ${plan.warmup_steps} steps, then cosine to 0 over ${plan.train_seconds_budget!.toFixed(0)} s of training (wall clock)`
+        : `HF cosine over ${args.max_steps} steps, warmup ${args.warmup_steps}`,
   };
 }
 

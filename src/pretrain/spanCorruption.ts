@@ -104,12 +104,7 @@ export function replaceSpans(tokens: readonly number[], drop: readonly boolean[]
 }
 
 /** One T5 example from one raw chunk: inputs with noise spans replaced, targets with the rest replaced. */
-export function spanCorrupt(
-  tokens: readonly number[],
-  mask: readonly boolean[],
-  sentinelIds: readonly number[],
-  eosId: number,
-): TrainExample {
+export function spanCorrupt(tokens: readonly number[], mask: readonly boolean[], sentinelIds: readonly number[], eosId: number): TrainExample {
   return {
     input_ids: replaceSpans(tokens, mask, sentinelIds, eosId),
     labels: replaceSpans(

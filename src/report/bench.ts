@@ -7,7 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { BenchRecord } from './input.ts';
 
 interface VitestBenchJson {
-  files?: { filepath?: string; groups?: { fullName?: string; benchmarks?: { name?: string; mean?: number; hz?: number; rme?: number; sampleCount?: number }[] }[] }[];
+  files?: {
+    filepath?: string;
+    groups?: { fullName?: string; benchmarks?: { name?: string; mean?: number; hz?: number; rme?: number; sampleCount?: number }[] }[];
+  }[];
 }
 
 // The last "(N unit)" in the name: earlier parentheses may describe the method ("prompt tuning (20 tokens)").

@@ -197,8 +197,16 @@ function familyOf(r: ExperimentResult): string {
 function cleaningLine(c: Record<string, unknown>): string {
   const ch = (c.changed ?? {}) as Record<string, number>;
   const dr = (c.dropped ?? {}) as Record<string, number>;
-  const changed = Object.entries(ch).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
-  const dropped = Object.entries(dr).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const changed =
+    Object.entries(ch)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
+  const dropped =
+    Object.entries(dr)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
   return `${c.input} in → ${c.output} kept; changed: ${changed}; dropped: ${dropped}`;
 }
 
@@ -209,9 +217,14 @@ function encodeLine(e: Record<string, unknown> | null): string {
 
 function selectionLine(s: SelectionRecord | undefined): string {
   if (!s) return 'first n of each split';
-  const counts = (c: Record<string, number>) => Object.entries(c).map(([k, n]) => `${k} ${fmtInt(n)}`).join(', ');
+  const counts = (c: Record<string, number>) =>
+    Object.entries(c)
+      .map(([k, n]) => `${k} ${fmtInt(n)}`)
+      .join(', ');
   const mix = s.domains
-    ? `domains ${Object.entries(s.domains).map(([k, w]) => `${k} ${fmtNum(w)}`).join(', ')} (train: ${counts(s.train_by_domain)}; test: ${counts(s.test_by_domain)})` +
+    ? `domains ${Object.entries(s.domains)
+        .map(([k, w]) => `${k} ${fmtNum(w)}`)
+        .join(', ')} (train: ${counts(s.train_by_domain)}; test: ${counts(s.test_by_domain)})` +
       (s.exhausted.length ? `; ran out: ${s.exhausted.join(', ')}` : '')
     : 'first n of each split';
   const cap = s.max_tokens ? `; pairs of ≤ ${s.max_tokens} tokens per side (${fmtInt(s.too_long)} longer skipped)` : '';
@@ -268,7 +281,12 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
 function blockKeys(experiments: ExperimentResult[], skipped: SkippedExperiment[]): { task: string; family: string }[] {
   return uniq(
     [...experiments.map((e) => [e.task, familyOf(e)]), ...skipped.map((s) => [s.task, s.model_family])].map(([t, f]) => ({ task: t!, family: f! })),
-  ).sort((a, b) => TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task) || FAMILY_ORDER.indexOf(a.family) - FAMILY_ORDER.indexOf(b.family) || a.family.localeCompare(b.family));
+  ).sort(
+    (a, b) =>
+      TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task) ||
+      FAMILY_ORDER.indexOf(a.family) - FAMILY_ORDER.indexOf(b.family) ||
+      a.family.localeCompare(b.family),
+  );
 }
 
 function taskSections(blocks: Block[]): TaskSection[] {
@@ -321,7 +339,13 @@ function runSummary(experiments: ExperimentResult[]) {
       steps: uniq(experiments.flatMap((e) => (e.training ? [e.training.steps] : []))).sort((a, b) => a - b),
       batch: uniq(experiments.flatMap((e) => (e.training ? [e.training.batch_size] : []))).sort((a, b) => a - b),
     },
-    decoding: uniq(experiments.map((e) => Object.entries(e.inference.options).map(([k, v]) => `${k}=${v}`).join(', '))),
+    decoding: uniq(
+      experiments.map((e) =>
+        Object.entries(e.inference.options)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', '),
+      ),
+    ),
     models: uniq(experiments.map((e) => ({ task: e.task, family: e.model.family, name: e.model.name, origin: e.model.origin, params: e.model.params }))),
     data: dataSummaries(experiments),
     split: {
@@ -434,7 +458,12 @@ function paretoFrontiers(ctx: BlockContext, trained: ExperimentResult[], charts:
         points: trained.map((r) => ({ x: ax.cost(r), y: r.quality[main].score, label: r.label, highlight: onFront.has(r.id), group: methodTitle(r.method) })),
       }),
     });
-    return { axis: ax.axis, unit: ax.unit, chart: `${assets}/${file}`, points: front.map((r) => ({ label: r.label, cost: ax.cost(r), cost_text: ax.text(ax.cost(r)), main: r.quality[main] })) };
+    return {
+      axis: ax.axis,
+      unit: ax.unit,
+      chart: `${assets}/${file}`,
+      points: front.map((r) => ({ label: r.label, cost: ax.cost(r), cost_text: ax.text(ax.cost(r)), main: r.quality[main] })),
+    };
   });
 }
 
@@ -451,7 +480,11 @@ function lossChart(ctx: BlockContext, best: ExperimentResult[], refLora: Experim
       title: `${TASK_TITLES[ctx.task] ?? ctx.task} · ${ctx.family}: training loss`,
       xLabel: 'optimizer step',
       yLabel: 'training loss',
-      series: curveRuns.map((r) => ({ name: r.label, points: r.training!.loss_curve.map((p) => [p.step, p.loss] as [number, number]), dashed: r === refLora && !best.includes(r) })),
+      series: curveRuns.map((r) => ({
+        name: r.label,
+        points: r.training!.loss_curve.map((p) => [p.step, p.loss] as [number, number]),
+        dashed: r === refLora && !best.includes(r),
+      })),
     }),
   });
   return `${ctx.assets}/${file}`;
@@ -555,7 +588,14 @@ function methodChart({ task, family, rows, anchor, mainLabel }: Omit<BlockContex
     svg: intervalChart({
       title: `${TASK_TITLES[task] ?? task} · ${family}: ${mainLabel} by method`,
       xLabel: `${mainLabel} with 95% interval (best run of each method)`,
-      entries: entries.map((r) => ({ label: r.label, score: r.main.score, low: r.main.low, high: r.main.high, group: methodTitle(r.method), muted: failed(r) })),
+      entries: entries.map((r) => ({
+        label: r.label,
+        score: r.main.score,
+        low: r.main.low,
+        high: r.main.high,
+        group: methodTitle(r.method),
+        muted: failed(r),
+      })),
       ...(base ? { reference: { label: `untuned base ${fmtNum(base.main.score)}`, value: base.main.score } } : {}),
       mutedNote: 'hollow: failed (collapsed outputs, or not significantly above the untuned base)',
     }),

@@ -17,7 +17,9 @@ export function fmtNum(v: unknown, digits = 2): string {
 /** 1234567 → "1,234,567". */
 export function fmtInt(v: unknown): string {
   if (!ok(v)) return DASH;
-  return Math.round(v).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(v)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** A percentage with enough digits to tell 0.012% from 0.1%. */
@@ -66,7 +68,9 @@ export function fmtRate(v: unknown): string {
  * never splits an escape), then escaped by escapeMarkdown, which also escapes the pipes.
  */
 export function cell(s: unknown, max = 160): string {
-  const t = String(s ?? '').replace(/\s+/g, ' ').trim();
+  const t = String(s ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const cut = t.length > max ? `${t.slice(0, max - 1)}…` : t;
   return escapeMarkdown(cut) || DASH;
 }

@@ -105,7 +105,9 @@ function blockRecommendations(b: Block, add: Add): void {
   if (failed.size)
     add(
       'failed',
-      `${failed.size} of ${trained.length} runs failed and are never recommended: ` + [...failed].map(([r, why]) => `${r.label}: ${why.join(' and ')}`).join('; ') + '.',
+      `${failed.size} of ${trained.length} runs failed and are never recommended: ` +
+        [...failed].map(([r, why]) => `${r.label}: ${why.join(' and ')}`).join('; ') +
+        '.',
     );
   const runs = trained.filter((r) => !failed.has(r));
   if (trained.length && !runs.length) nothingRecommended(b, trained, base, add);
@@ -135,7 +137,9 @@ function bestQuality(b: Block, runs: Row[], base: Row | undefined, add: Add): vo
     'best quality',
     `${top!.label}: ${b.main_label} ${fmtCi(top!.main)}` +
       (base && top!.vs_base ? ` (untuned base ${fmtNum(base.main.score)}; ${signed(top!.vs_base.delta)}, ${pText(top!.vs_base.p_value)})` : '') +
-      (second ? `; the runner-up ${second.label} scores ${fmtCi(second.main)} — the intervals ${separated ? 'do not overlap' : 'overlap, so the two are not distinguishable here'}.` : '.'),
+      (second
+        ? `; the runner-up ${second.label} scores ${fmtCi(second.main)} — the intervals ${separated ? 'do not overlap' : 'overlap, so the two are not distinguishable here'}.`
+        : '.'),
   );
 }
 
@@ -172,7 +176,10 @@ function fullFineTuning(b: Block, runs: Row[], add: Add): void {
   const ratio = (x: number | null, y: number | null) => (x && y ? `${fmtNum(x / y, 1)}×` : 'n/a');
   const costs = `${ratio(full.trainable, a.trainable)} the trainable parameters, ${ratio(full.mem_train, a.mem_train)} the training memory, ${ratio(full.s_epoch, a.s_epoch)} the time per epoch`;
   if (s && s.delta < 0 && (s.ci_separated || s.p_value < 0.05))
-    add('full fine-tuning', `Worth it here: full fine-tuning (${fmtCi(full.main)}) beats the best adapter ${a.label} (${fmtCi(a.main)}) by ${fmtNum(-s.delta)} ${m}, paired ${pText(s.p_value)}, for ${costs}.`);
+    add(
+      'full fine-tuning',
+      `Worth it here: full fine-tuning (${fmtCi(full.main)}) beats the best adapter ${a.label} (${fmtCi(a.main)}) by ${fmtNum(-s.delta)} ${m}, paired ${pText(s.p_value)}, for ${costs}.`,
+    );
   else if (s)
     add(
       'full fine-tuning',

@@ -82,7 +82,11 @@ export function renderMarkdown(view: ReportView, templateFile = DEFAULT_TEMPLATE
   // noEscape: Handlebars' own HTML escaping is replaced by escapeMarkdown above.
   const template = hb.compile(ast, { noEscape: true, strict: false });
   // Collapse the blank-line runs that block helpers leave behind.
-  return template(view).replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return (
+    template(view)
+      .replace(/\n{3,}/g, '\n\n')
+      .trimEnd() + '\n'
+  );
 }
 
 export interface WrittenReport {
@@ -124,6 +128,5 @@ export function writeReport(input: ReportInput, dir: string, templateFile = DEFA
 function removeStaleCharts(assets: string, view: ReportView, charts: readonly { file: string }[]): void {
   const drawn = new Set(charts.map((c) => c.file));
   const prefixes = view.tasks.flatMap((t) => t.blocks.map((b) => `${b.anchor}-`));
-  for (const f of readdirSync(assets))
-    if (f.endsWith('.svg') && !drawn.has(f) && prefixes.some((p) => f.startsWith(p))) rmSync(path.join(assets, f));
+  for (const f of readdirSync(assets)) if (f.endsWith('.svg') && !drawn.has(f) && prefixes.some((p) => f.startsWith(p))) rmSync(path.join(assets, f));
 }

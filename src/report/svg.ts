@@ -48,7 +48,22 @@ const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
 
 /** A colour-blind-safe palette (Okabe–Ito, then Tol's muted), assigned in order of first use. */
-const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#F0E442', '#000000', '#882255', '#44AA99', '#999933', '#AA4499', '#332288', '#DDCC77'];
+const PALETTE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#D55E00',
+  '#CC79A7',
+  '#56B4E9',
+  '#F0E442',
+  '#000000',
+  '#882255',
+  '#44AA99',
+  '#999933',
+  '#AA4499',
+  '#332288',
+  '#DDCC77',
+];
 
 export function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -109,7 +124,9 @@ function logAxis(values: number[], size: number): Axis {
 
 function frame(title: string, xLabel: string, yLabel: string, x: Axis, y: Axis, body: string[], legend: string[]): string {
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="11">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
+  );
   out.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
   out.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(title)}</text>`);
   out.push(`<g transform="translate(${M.left},${M.top})">`);
@@ -151,21 +168,46 @@ function legendEntries(items: { name: string; colour: string; dashed?: boolean; 
 export function scatterChart(spec: ScatterSpec): string {
   const pts = spec.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!spec.xLog || p.x > 0));
   if (!pts.length) return frame(spec.title, spec.xLabel, spec.yLabel, linearAxis([0, 1], PW, false), linearAxis([0, 1], PH, true), [], []);
-  const x = spec.xLog ? logAxis(pts.map((p) => p.x), PW) : linearAxis(pts.map((p) => p.x), PW, false);
-  const y = linearAxis(pts.map((p) => p.y), PH, true);
+  const x = spec.xLog
+    ? logAxis(
+        pts.map((p) => p.x),
+        PW,
+      )
+    : linearAxis(
+        pts.map((p) => p.x),
+        PW,
+        false,
+      );
+  const y = linearAxis(
+    pts.map((p) => p.y),
+    PH,
+    true,
+  );
   const col = colours(pts.map((p) => p.group));
   const body: string[] = [];
   if (spec.frontierLine) {
     const fr = pts.filter((p) => p.highlight).sort((a, b) => a.x - b.x || a.y - b.y);
-    if (fr.length > 1) body.push(`<polyline fill="none" stroke="#333" stroke-width="1.5" stroke-dasharray="5 3" points="${fr.map((p) => `${f(x.map(p.x))},${f(y.map(p.y))}`).join(' ')}"/>`);
+    if (fr.length > 1)
+      body.push(
+        `<polyline fill="none" stroke="#333" stroke-width="1.5" stroke-dasharray="5 3" points="${fr.map((p) => `${f(x.map(p.x))},${f(y.map(p.y))}`).join(' ')}"/>`,
+      );
   }
   // Frontier labels alternate above and below their points (in x order), so neighbours do not collide.
-  const below = new Set(pts.filter((p) => p.highlight).sort((a, b) => a.x - b.x || a.y - b.y).filter((_, i) => i % 2 === 1));
+  const below = new Set(
+    pts
+      .filter((p) => p.highlight)
+      .sort((a, b) => a.x - b.x || a.y - b.y)
+      .filter((_, i) => i % 2 === 1),
+  );
   for (const p of pts) {
     const px = f(x.map(p.x));
     const py = f(y.map(p.y));
     const c = col.get(p.group)!;
-    body.push(p.highlight ? `<circle cx="${px}" cy="${py}" r="5.5" fill="${c}" stroke="#000" stroke-width="1.5"/>` : `<circle cx="${px}" cy="${py}" r="4" fill="${c}" fill-opacity="0.75"/>`);
+    body.push(
+      p.highlight
+        ? `<circle cx="${px}" cy="${py}" r="5.5" fill="${c}" stroke="#000" stroke-width="1.5"/>`
+        : `<circle cx="${px}" cy="${py}" r="4" fill="${c}" fill-opacity="0.75"/>`,
+    );
     if (p.highlight) {
       // Labels near the right or top edge go inside the plot, not into the legend or the title.
       const right = x.map(p.x) > PW * 0.7;
@@ -175,12 +217,17 @@ export function scatterChart(spec: ScatterSpec): string {
     }
   }
   const legend = legendEntries([...col.entries()].map(([name, colour]) => ({ name, colour, marker: true })));
-  if (spec.frontierLine) legend.push(...legendEntries([{ name: 'Pareto frontier', colour: '#333', dashed: true }]).map((s) => `<g transform="translate(0,${col.size * 15 + 6})">${s}</g>`));
+  if (spec.frontierLine)
+    legend.push(
+      ...legendEntries([{ name: 'Pareto frontier', colour: '#333', dashed: true }]).map((s) => `<g transform="translate(0,${col.size * 15 + 6})">${s}</g>`),
+    );
   return frame(spec.title, spec.xLabel, spec.yLabel, x, y, body, legend);
 }
 
 export function lineChart(spec: LineSpec): string {
-  const series = spec.series.map((s) => ({ ...s, points: s.points.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b)) })).filter((s) => s.points.length);
+  const series = spec.series
+    .map((s) => ({ ...s, points: s.points.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b)) }))
+    .filter((s) => s.points.length);
   const xs = series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = series.flatMap((s) => s.points.map((p) => p[1]));
   const x = linearAxis(xs.length ? xs : [0, 1], PW, false);
@@ -271,7 +318,8 @@ export function intervalChart(spec: IntervalSpec): string {
   }
   entries.forEach((e, i) => out.push(...intervalRow(e, i, x, col.get(e.group)!)));
   out.push(`<text x="${IPW / 2}" y="${ph + 36}" text-anchor="middle" fill="#222">${escapeXml(spec.xLabel)}</text>`);
-  if (spec.mutedNote && entries.some((e) => e.muted)) out.push(`<text x="${IPW / 2}" y="${ph + 52}" text-anchor="middle" font-size="10" fill="#555">${escapeXml(spec.mutedNote)}</text>`);
+  if (spec.mutedNote && entries.some((e) => e.muted))
+    out.push(`<text x="${IPW / 2}" y="${ph + 52}" text-anchor="middle" font-size="10" fill="#555">${escapeXml(spec.mutedNote)}</text>`);
   out.push('</g></svg>');
   return out.join('\n') + '\n';
 }

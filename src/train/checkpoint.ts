@@ -44,9 +44,7 @@ const WEIGHTS = 'trainable.safetensors';
 const OPTIM = 'optimizer.safetensors';
 
 function toSt(tensors: Map<string, Tensor>): Map<string, StTensor> {
-  return new Map(
-    [...tensors].map(([k, t]) => [k, { dtype: 'F32' as const, shape: [...t.shape], data: Float32Array.from(t.dataSync()) }]),
-  );
+  return new Map([...tensors].map(([k, t]) => [k, { dtype: 'F32' as const, shape: [...t.shape], data: Float32Array.from(t.dataSync()) }]));
 }
 
 export function checkpointDir(outputDir: string, step: number): string {

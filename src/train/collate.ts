@@ -38,7 +38,13 @@ export function collate(examples: TrainExample[], padId: number, encoderDecoder:
   }
   return {
     inputIds: examples.map((e) => pad(e.input_ids, T, padId)),
-    attentionMask: examples.map((e) => pad(e.input_ids.map(() => 1), T, 0)),
+    attentionMask: examples.map((e) =>
+      pad(
+        e.input_ids.map(() => 1),
+        T,
+        0,
+      ),
+    ),
     labels: examples.map((e) => pad(e.labels, L, -100)),
     tokens,
     targetTokens,

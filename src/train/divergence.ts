@@ -54,9 +54,13 @@ export function endOfRunWarnings(losses: number[], vocabSize: number, window: nu
   const steps = (n: number) => (n === 1 ? 'step' : `${n} steps`);
   const out: string[] = [];
   if (losses.length > 1 && last > first)
-    out.push(`the training loss rose from ${first.toFixed(4)} (first ${steps(w)}) to ${last.toFixed(4)} (last ${steps(w)}): ${divergenceAdvice(learningRate, maxGradNorm)}`);
+    out.push(
+      `the training loss rose from ${first.toFixed(4)} (first ${steps(w)}) to ${last.toFixed(4)} (last ${steps(w)}): ${divergenceAdvice(learningRate, maxGradNorm)}`,
+    );
   const uniform = uniformGuessLoss(vocabSize);
   if (last > uniform)
-    out.push(`the final training loss ${last.toFixed(4)} (last ${steps(w)}) is above the uniform-guess loss ln(${vocabSize}) = ${uniform.toFixed(2)}: the model does worse than guessing`);
+    out.push(
+      `the final training loss ${last.toFixed(4)} (last ${steps(w)}) is above the uniform-guess loss ln(${vocabSize}) = ${uniform.toFixed(2)}: the model does worse than guessing`,
+    );
   return out;
 }

@@ -138,7 +138,12 @@ export function hfTrainerState(state: TrainerState, plan: RunPlan, opts: { final
  */
 export function flopParameters(model: PeftModel): number {
   const embeddings = new Set(model.base.namedModules().flatMap(([, m]) => (m instanceof Embedding ? m.ownParameters().map(([, p]) => p) : [])));
-  const counted = new Set(model.base.namedParameters().map(([, p]) => p).filter((p) => !embeddings.has(p)));
+  const counted = new Set(
+    model.base
+      .namedParameters()
+      .map(([, p]) => p)
+      .filter((p) => !embeddings.has(p)),
+  );
   return [...counted].reduce((s, p) => s + p.size, 0);
 }
 
@@ -164,7 +169,12 @@ export function hfTrainMetrics(state: TrainerState, plan: RunPlan, trainLoss: nu
 export function sortedJson(value: unknown, indent: number): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
     return v;
   };
   return JSON.stringify(sort(value), null, indent);

@@ -11,7 +11,12 @@ export function defaultMegaBatchMult(n: number, batchSize: number): number {
   return Math.max(1, Math.min(Math.floor(n / (batchSize * 4)), 50));
 }
 
-export function lengthGroupedIndices(lengths: readonly number[], batchSize: number, rng: Rng, megaBatchMult = defaultMegaBatchMult(lengths.length, batchSize)): number[] {
+export function lengthGroupedIndices(
+  lengths: readonly number[],
+  batchSize: number,
+  rng: Rng,
+  megaBatchMult = defaultMegaBatchMult(lengths.length, batchSize),
+): number[] {
   const permuted = rng.shuffle([...lengths.keys()]);
   const size = megaBatchMult * batchSize;
   const out: number[] = [];

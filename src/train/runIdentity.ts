@@ -62,7 +62,13 @@ function digestFrozen(model: PeftModel): string {
 }
 
 /** The fingerprint of a run: what decides its results, and its hash. */
-export function runIdentity(model: PeftModel, args: TrainingArguments, train: TrainExample[], evalSet: TrainExample[], opts: IdentityOptions = {}): CheckpointOwner {
+export function runIdentity(
+  model: PeftModel,
+  args: TrainingArguments,
+  train: TrainExample[],
+  evalSet: TrainExample[],
+  opts: IdentityOptions = {},
+): CheckpointOwner {
   const skip = new Set<string>([...NOT_IDENTITY, ...(opts.ignore ?? [])]);
   const training_args = Object.fromEntries(Object.entries(args).filter(([k]) => !skip.has(k)));
   // Where files live is not what they hold: paths are left out so that a moved folder still resumes.
@@ -156,7 +162,10 @@ export function claimOutputDir(outputDir: string, owner: CheckpointOwner, resume
   }
   if (typeof resume === 'string') {
     const s = checkpointStatus(resume);
-    if (!s.complete) throw new UserError(`${resume} is not a complete checkpoint (no ${HF_TRAINER_STATE} with its weights and optimizer state); resume from another checkpoint-N folder`);
+    if (!s.complete)
+      throw new UserError(
+        `${resume} is not a complete checkpoint (no ${HF_TRAINER_STATE} with its weights and optimizer state); resume from another checkpoint-N folder`,
+      );
     if (s.run_fingerprint !== null && s.run_fingerprint !== owner.run_fingerprint) {
       const d = s.run_identity ? identityDifference(s.run_identity, owner.identity) : `fingerprint ${s.run_fingerprint} there, ${owner.run_fingerprint} here`;
       throw new UserError(`${resume} is a checkpoint of another run (${d}); resume it with the experiment that wrote it, or start fresh in another output_dir`);

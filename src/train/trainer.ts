@@ -86,21 +86,41 @@ export class Trainer {
     readonly train: TrainExample[],
     readonly evalSet: TrainExample[] = [],
     readonly callbacks: TrainerCallback[] = [],
-    readonly opts: { quiet?: boolean; padTokenId?: number; /** Names the run in progress lines (default "train"). */ progressLabel?: string; /** What else identifies the run (runIdentity.ts). */ identity?: IdentityOptions } = {},
+    readonly opts: {
+      quiet?: boolean;
+      padTokenId?: number /** Names the run in progress lines (default "train"). */;
+      progressLabel?: string /** What else identifies the run (runIdentity.ts). */;
+      identity?: IdentityOptions;
+    } = {},
   ) {
     if (!train.length) throw new Error('the training set is empty');
     this.params = model.trainableParameters();
     if (!this.params.length) throw new Error('the model has no trainable parameters');
     this.optimizer = new AdamW(
       this.params,
-      { lr: args.learning_rate, beta1: args.adam_beta1, beta2: args.adam_beta2, eps: args.adam_epsilon, weightDecay: args.weight_decay, scaleByParamRms: args.optim === 'adamw_scale' },
+      {
+        lr: args.learning_rate,
+        beta1: args.adam_beta1,
+        beta2: args.adam_beta2,
+        eps: args.adam_epsilon,
+        weightDecay: args.weight_decay,
+        scaleByParamRms: args.optim === 'adamw_scale',
+      },
       noDecayNames(model),
     );
     const cfg = model.config as { pad_token_id?: number | null; eos_token_id?: number };
     this.padId = opts.padTokenId ?? cfg.pad_token_id ?? cfg.eos_token_id ?? 0;
     this.state = {
-      global_step: 0, epoch: 0, batch_in_epoch: 0, dropout_rng_state: args.seed, log_history: [],
-      best_eval_loss: null, evals_without_improvement: 0, train_seconds: 0, best_eval_step: null, total_flos: 0,
+      global_step: 0,
+      epoch: 0,
+      batch_in_epoch: 0,
+      dropout_rng_state: args.seed,
+      log_history: [],
+      best_eval_loss: null,
+      evals_without_improvement: 0,
+      train_seconds: 0,
+      best_eval_step: null,
+      total_flos: 0,
     };
   }
 
@@ -116,7 +136,13 @@ export class Trainer {
 
   /** What HF's output files say about this run (hfTrainerFiles.ts). */
   private get plan(): RunPlan {
-    return { args: this.args, maxSteps: this.totalSteps, stepsPerEpoch: this.stepsPerEpoch, trainExamples: this.train.length, evalExamples: this.evalSet.length };
+    return {
+      args: this.args,
+      maxSteps: this.totalSteps,
+      stepsPerEpoch: this.stepsPerEpoch,
+      trainExamples: this.train.length,
+      evalExamples: this.evalSet.length,
+    };
   }
 
   private flopParams?: number;
@@ -139,12 +165,20 @@ export class Trainer {
   epochOrder(epoch: number): number[] {
     const rng = new Rng(this.args.seed * 100_003 + epoch);
     if (!this.args.group_by_length) return rng.shuffle([...this.train.keys()]);
-    return lengthGroupedIndices(this.train.map((e) => e.input_ids.length), this.args.per_device_train_batch_size, rng);
+    return lengthGroupedIndices(
+      this.train.map((e) => e.input_ids.length),
+      this.args.per_device_train_batch_size,
+      rng,
+    );
   }
 
   private batch(order: number[], b: number): Batch {
     const bs = this.args.per_device_train_batch_size;
-    return collate(order.slice(b * bs, (b + 1) * bs).map((i) => this.train[i]!), this.padId, this.model.isEncoderDecoder);
+    return collate(
+      order.slice(b * bs, (b + 1) * bs).map((i) => this.train[i]!),
+      this.padId,
+      this.model.isEncoderDecoder,
+    );
   }
 
   private lossOf(b: Batch): Tensor {
@@ -189,7 +223,9 @@ export class Trainer {
     const limit = checkpointLossLimit(this.model.vocabSize, this.state.log_history.find((e) => e.loss !== undefined)?.loss);
     if (loss !== undefined && !(loss <= limit)) {
       if (!this.unsavedSteps.length)
-        process.stderr.write(`warning: not saving checkpoint-${this.state.global_step}: its weights give loss ${loss} on the last batch, above ${limit.toFixed(4)} (the uniform guess or 10% above the starting loss)\n`);
+        process.stderr.write(
+          `warning: not saving checkpoint-${this.state.global_step}: its weights give loss ${loss} on the last batch, above ${limit.toFixed(4)} (the uniform guess or 10% above the starting loss)\n`,
+        );
       this.unsavedSteps.push(this.state.global_step);
       return;
     }
@@ -337,7 +373,14 @@ export class Trainer {
       if (!Number.isFinite(loss)) {
         tf.dispose([...grads.values(), ...(acc ? acc.values() : [])]);
         throw new TrainingDivergedError(
-          divergedMessage({ step: this.state.global_step + 1, loss, lastFinite, lastCheckpoint: listCheckpoints(a.output_dir).at(-1), learningRate: a.learning_rate, maxGradNorm: a.max_grad_norm }),
+          divergedMessage({
+            step: this.state.global_step + 1,
+            loss,
+            lastFinite,
+            lastCheckpoint: listCheckpoints(a.output_dir).at(-1),
+            learningRate: a.learning_rate,
+            maxGradNorm: a.max_grad_norm,
+          }),
         );
       }
       stepLoss += loss / micro;
@@ -384,7 +427,10 @@ export class Trainer {
     };
     this.log(entry);
     for (const c of this.callbacks) c.onStepEnd?.(entry, this);
-    run.progress.update(this.state.global_step, `loss ${step.loss.toFixed(4)} lr ${step.lr.toExponential(2)} ${Math.round(run.tokens / ((performance.now() - run.runStart) / 1000))} tok/s`);
+    run.progress.update(
+      this.state.global_step,
+      `loss ${step.loss.toFixed(4)} lr ${step.lr.toExponential(2)} ${Math.round(run.tokens / ((performance.now() - run.runStart) / 1000))} tok/s`,
+    );
     return entry;
   }
 
@@ -419,7 +465,9 @@ export class Trainer {
     writeHfRunFiles(this.state, this.plan, trainLoss, runSeconds);
     const warnings = endOfRunWarnings(losses, this.model.vocabSize, a.logging_steps, a.learning_rate, a.max_grad_norm);
     if (this.unsavedSteps.length)
-      warnings.push(`checkpoints not saved at step${this.unsavedSteps.length > 1 ? 's' : ''} ${this.unsavedSteps.join(', ')}: their weights did worse than a uniform guess (or than 10% above the starting loss), so ${listCheckpoints(a.output_dir).at(-1) ?? 'no checkpoint'} is the newest kept`);
+      warnings.push(
+        `checkpoints not saved at step${this.unsavedSteps.length > 1 ? 's' : ''} ${this.unsavedSteps.join(', ')}: their weights did worse than a uniform guess (or than 10% above the starting loss), so ${listCheckpoints(a.output_dir).at(-1) ?? 'no checkpoint'} is the newest kept`,
+      );
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     return {
       global_step: this.state.global_step,

@@ -40,12 +40,7 @@ export class ConfigReader {
     if (!this.has(field)) return dflt;
     const v = this.raw[field];
     const { min, max, exclusiveMin } = range;
-    if (
-      typeof v !== 'number' ||
-      !Number.isFinite(v) ||
-      (min !== undefined && (exclusiveMin ? v <= min : v < min)) ||
-      (max !== undefined && v > max)
-    )
+    if (typeof v !== 'number' || !Number.isFinite(v) || (min !== undefined && (exclusiveMin ? v <= min : v < min)) || (max !== undefined && v > max))
       this.fail(field, `a number${min !== undefined ? (exclusiveMin ? ` > ${min}` : ` >= ${min}`) : ''}${max !== undefined ? ` <= ${max}` : ''}`);
     return v;
   }
@@ -109,7 +104,6 @@ export class ConfigReader {
   /** Unknown fields are an error: a typo ("lora_aplha") must not silently fall back to a default. */
   rejectUnknown(): void {
     const unknown = Object.keys(this.raw).filter((k) => !this.used.has(k));
-    if (unknown.length)
-      throw new UserError(`${this.where}: unknown field(s) ${showKeys(unknown)}; valid: ${[...this.used].sort().join(', ')}`);
+    if (unknown.length) throw new UserError(`${this.where}: unknown field(s) ${showKeys(unknown)}; valid: ${[...this.used].sort().join(', ')}`);
   }
 }

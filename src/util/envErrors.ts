@@ -51,8 +51,7 @@ export function describeEnvironmentError(e: unknown): string | undefined {
   const err = fsErrorOf(e);
   if (!err) return undefined;
   const verb = err.syscall && READS.has(err.syscall) ? 'read' : 'write';
-  const where =
-    err.path !== undefined ? `${err.path}${err.dest ? ` (to ${err.dest})` : ''}` : err.folder !== undefined ? `under ${err.folder}` : 'a file';
+  const where = err.path !== undefined ? `${err.path}${err.dest ? ` (to ${err.dest})` : ''}` : err.folder !== undefined ? `under ${err.folder}` : 'a file';
   return `cannot ${verb} ${where}: ${environmentReason(err)}`;
 }
 

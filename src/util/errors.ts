@@ -16,7 +16,10 @@ export class UserError extends Error {
    * message is one line wherever it ends up (a log, a library caller), not only through the CLI.
    */
   constructor(message: string, options?: ErrorOptions) {
-    super(message.replace(LINE_BREAKS, (b) => ESCAPED_BREAK[b]!), options);
+    super(
+      message.replace(LINE_BREAKS, (b) => ESCAPED_BREAK[b]!),
+      options,
+    );
   }
 }
 
@@ -35,7 +38,8 @@ export function showValue(value: unknown, max = 120): string {
   const walk = (v: unknown, depth: number): void => {
     if (out.length > max) return;
     if (typeof v === 'string') out += JSON.stringify(v.length > max ? v.slice(0, max) : v);
-    else if (typeof v !== 'object' || v === null) out += String(v); // 1e400 shows as Infinity, not as JSON's null
+    else if (typeof v !== 'object' || v === null)
+      out += String(v); // 1e400 shows as Infinity, not as JSON's null
     else if (depth >= 8) out += Array.isArray(v) ? '[…]' : '{…}';
     else if (Array.isArray(v)) {
       out += '[';
@@ -64,6 +68,9 @@ export function showValue(value: unknown, max = 120): string {
  * still make a short line.
  */
 export function showKeys(keys: readonly string[], maxKeys = 10, maxChars = 60): string {
-  const shown = keys.slice(0, maxKeys).map((k) => showValue(k, maxChars)).join(', ');
+  const shown = keys
+    .slice(0, maxKeys)
+    .map((k) => showValue(k, maxChars))
+    .join(', ');
   return keys.length > maxKeys ? `${shown} and ${keys.length - maxKeys} more` : shown;
 }

@@ -12,7 +12,7 @@ import type { Task } from '../../src/data/index.ts';
 import { MODEL_FAMILIES, type ModelFamilyName } from '../../src/experiment/baseModels.ts';
 import { experimentDataDir } from '../../src/experiment/taskCorpus.ts';
 import { compareDecoding, decodingStrategies } from '../../src/experiment/decoding.ts';
-import { FULL_CASE, REFERENCE_LORA_CASE } from '../../src/experiment/methods.ts';
+import { referenceCases } from '../../src/experiment/methods.ts';
 import { freshFromEnv, profileFromEnv } from '../../src/experiment/profile.ts';
 import type { DecodingRow, ExperimentResult, Significance } from '../../src/experiment/results.ts';
 import { selectTestExamples, type ExperimentOutcome } from '../../src/experiment/run.ts';
@@ -37,23 +37,42 @@ export function defineExperimentSuite(task: Task, thresholds: SuiteThresholds): 
   describe.each(MODEL_FAMILIES.map((f) => [f]))(`${task} · %s`, (family: ModelFamilyName) => {
     const runs = new FamilyRuns({ task, family, profile, fresh, dataDir });
 
-    it('untuned base model (the floor)', async ({ task: t }) => {
-      const b = await runs.baseline();
-      t.meta.peftLab = { experiment: b.result };
-      assertSound(b.result);
-      expect(b.result.params.trainable).toBe(0);
-    }, timeout);
+    it(
+      'untuned base model (the floor)',
+      async ({ task: t }) => {
+        const b = await runs.baseline();
+        t.meta.peftLab = { experiment: b.result };
+        assertSound(b.result);
+        expect(b.result.params.trainable).toBe(0);
+      },
+      timeout,
+    );
 
-    for (const c of runs.cases.map((x, i) => ({ ...x, order: i + 1 }))) it(c.label, async ({ task: t, skip }) => {
-      if (!registered(c.method)) {
-        const reason = `method '${c.method}' is not registered (plugins/index.ts); nothing was run`;
-        t.meta.peftLab = { skipped: { id: `${task}/${family}/${c.case}`, task, order: c.order, method: c.method, label: c.label, model_family: family, reason } };
-        skip(reason);
-      }
-      const r = (await runs.outcomeOf(c, c.order)).result;
-      t.meta.peftLab = { experiment: r };
-      assertMethodResult(r, thresholdFor(thresholds, thresholdProfile(profile.name, r.model.random_init), family, c.method, c.case));
-    }, timeout);
+    for (const c of runs.cases.map((x, i) => ({ ...x, order: i + 1 })))
+      it(
+        c.label,
+        async ({ task: t, skip }) => {
+          if (!registered(c.method)) {
+            const reason = `method '${c.method}' is not registered (plugins/index.ts); nothing was run`;
+            t.meta.peftLab = {
+              skipped: {
+                id: `${task}/${family}/${c.case}`,
+                task,
+                order: c.order,
+                method: c.method,
+                label: c.label,
+                model_family: family,
+                reason,
+              },
+            };
+            skip(reason);
+          }
+          const r = (await runs.outcomeOf(c, c.order)).result;
+          t.meta.peftLab = { experiment: r };
+          assertMethodResult(r, thresholdFor(thresholds, thresholdProfile(profile.name, r.model.random_init), family, c.method, c.case));
+        },
+        timeout,
+      );
 
     it('significance against LoRA r=8 and full fine-tuning', ({ task: t }) => compareWithReferences(runs, t), timeout);
 
@@ -93,14 +112,13 @@ function assertMethodResult(r: ExperimentResult, th: MethodThreshold): void {
     expect(r.degeneration.degenerate_rate, `degenerate outputs: ${JSON.stringify(r.degeneration)}`).toBeLessThan(th.maxDegenerateRate);
 }
 
-/** Paired significance of every case against LoRA r=8 and against full fine-tuning, on the main metric. */
+/** Paired significance of every case against each reference case the plugins mark (LoRA r=8, full fine-tuning), on the main metric. */
 async function compareWithReferences(runs: FamilyRuns, t: TestTask): Promise<void> {
   const { task, family, profile } = runs.settings;
   const ran = (await runs.registeredOutcomes()).map(([c, o]) => [c, o] as const);
   const against: Record<string, Record<string, Significance>> = {};
-  for (const refCase of [REFERENCE_LORA_CASE, FULL_CASE]) {
-    const ref = ran.find(([c]) => c.case === refCase);
-    if (!ref) continue;
+  for (const { case: refCase } of referenceCases(ran.map(([c]) => c))) {
+    const ref = ran.find(([c]) => c.case === refCase)!;
     const refResult = ref[1].result;
     const row: Record<string, Significance> = {};
     for (const [c, o] of ran) {
@@ -115,7 +133,9 @@ async function compareWithReferences(runs: FamilyRuns, t: TestTask): Promise<voi
     }
     against[refResult.id] = row;
   }
-  t.meta.peftLab = { comparison: { task, model_family: family, metric: ran[0]?.[1].result.main_metric ?? 'chrf', against } };
+  t.meta.peftLab = {
+    comparison: { task, model_family: family, metric: ran[0]?.[1].result.main_metric ?? 'chrf', against },
+  };
   expect(Object.keys(against).length).toBeGreaterThan(0);
   for (const row of Object.values(against))
     for (const s of Object.values(row)) {
@@ -148,7 +168,9 @@ async function compareDecodingOfBest(runs: FamilyRuns, t: TestTask): Promise<voi
       }),
     );
   }
-  t.meta.peftLab = { decoding: { task, model_family: family, metric: best[0]?.[1].result.main_metric ?? 'chrf', rows } };
+  t.meta.peftLab = {
+    decoding: { task, model_family: family, metric: best[0]?.[1].result.main_metric ?? 'chrf', rows },
+  };
   expect(rows.length).toBe(best.length * 3);
   for (const r of rows) {
     expect(Number.isFinite(r.main.score)).toBe(true);

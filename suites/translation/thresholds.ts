@@ -18,7 +18,12 @@ export const TRANSLATION_THRESHOLDS: SuiteThresholds = {
   // Quality after a dozen steps is not yet reliably above the untuned floor: a pipeline check, not a
   // quality budget; smoke requires the loss fall, standard the win.
   smoke: {
-    default: { minLossDrop: null, beatsBase: false, maxDegenerateRate: null, note: 'a dozen steps: the held-out loss falls, quality is not yet reliably above the floor' },
+    default: {
+      minLossDrop: null,
+      beatsBase: false,
+      maxDegenerateRate: null,
+      note: 'a dozen steps: the held-out loss falls, quality is not yet reliably above the floor',
+    },
     overrides: {
       'gpt2:lora': { minLossDrop: 0.011 },
       'gpt2:qlora': { minLossDrop: 0.012 },

@@ -32,9 +32,21 @@ const goldenConfig = (base: string) => ({
 
 const counts = baseDir('tiny-gpt2') ? readGolden<Record<string, object>>('models', 'peft', 'param_counts_tiny.json') : {};
 const x = (base: string) => ({
-  inputIds: [[5, 17, 300, 42, 7], [9, 9, 1, 2, 3]],
-  attentionMask: [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]],
-  decoderInputIds: base === 'tiny-gpt2' ? undefined : [[0, 8, 9], [0, 1, 2]],
+  inputIds: [
+    [5, 17, 300, 42, 7],
+    [9, 9, 1, 2, 3],
+  ],
+  attentionMask: [
+    [1, 1, 1, 1, 1],
+    [1, 1, 1, 0, 0],
+  ],
+  decoderInputIds:
+    base === 'tiny-gpt2'
+      ? undefined
+      : [
+          [0, 8, 9],
+          [0, 1, 2],
+        ],
 });
 
 describe('AdaLoRA plugin', needsShared(baseDir('tiny-gpt2')), () => {
@@ -117,7 +129,10 @@ describe('AdaLoRA plugin', needsShared(baseDir('tiny-gpt2')), () => {
   });
 
   it('trains with the Trainer, which calls update_and_allocate every step: total_step comes from the plan and ranks end at the target budget', async () => {
-    for (const [base, ratio] of [['tiny-gpt2', 0.85], ['tiny-t5', 0.95]] as const) {
+    for (const [base, ratio] of [
+      ['tiny-gpt2', 0.85],
+      ['tiny-t5', 0.95],
+    ] as const) {
       const model = getPeftModel(loadBase(base), 'adalora', { target_modules: base === 'tiny-gpt2' ? ['c_attn'] : ['q', 'v'] }, { seed: 1, totalSteps: 25 });
       const adapter = model.adapter as AdaLoraAdapter;
       expect(adapter.config.total_step).toBe(25);

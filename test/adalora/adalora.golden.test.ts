@@ -45,7 +45,10 @@ function traceBatch(golden: AdaLoraGolden) {
 /** loss.backward() + update_and_allocate(step), no optimizer step; returns the loss of each step. */
 function allocationStep(model: PeftModel, batch: ReturnType<typeof traceBatch>, step: number): number {
   const params = model.trainableParameters();
-  const { value, grads } = tf.variableGrads(() => model.forward(batch).loss as tf.Scalar, params.map(([, v]) => v));
+  const { value, grads } = tf.variableGrads(
+    () => model.forward(batch).loss as tf.Scalar,
+    params.map(([, v]) => v),
+  );
   const byName = new Map<string, Tensor>(params.map(([n, v]) => [n, grads[v.name]!]));
   model.adapter.afterOptimizerStep!(step, byName);
   const loss = value.dataSync()[0]!;
@@ -84,8 +87,7 @@ for (const base of ADAPTER_BASES) {
           const got = eByPath.get(`${modulePath(key)}.lora_E`)!.dataSync();
           const w = flat(want);
           for (let i = 0; i < w.length; i++)
-            if (w[i] === 0 ? got[i] !== 0 : Math.abs(got[i]! - w[i]!) > 1e-7)
-              expect.fail(`step ${s.global_step} ${key}[${i}]: got ${got[i]}, want ${w[i]}`);
+            if (w[i] === 0 ? got[i] !== 0 : Math.abs(got[i]! - w[i]!) > 1e-7) expect.fail(`step ${s.global_step} ${key}[${i}]: got ${got[i]}, want ${w[i]}`);
         }
       }
       const wantPattern = Object.fromEntries(Object.entries(golden().allocation.rank_pattern).map(([k, v]) => [k.replace(/\.default$/, ''), v]));
@@ -102,7 +104,21 @@ for (const base of ADAPTER_BASES) {
       const wantCfg = JSON.parse(readFileSync(path.join(goldDir, 'adapter_config.json'), 'utf8'));
       const gotCfg = JSON.parse(readFileSync(path.join(out, 'adapter_config.json'), 'utf8'));
       expect(gotCfg.rank_pattern).toEqual(wantCfg.rank_pattern);
-      for (const k of ['init_r', 'target_r', 'lora_alpha', 'total_step', 'tinit', 'tfinal', 'deltaT', 'beta1', 'beta2', 'orth_reg_weight', 'peft_type', 'target_modules', 'fan_in_fan_out'])
+      for (const k of [
+        'init_r',
+        'target_r',
+        'lora_alpha',
+        'total_step',
+        'tinit',
+        'tfinal',
+        'deltaT',
+        'beta1',
+        'beta2',
+        'orth_reg_weight',
+        'peft_type',
+        'target_modules',
+        'fan_in_fan_out',
+      ])
         expect(gotCfg[k], k).toEqual(wantCfg[k]);
       const want = readSafetensors(path.join(goldDir, 'adapter_model.safetensors')).tensors;
       const got = readSafetensors(path.join(out, 'adapter_model.safetensors')).tensors;
@@ -121,7 +137,12 @@ for (const base of ADAPTER_BASES) {
       const golden = readGolden<AdaLoraGolden>('models', 'peft', `${base}__adalora`, 'golden.json');
       const model = loadPeftModel(loadPretrained(goldenPath('models', base)!), adapterDir(base, 'adalora_allocated')!);
       const adapter = model.adapter as AdaLoraAdapter;
-      const pattern = readGolden<{ rank_pattern: Record<string, boolean[]> }>('models', 'peft', `${base}__adalora_allocated`, 'adapter_config.json').rank_pattern;
+      const pattern = readGolden<{ rank_pattern: Record<string, boolean[]> }>(
+        'models',
+        'peft',
+        `${base}__adalora_allocated`,
+        'adapter_config.json',
+      ).rank_pattern;
       expect(adapter.rankPerModule()).toEqual(
         Object.fromEntries(Object.entries(pattern).map(([k, v]) => [k.replace(/\.lora_E$/, ''), v.filter(Boolean).length])),
       );

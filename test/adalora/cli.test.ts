@@ -22,7 +22,12 @@ function inputFile(name: string, content: object): string {
 }
 
 describe('peft-lab params / logits / generate --adapter with IA³ and AdaLoRA adapters', needsShared(adapterDir('tiny-gpt2', 'ia3')), () => {
-  for (const [base, method] of [['tiny-gpt2', 'ia3'], ['tiny-t5', 'ia3'], ['tiny-gpt2', 'adalora'], ['tiny-t5-gated', 'adalora']] as const) {
+  for (const [base, method] of [
+    ['tiny-gpt2', 'ia3'],
+    ['tiny-t5', 'ia3'],
+    ['tiny-gpt2', 'adalora'],
+    ['tiny-t5-gated', 'adalora'],
+  ] as const) {
     it(`${base}__${method}: generate and logits reproduce peft's outputs`, async () => {
       const golden = readGolden<AdapterGolden>('models', 'peft', `${base}__${method}`, 'golden.json');
       const model = goldenPath('models', base)!;
@@ -34,7 +39,11 @@ describe('peft-lab params / logits / generate --adapter with IA³ and AdaLoRA ad
       const lg = await run(logitsCmd, {
         model,
         adapter,
-        input: inputFile(`${base}-${method}-logits.json`, { input_ids: o.input_ids, attention_mask: o.attention_mask ?? undefined, decoder_input_ids: o.decoder_input_ids }),
+        input: inputFile(`${base}-${method}-logits.json`, {
+          input_ids: o.input_ids,
+          attention_mask: o.attention_mask ?? undefined,
+          decoder_input_ids: o.decoder_input_ids,
+        }),
       });
       const got = flat(lg.logits);
       const want = flat(o.logits);
@@ -46,9 +55,9 @@ describe('peft-lab params / logits / generate --adapter with IA³ and AdaLoRA ad
   }
 
   it('params counts IA³ and AdaLoRA on the real t5-small config from config files alone', async () => {
-    const real = readGolden<{ models: Record<string, { config: object; methods: Record<string, { trainable_params: number; all_params: number; peft_config: object }> }> }>(
-      'models', 'peft', 'param_counts_real_configs.json',
-    );
+    const real = readGolden<{
+      models: Record<string, { config: object; methods: Record<string, { trainable_params: number; all_params: number; peft_config: object }> }>;
+    }>('models', 'peft', 'param_counts_real_configs.json');
     const t5 = real.models['t5-small']!;
     const modelDir = path.join(dir, 't5-small');
     mkdirSync(modelDir, { recursive: true });

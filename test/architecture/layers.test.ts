@@ -61,7 +61,10 @@ function relativeImports(): Edge[] {
     // `export … from` and `import('…')` alike.
     for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
       if (!fileName.startsWith('.')) continue;
-      const to = path.relative(ROOT, path.resolve(ROOT, path.dirname(file), fileName)).split(path.sep).join('/');
+      const to = path
+        .relative(ROOT, path.resolve(ROOT, path.dirname(file), fileName))
+        .split(path.sep)
+        .join('/');
       edges.push({ from: file, to });
     }
   }
@@ -148,7 +151,11 @@ describe('layers', () => {
     // A broken scan (wrong root, a parser that sees nothing) must not pass as "no violations".
     expect(files.length).toBeGreaterThan(200);
     expect(edges.length).toBeGreaterThan(800);
-    for (const root of SCANNED) expect(edges.some((e) => e.from.startsWith(root + '/')), root).toBe(true);
+    for (const root of SCANNED)
+      expect(
+        edges.some((e) => e.from.startsWith(root + '/')),
+        root,
+      ).toBe(true);
   });
 
   it('maps every scanned file to a layer', () => {

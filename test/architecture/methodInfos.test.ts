@@ -20,7 +20,13 @@ function importClosure(entry: string): { files: string[]; packages: string[] } {
     if (files.has(file)) return;
     files.add(file);
     for (const { fileName } of ts.preProcessFile(readFileSync(path.join(ROOT, file), 'utf8'), true, true).importedFiles) {
-      if (fileName.startsWith('.')) visit(path.relative(ROOT, path.resolve(ROOT, path.dirname(file), fileName)).split(path.sep).join('/'));
+      if (fileName.startsWith('.'))
+        visit(
+          path
+            .relative(ROOT, path.resolve(ROOT, path.dirname(file), fileName))
+            .split(path.sep)
+            .join('/'),
+        );
       else packages.add(fileName);
     }
   };

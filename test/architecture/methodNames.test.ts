@@ -25,12 +25,15 @@ interface Allowed {
 }
 
 const ALLOWED: readonly Allowed[] = [
-  { file: 'src/experiment/profile.ts', literal: 'full', reason: 'the `full` profile (experiment sizes), not full fine-tuning' },
-  { file: 'src/experiment/baseModels.ts', literal: 'full', reason: 'the `full` profile, which requires the user\'s pretrained models' },
   {
-    file: 'src/experiment/methods.ts',
+    file: 'src/experiment/profile.ts',
     literal: 'full',
-    reason: 'FULL_CASE, full fine-tuning\'s case id, by which suites/shared/experimentSuite.ts finds its reference run; goes when the suite takes its reference cases from the plugins',
+    reason: 'the `full` profile (experiment sizes), not full fine-tuning',
+  },
+  {
+    file: 'src/experiment/baseModels.ts',
+    literal: 'full',
+    reason: "the `full` profile, which requires the user's pretrained models",
   },
 ];
 
@@ -79,7 +82,11 @@ describe('method names', () => {
     // A broken scan (wrong root, a parser that sees nothing) must not pass as "no method named".
     expect(files.length).toBeGreaterThan(150);
     expect(literals.length).toBeGreaterThan(5000);
-    for (const root of SCANNED) expect(files.some((f) => f.startsWith(root + '/')), root).toBe(true);
+    for (const root of SCANNED)
+      expect(
+        files.some((f) => f.startsWith(root + '/')),
+        root,
+      ).toBe(true);
     expect(METHOD_NAMES.size).toBe(ALL_PLUGINS.length);
   });
 
@@ -91,7 +98,8 @@ describe('method names', () => {
       "type M = 'ia3' | 'other';",
       "const c = { 'qlora': 1, lora: 2 };",
       "const d = 'lora r=8';",
-      "const e = `${a}`;",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the scanned source text holds a template literal
+      'const e = `${a}`;',
     ].join('\n');
     const found = stringLiterals('src/x.ts', text);
     expect(methodNameLiterals(found, new Set(['lora', 'full', 'ia3', 'qlora']), [])).toEqual([

@@ -65,20 +65,30 @@ describe('environment error mapper', () => {
     expect(describeEnvironmentError(fsError('ENOSPC', 'write', '/data/run/adapter.safetensors'))).toBe(
       'cannot write /data/run/adapter.safetensors: no space left on the device (ENOSPC); free some space there, or write to a folder on another disk',
     );
-    expect(describeEnvironmentError(fsError('EACCES', 'scandir', '/root/x'))).toMatch(/^cannot read \/root\/x: permission denied \(EACCES\); fix its permissions/);
-    expect(describeEnvironmentError(fsError('ENOTDIR', 'mkdir', '/a/file/b'))).toMatch(/^cannot write \/a\/file\/b: a part of the path is a file, not a folder \(ENOTDIR\)/);
-    expect(describeEnvironmentError(fsError('EISDIR', 'open', '/a/dir'))).toMatch(/^cannot write \/a\/dir: it is a folder, but a file is needed there \(EISDIR\)/);
+    expect(describeEnvironmentError(fsError('EACCES', 'scandir', '/root/x'))).toMatch(
+      /^cannot read \/root\/x: permission denied \(EACCES\); fix its permissions/,
+    );
+    expect(describeEnvironmentError(fsError('ENOTDIR', 'mkdir', '/a/file/b'))).toMatch(
+      /^cannot write \/a\/file\/b: a part of the path is a file, not a folder \(ENOTDIR\)/,
+    );
+    expect(describeEnvironmentError(fsError('EISDIR', 'open', '/a/dir'))).toMatch(
+      /^cannot write \/a\/dir: it is a folder, but a file is needed there \(EISDIR\)/,
+    );
   });
 
   it('write(2) gives ENOSPC no path: writingUnder names the folder being written', async () => {
     const e = await writingUnder('/data/run', () => {
       throw fsError('ENOSPC', 'write');
     }).catch((x: unknown) => x);
-    expect(describeEnvironmentError(e)).toBe('cannot write under /data/run: no space left on the device (ENOSPC); free some space there, or write to a folder on another disk');
+    expect(describeEnvironmentError(e)).toBe(
+      'cannot write under /data/run: no space left on the device (ENOSPC); free some space there, or write to a folder on another disk',
+    );
   });
 
   it('finds the failure as the cause of another error, and leaves other errors alone', () => {
-    expect(describeEnvironmentError(new Error('saving failed', { cause: fsError('EROFS', 'rename', '/ro/x') }))).toMatch(/^cannot write \/ro\/x: the file system is read-only/);
+    expect(describeEnvironmentError(new Error('saving failed', { cause: fsError('EROFS', 'rename', '/ro/x') }))).toMatch(
+      /^cannot write \/ro\/x: the file system is read-only/,
+    );
     expect(describeEnvironmentError(new TypeError('x is undefined'))).toBeUndefined();
     expect(describeEnvironmentError(Object.assign(new Error('ECONNRESET'), { code: 'ECONNRESET' }))).toBeUndefined();
     expect(describeEnvironmentError('a string')).toBeUndefined();
@@ -124,7 +134,10 @@ describe('loss_log.jsonl stays valid JSONL when a write fails part-way', () => {
     expect(out.line).toMatch(new RegExp(`^cannot write ${log.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the file would be larger than this system allows`));
     const text = readFileSync(log, 'utf8');
     expect(text.endsWith('\n')).toBe(true);
-    const rows = text.trim().split('\n').map((l) => JSON.parse(l) as { step: number });
+    const rows = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { step: number });
     expect(rows.map((x) => x.step)).toEqual([0, 1, 2]);
   });
 });
@@ -134,19 +147,28 @@ describe('the CLI reports environment failures, not "internal error"', () => {
     const out = path.join(tmp, 'full');
     mkdirSync(path.join(out, 'report-assets'), { recursive: true });
     symlinkSync('/dev/full', path.join(out, 'report-assets', 'report-data.json'));
-    expectEnvLine(['report', '--data', dataFile, '--out', out], new RegExp(`^peft-lab: cannot write (under )?${out}.*: no space left on the device \\(ENOSPC\\); free some space`));
+    expectEnvLine(
+      ['report', '--data', dataFile, '--out', out],
+      new RegExp(`^peft-lab: cannot write (under )?${out}.*: no space left on the device \\(ENOSPC\\); free some space`),
+    );
   });
 
   it('ENOTDIR (a file where a folder should be) names the path', () => {
     const file = path.join(tmp, 'plain-file');
     writeFileSync(file, '');
-    expectEnvLine(['report', '--data', dataFile, '--out', path.join(file, 'sub')], /^peft-lab: cannot write .*plain-file\/sub\/report-assets: a part of the path is a file, not a folder \(ENOTDIR\); remove or rename that file/);
+    expectEnvLine(
+      ['report', '--data', dataFile, '--out', path.join(file, 'sub')],
+      /^peft-lab: cannot write .*plain-file\/sub\/report-assets: a part of the path is a file, not a folder \(ENOTDIR\); remove or rename that file/,
+    );
   });
 
   it('EISDIR (a folder where a file should be) names it', () => {
     const out = path.join(tmp, 'isdir');
     mkdirSync(path.join(out, 'REPORT.md'), { recursive: true });
-    expectEnvLine(['report', '--data', dataFile, '--out', out], /^peft-lab: cannot write .*\(to .*isdir\/REPORT\.md\): it is a folder, but a file is needed there \(EISDIR\); give the path of a file/);
+    expectEnvLine(
+      ['report', '--data', dataFile, '--out', out],
+      /^peft-lab: cannot write .*\(to .*isdir\/REPORT\.md\): it is a folder, but a file is needed there \(EISDIR\); give the path of a file/,
+    );
   });
 
   it('EACCES (a read-only folder) names it', skipUnless(chmodStopsWrites(), 'running as root: chmod does not stop writes'), () => {

@@ -44,13 +44,19 @@ describe('peft-lab bad input', needsShared(gpt2), () => {
   });
   it('missing files and wrong shapes', () => {
     expectOneLine(['logits', '--model', gpt2!, '--input', path.join(tmp, 'nope.json')], /input file not found/);
-    expectOneLine(['logits', '--model', path.join(tmp, 'nomodel'), '--input', file('a.json', '{"input_ids":[[1]]}')], /model directory not found|config.json not found/);
+    expectOneLine(
+      ['logits', '--model', path.join(tmp, 'nomodel'), '--input', file('a.json', '{"input_ids":[[1]]}')],
+      /model directory not found|config.json not found/,
+    );
     expectOneLine(['logits', '--model', gpt2!, '--input', file('b.json', '{"input_ids":[1,2]}')], /'input_ids' must be a non-empty array of arrays/);
     expectOneLine(['logits', '--model', gpt2!, '--input', file('c.json', '{"input_ids":[[1,2],[3]]}')], /row 1 has 1 entries, row 0 has 2/);
     expectOneLine(['logits', '--model', gpt2!, '--input', file('d.json', '{oops')], /is not valid JSON/);
   });
   it('token id out of range, model type not supported, pickle weights', () => {
-    expectOneLine(['logits', '--model', gpt2!, '--input', file('e.json', '{"input_ids":[[1,5000]]}')], /input_ids\[0\]\[1\] = 5000 is out of range: the vocabulary has ids 0\.\.999/);
+    expectOneLine(
+      ['logits', '--model', gpt2!, '--input', file('e.json', '{"input_ids":[[1,5000]]}')],
+      /input_ids\[0\]\[1\] = 5000 is out of range: the vocabulary has ids 0\.\.999/,
+    );
     const bert = path.join(tmp, 'bert');
     mkdirSync(bert, { recursive: true });
     writeFileSync(path.join(bert, 'config.json'), '{"model_type":"bert"}');
@@ -63,7 +69,10 @@ describe('peft-lab bad input', needsShared(gpt2), () => {
     expectOneLine(['logits', '--model', pickle, '--input', file('g.json', '{"input_ids":[[1]]}')], /pytorch_model\.bin .*convert it to safetensors/);
   });
   it('bad decoding options', () => {
-    expectOneLine(['generate', '--model', gpt2!, '--input', file('h.json', '{"input_ids":[[1]]}'), '--strategy', 'nucleus'], /--strategy 'nucleus' is not valid; valid: greedy, beam, sample/);
+    expectOneLine(
+      ['generate', '--model', gpt2!, '--input', file('h.json', '{"input_ids":[[1]]}'), '--strategy', 'nucleus'],
+      /--strategy 'nucleus' is not valid; valid: greedy, beam, sample/,
+    );
     expectOneLine(['generate', '--model', gpt2!, '--input', file('i.json', '{"input_ids":[[1]]}'), '--top-p', '2'], /top_p must be in \(0, 1\]/);
   });
 });

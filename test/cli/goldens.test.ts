@@ -61,7 +61,14 @@ for (const name of ['tiny-gpt2', 'tiny-t5', 'tiny-t5-gated']) {
     it('generate: greedy, beam with return sequences, no-repeat-ngram', () => {
       const cases = (g.generate as GenCase[]).filter((c) => ['greedy', 'beam3_return3', 'beam3_no_repeat_ngram_2'].includes(c.mode) && c.prompt !== 'single');
       for (const c of cases) {
-        const r = peftLab(['generate', '--model', dir!, '--input', inputFile({ input_ids: c.input_ids, attention_mask: c.attention_mask }), ...genFlags(c.generate_kwargs)]);
+        const r = peftLab([
+          'generate',
+          '--model',
+          dir!,
+          '--input',
+          inputFile({ input_ids: c.input_ids, attention_mask: c.attention_mask }),
+          ...genFlags(c.generate_kwargs),
+        ]);
         expect(r.status, r.stderr).toBe(0);
         const out = JSON.parse(r.stdout) as { sequences: number[][]; sequences_scores?: number[] };
         expect(out.sequences, c.mode).toEqual(c.sequences);
@@ -75,7 +82,10 @@ describe('peft-lab with --adapter (a Python peft adapter)', needsShared(goldenPa
   it('params, logits and greedy generation match peft', () => {
     const base = goldenPath('models', 'tiny-gpt2')!;
     const adapter = goldenPath('models', 'peft', 'tiny-gpt2__lora')!;
-    const g = readGolden<{ param_counts: Record<string, number>; outputs: Record<string, { input_ids: number[][]; logits?: unknown; sequences?: number[][] }> }>('models', 'peft', 'tiny-gpt2__lora', 'golden.json');
+    const g = readGolden<{
+      param_counts: Record<string, number>;
+      outputs: Record<string, { input_ids: number[][]; logits?: unknown; sequences?: number[][] }>;
+    }>('models', 'peft', 'tiny-gpt2__lora', 'golden.json');
     const p = peftLab(['params', '--model', base, '--adapter', adapter]);
     expect(p.status, p.stderr).toBe(0);
     const counts = JSON.parse(p.stdout) as Record<string, number>;
@@ -84,7 +94,17 @@ describe('peft-lab with --adapter (a Python peft adapter)', needsShared(goldenPa
     const l = peftLab(['logits', '--model', base, '--adapter', adapter, '--input', inputFile({ input_ids: g.outputs.plain!.input_ids })]);
     expect(l.status, l.stderr).toBe(0);
     expect(maxAbsDiff(flat(JSON.parse(l.stdout).logits), flat(g.outputs.plain!.logits))).toBeLessThan(1e-4);
-    const gen = peftLab(['generate', '--model', base, '--adapter', adapter, '--input', inputFile({ input_ids: g.outputs.greedy_single!.input_ids }), '--max-new-tokens', '8']);
+    const gen = peftLab([
+      'generate',
+      '--model',
+      base,
+      '--adapter',
+      adapter,
+      '--input',
+      inputFile({ input_ids: g.outputs.greedy_single!.input_ids }),
+      '--max-new-tokens',
+      '8',
+    ]);
     expect(gen.status, gen.stderr).toBe(0);
     expect(JSON.parse(gen.stdout).sequences).toEqual(g.outputs.greedy_single!.sequences);
   });
@@ -101,6 +121,9 @@ describe('peft-lab params --adapter counts as peft prints it for every saved met
       const p = peftLab(['params', '--model', goldenPath('models', base!)!, '--adapter', goldenPath('models', 'peft', name)!]);
       expect(p.status, p.stderr).toBe(0);
       const got = JSON.parse(p.stdout) as Record<string, number>;
-      expect({ trainable_params: got.trainable_params, all_params: got.all_params }).toEqual({ trainable_params: counts[name]!.trainable_params, all_params: counts[name]!.all_params });
+      expect({ trainable_params: got.trainable_params, all_params: got.all_params }).toEqual({
+        trainable_params: counts[name]!.trainable_params,
+        all_params: counts[name]!.all_params,
+      });
     });
 });

@@ -72,7 +72,9 @@ describe('positions of a decoder-only model', () => {
 
   it('an input longer than n_positions is one clear line from logits', async () => {
     const f = input({ input_ids: [row(17)] });
-    expect(await userError(runInProcess(logits, { model: gpt2Dir, input: f }))).toMatch(/the rows have 17 tokens but the model has n_positions=16: shorten them to at most 16/);
+    expect(await userError(runInProcess(logits, { model: gpt2Dir, input: f }))).toMatch(
+      /the rows have 17 tokens but the model has n_positions=16: shorten them to at most 16/,
+    );
   });
 
   it('T5 has relative positions: long inputs are fine', async () => {
@@ -88,7 +90,9 @@ describe('positions of a decoder-only model', () => {
     const ok = generate(gpt2, { inputIds: [row(10)] }, { strategy: 'greedy', maxNewTokens: 7, eosTokenId: [] });
     expect(ok.sequences[0]!.length).toBe(17);
     const f = input({ input_ids: [row(12)] });
-    expect(await userError(runInProcess(generateCmd, { model: gpt2Dir, input: f, strategy: 'beam', 'max-new-tokens': '20' }))).toMatch(/runs past the model's n_positions=16/);
+    expect(await userError(runInProcess(generateCmd, { model: gpt2Dir, input: f, strategy: 'beam', 'max-new-tokens': '20' }))).toMatch(
+      /runs past the model's n_positions=16/,
+    );
   });
 
   it('the model itself says so in one line when a longer sequence reaches it', async () => {
@@ -158,8 +162,21 @@ describe('score on a corpus of 300,000 segments', () => {
     const examples: Example[] = Array.from({ length: n }, (_, i) => ({ id: String(i), source: 's', target: 't', task: 'translation' }));
     const s = splitExamples(examples, { seed: 1 });
     expect(s.train.length + s.test.length).toBe(n);
-    expect(lengthGroupedIndices(Array.from({ length: n }, (_, i) => i % 7), 1000, new Rng(1), n / 1000)).toHaveLength(n);
-    expect(collate(Array.from({ length: n }, () => ({ input_ids: [1], labels: [1] })), 0, false).inputIds).toHaveLength(n);
+    expect(
+      lengthGroupedIndices(
+        Array.from({ length: n }, (_, i) => i % 7),
+        1000,
+        new Rng(1),
+        n / 1000,
+      ),
+    ).toHaveLength(n);
+    expect(
+      collate(
+        Array.from({ length: n }, () => ({ input_ids: [1], labels: [1] })),
+        0,
+        false,
+      ).inputIds,
+    ).toHaveLength(n);
   });
 });
 
@@ -181,7 +198,9 @@ describe('adapter sizes are checked before anything is allocated', () => {
     );
     // The same through the QLoRA loader and getPeftModel (r ≈ 1e8 would ask for gigabytes).
     expect(await userError(() => loadQloraModel(gpt2, dir))).toMatch(/'r' is 2147483648, .*use 'r' from 1 to 262144$/);
-    expect(await userError(() => getPeftModel(gpt2, 'lora', { r: 1e8 }))).toMatch(/^lora config: 'r' is 100000000, which would allocate 6\.40e\+9 adapter parameters/);
+    expect(await userError(() => getPeftModel(gpt2, 'lora', { r: 1e8 }))).toMatch(
+      /^lora config: 'r' is 100000000, which would allocate 6\.40e\+9 adapter parameters/,
+    );
     // The bound is exact: the largest rank it names passes, one more does not (checked without attaching).
     const lora = getPlugin('lora');
     const where = 'x';
@@ -215,16 +234,18 @@ describe('adapter sizes are checked before anything is allocated', () => {
   it('T5 has no position bound, so its virtual tokens meet the parameter bound instead', async () => {
     const dir = adapterDir({ peft_type: 'PROMPT_TUNING', num_virtual_tokens: 2 ** 40 });
     // 2 submodules × d_model 8 = 16 parameters per virtual token; 2^24 / 16 = 1048576 fit.
-    expect(await userError(() => loadPeftModel(t5, dir))).toMatch(/'num_virtual_tokens' is 1099511627776, which would allocate .*: use 'num_virtual_tokens' from 1 to 1048576$/);
+    expect(await userError(() => loadPeftModel(t5, dir))).toMatch(
+      /'num_virtual_tokens' is 1099511627776, which would allocate .*: use 'num_virtual_tokens' from 1 to 1048576$/,
+    );
   });
 
   it('prefix and P-tuning encoder sizes are checked too', async () => {
     expect(await userError(() => getPeftModel(gpt2, 'prefix_tuning', { num_virtual_tokens: 4, num_layers: 2 ** 30 }))).toMatch(
       /'num_layers' is 1073741824, which would allocate .*: use 'num_layers' from 2 to \d+ \(with the other sizes as they are\)$/,
     );
-    expect(await userError(() => getPeftModel(gpt2, 'prefix_tuning', { num_virtual_tokens: 4, prefix_projection: true, encoder_hidden_size: 2 ** 31 }))).toMatch(
-      /'encoder_hidden_size' is 2147483648, which would allocate/,
-    );
+    expect(
+      await userError(() => getPeftModel(gpt2, 'prefix_tuning', { num_virtual_tokens: 4, prefix_projection: true, encoder_hidden_size: 2 ** 31 })),
+    ).toMatch(/'encoder_hidden_size' is 2147483648, which would allocate/);
     expect(await userError(() => getPeftModel(t5, 'p_tuning', { num_virtual_tokens: 4, encoder_hidden_size: 2 ** 20 }))).toMatch(
       /'encoder_hidden_size' is 1048576, which would allocate .*: use 'encoder_hidden_size' from 1 to \d+/,
     );

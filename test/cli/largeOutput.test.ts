@@ -30,14 +30,32 @@ async function watchStdout(run: () => Promise<void>, onChunk: (s: string) => voi
 
 describe('large JSON output is streamed', () => {
   it('printJsonStreamed writes exactly what JSON.stringify writes', async () => {
-    const nested = [[[1.5, -0, NaN], [Infinity, 1e-7, -3]], [[0.1, 2, 3], [4, 5, 6]]];
+    const nested = [
+      [
+        [1.5, -0, NaN],
+        [Infinity, 1e-7, -3],
+      ],
+      [
+        [0.1, 2, 3],
+        [4, 5, 6],
+      ],
+    ];
     const cases: [Record<string, unknown>, Record<string, unknown>][] = [
-      [{ logits: new DenseArray([2, 2, 3], nested.flat(2)), other: 'x', skipped: undefined }, { logits: nested, other: 'x' }],
-      [{ a: new DenseArray([0], []), b: new DenseArray([], [7]), c: new DenseArray([2, 0], []) }, { a: [], b: 7, c: [[], []] }],
+      [
+        { logits: new DenseArray([2, 2, 3], nested.flat(2)), other: 'x', skipped: undefined },
+        { logits: nested, other: 'x' },
+      ],
+      [
+        { a: new DenseArray([0], []), b: new DenseArray([], [7]), c: new DenseArray([2, 0], []) },
+        { a: [], b: 7, c: [[], []] },
+      ],
     ];
     for (const [streamed, plain] of cases) {
       let text = '';
-      await watchStdout(() => printJsonStreamed(streamed), (s) => (text += s));
+      await watchStdout(
+        () => printJsonStreamed(streamed),
+        (s) => (text += s),
+      );
       expect(text).toBe(JSON.stringify(plain) + '\n');
     }
   });
@@ -73,7 +91,9 @@ describe('large JSON output is streamed', () => {
 
 describe('evaluate --bootstrap is bounded', () => {
   it('refuses 1,000,000,000 resamples in one line, before reading anything', async () => {
-    const err = await evaluate.run({ task: 'translation', predictions: 'nope.jsonl', references: 'nope.jsonl', bootstrap: '1000000000' }, []).catch((e: unknown) => e);
+    const err = await evaluate
+      .run({ task: 'translation', predictions: 'nope.jsonl', references: 'nope.jsonl', bootstrap: '1000000000' }, [])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toBe("--bootstrap must be an integer from 2 to 100000, got '1000000000'");
   });
@@ -86,6 +106,8 @@ describe('evaluate --bootstrap is bounded', () => {
     writeFileSync(refs, Array.from({ length: n }, (_, i) => JSON.stringify({ id: String(i), source: 'hello', target: 'привет' })).join('\n'));
     const err = await evaluate.run({ task: 'translation', predictions: preds, references: refs, bootstrap: '60000' }, []).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toBe('evaluate: --bootstrap 60000 over 2000 examples is 120000000 resampled indices; use --bootstrap <= 50000 for this many examples');
+    expect((err as Error).message).toBe(
+      'evaluate: --bootstrap 60000 over 2000 examples is 120000000 resampled indices; use --bootstrap <= 50000 for this many examples',
+    );
   });
 });

@@ -75,8 +75,7 @@ describe('the compiled CLI (bin/build.mjs)', () => {
     const visit = (o: string) => {
       if (seen.has(o)) return;
       seen.add(o);
-      for (const i of meta.outputs[o]!.imports)
-        if (i.kind === 'import-statement') i.external ? packages.add(i.path) : visit(i.path);
+      for (const i of meta.outputs[o]!.imports) if (i.kind === 'import-statement') i.external ? packages.add(i.path) : visit(i.path);
     };
     visit(start);
     return [...packages].sort();
@@ -102,16 +101,31 @@ describe('the compiled CLI (bin/build.mjs)', () => {
   it('trains exactly as the sources do (tfjs gradient registrations bundled, no resolve hook)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'peft-compiled-train-'));
     const model = writeTinyModel(path.join(dir, 'model'), TINY_GPT2);
-    writeFileSync(path.join(dir, 'rows.jsonl'), copyTask(8, { vocab: 12 }).map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeFileSync(
+      path.join(dir, 'rows.jsonl'),
+      copyTask(8, { vocab: 12 })
+        .map((e) => JSON.stringify(e))
+        .join('\n') + '\n',
+    );
     const run = (name: string, cli: (args: string[]) => { status: number | null; stderr: string }) => {
-      writeFileSync(path.join(dir, `${name}.json`), JSON.stringify({
-        model, dataset: { pretokenized: 'rows.jsonl' }, method: 'lora', peft_config: { r: 2, lora_alpha: 4, lora_dropout: 0.1 },
-        training_args: { output_dir: name, max_steps: 3, per_device_train_batch_size: 4, learning_rate: 1e-2 }, seed: 1,
-      }));
+      writeFileSync(
+        path.join(dir, `${name}.json`),
+        JSON.stringify({
+          model,
+          dataset: { pretokenized: 'rows.jsonl' },
+          method: 'lora',
+          peft_config: { r: 2, lora_alpha: 4, lora_dropout: 0.1 },
+          training_args: { output_dir: name, max_steps: 3, per_device_train_batch_size: 4, learning_rate: 1e-2 },
+          seed: 1,
+        }),
+      );
       const r = cli(['train', '--config', path.join(dir, `${name}.json`), '--quiet']);
       expect(r.status, r.stderr).toBe(0);
-      return readFileSync(path.join(dir, name, 'loss_log.jsonl'), 'utf8').trim().split('\n')
-        .map((l) => JSON.parse(l) as { loss: number; grad_norm: number }).map(({ loss, grad_norm }) => ({ loss, grad_norm }));
+      return readFileSync(path.join(dir, name, 'loss_log.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { loss: number; grad_norm: number })
+        .map(({ loss, grad_norm }) => ({ loss, grad_norm }));
     };
     expect(run('compiled', compiled)).toEqual(run('sources', peftLab));
   });

@@ -99,7 +99,9 @@ describe('peft-lab quantize --tensors', () => {
       await expect(quantize.run({ input, output }, [])).rejects.toThrow(
         /quantize: .*one-d\.safetensors has no floating-point tensor with 2 or more dimensions \(the default choice\); name the tensors to quantize with --tensors PATTERN .*; its tensors: .*mixed_scale_1000/,
       );
-      await expect(quantize.run({ input, output, tensors: 'h.*.weight' }, [])).rejects.toThrow(/--tensors 'h\.\*\.weight' matched no tensor name in .*; its tensors: /);
+      await expect(quantize.run({ input, output, tensors: 'h.*.weight' }, [])).rejects.toThrow(
+        /--tensors 'h\.\*\.weight' matched no tensor name in .*; its tensors: /,
+      );
       await expect(quantize.run({ input, output, tensors: 'position_*' }, [])).rejects.toThrow(/matched only non-float or empty tensors \(position_ids\)/);
 
       const r = peftLab(['quantize', '--input', input, '--output', output]);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CAUSAL_TEMPLATE, encodeCausal, encodeCausalPrompt, formatCausalText, parseCausalTemplate, templateSpecialTokens } from '../../src/data/encode/causal.ts';
+import {
+  DEFAULT_CAUSAL_TEMPLATE,
+  encodeCausal,
+  encodeCausalPrompt,
+  formatCausalText,
+  parseCausalTemplate,
+  templateSpecialTokens,
+} from '../../src/data/encode/causal.ts';
 import { encodeT5, formatT5Text, t5Prefix } from '../../src/data/encode/t5.ts';
 import { IGNORE_INDEX } from '../../src/data/encode/tokenEncoder.ts';
 import { charTokenizer } from './helpers.ts';

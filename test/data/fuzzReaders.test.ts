@@ -171,7 +171,10 @@ const arbKey = (known: readonly string[]): fc.Arbitrary<string> =>
 /** An object as [key, JSON text of the value] pairs, written in order (duplicates kept as a file may). */
 type Entries = [string, string][];
 const objectText = (entries: Entries): string => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
-const entriesOf = (o: object): Entries => Object.entries(o).filter(([, v]) => v !== undefined).map(([k, v]) => [k, JSON.stringify(v)]);
+const entriesOf = (o: object): Entries =>
+  Object.entries(o)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [k, JSON.stringify(v)]);
 
 /** Edits to an object: set a key (known or not) to a bad value, or delete it (value null). */
 interface Edit {
@@ -195,12 +198,7 @@ function applyEdits(entries: Entries, edits: Edit[]): Entries {
 }
 
 /** Damage to a whole file's text: cut short, a BOM, CRLF line breaks, stray characters. */
-type Damage =
-  | { kind: 'none' }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'bom' }
-  | { kind: 'crlf' }
-  | { kind: 'insert'; at: number; text: string };
+type Damage = { kind: 'none' } | { kind: 'truncate'; at: number } | { kind: 'bom' } | { kind: 'crlf' } | { kind: 'insert'; at: number; text: string };
 const arbDamage: fc.Arbitrary<Damage> = fc.oneof(
   { weight: 4, arbitrary: fc.constant<Damage>({ kind: 'none' }) },
   { weight: 2, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }).map((at): Damage => ({ kind: 'truncate', at })) },
@@ -209,7 +207,10 @@ const arbDamage: fc.Arbitrary<Damage> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc
-      .record({ at: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.oneof(fc.constantFrom('"', ',', '\n', '\r\n', '\t', '}', ']', '\u0000', '\ufeff'), fc.string({ unit: 'binary', minLength: 1, maxLength: 4 })) })
+      .record({
+        at: fc.double({ min: 0, max: 1, noNaN: true }),
+        text: fc.oneof(fc.constantFrom('"', ',', '\n', '\r\n', '\t', '}', ']', '\u0000', '\ufeff'), fc.string({ unit: 'binary', minLength: 1, maxLength: 4 })),
+      })
       .map((d): Damage => ({ kind: 'insert', ...d })),
   },
 );
@@ -249,7 +250,9 @@ const arbBadJsonFile = (valid: fc.Arbitrary<object>, known: readonly string[]): 
 
 const isInt = (x: unknown, min: number, max = Infinity): boolean => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
 const isIntMatrix = (m: unknown, min: number, max: number): boolean =>
-  Array.isArray(m) && m.length > 0 && m.every((r) => Array.isArray(r) && r.length === (m[0] as unknown[]).length && r.length > 0 && r.every((x) => isInt(x, min, max)));
+  Array.isArray(m) &&
+  m.length > 0 &&
+  m.every((r) => Array.isArray(r) && r.length === (m[0] as unknown[]).length && r.length > 0 && r.every((x) => isInt(x, min, max)));
 
 // ---------------------------------------------------------------------------------------------
 // 1. CLI inputs: logits/generate --input, score --jsonl, evaluate --predictions, predict's formatting.json
@@ -258,30 +261,37 @@ const VOCAB = 50;
 const POSITIONS = 16;
 const intMatrix = (rows: number, cols: fc.Arbitrary<number>, x: fc.Arbitrary<number>) =>
   cols.chain((T) => fc.array(fc.array(x, { minLength: T, maxLength: T }), { minLength: rows, maxLength: rows }));
-const arbInputFile = fc
-  .record({ B: fc.integer({ min: 1, max: 3 }), T: fc.integer({ min: 1, max: 6 }) })
-  .chain(({ B, T }) =>
-    fc.record(
-      {
-        input_ids: intMatrix(B, fc.constant(T), fc.integer({ min: 0, max: VOCAB - 1 })),
-        attention_mask: intMatrix(B, fc.constant(T), fc.constantFrom(0, 1)),
-        position_ids: intMatrix(B, fc.constant(T), fc.integer({ min: 0, max: POSITIONS - 1 })),
-        decoder_input_ids: intMatrix(B, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: VOCAB - 1 })),
-      },
-      { requiredKeys: ['input_ids'] },
-    ),
-  );
+const arbInputFile = fc.record({ B: fc.integer({ min: 1, max: 3 }), T: fc.integer({ min: 1, max: 6 }) }).chain(({ B, T }) =>
+  fc.record(
+    {
+      input_ids: intMatrix(B, fc.constant(T), fc.integer({ min: 0, max: VOCAB - 1 })),
+      attention_mask: intMatrix(B, fc.constant(T), fc.constantFrom(0, 1)),
+      position_ids: intMatrix(B, fc.constant(T), fc.integer({ min: 0, max: POSITIONS - 1 })),
+      decoder_input_ids: intMatrix(B, fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: VOCAB - 1 })),
+    },
+    { requiredKeys: ['input_ids'] },
+  ),
+);
 const INPUT_KEYS = ['input_ids', 'attention_mask', 'position_ids', 'decoder_input_ids'];
 
-const arbScoreLine = fc.record({ hypothesis: fc.string({ maxLength: 20 }), references: fc.array(fc.string({ maxLength: 20 }), { minLength: 1, maxLength: 2 }) });
-const arbPredictionLine = fc.record({ id: fc.constantFrom('a', 'b'), prediction: fc.string({ maxLength: 20 }), truncated: fc.boolean() }, { requiredKeys: ['id', 'prediction'] });
+const arbScoreLine = fc.record({
+  hypothesis: fc.string({ maxLength: 20 }),
+  references: fc.array(fc.string({ maxLength: 20 }), { minLength: 1, maxLength: 2 }),
+});
+const arbPredictionLine = fc.record(
+  { id: fc.constantFrom('a', 'b'), prediction: fc.string({ maxLength: 20 }), truncated: fc.boolean() },
+  { requiredKeys: ['id', 'prediction'] },
+);
 
 /** JSONL text: valid lines, edited lines and garbage lines, joined by LF, CRLF or blank lines. */
 function arbJsonlFile(valid: fc.Arbitrary<object>, known: readonly string[]): fc.Arbitrary<string> {
   const line = fc.oneof(
     { weight: 3, arbitrary: valid.map((o) => JSON.stringify(o)) },
     { weight: 3, arbitrary: arbEdited(valid, known).map(objectText) },
-    { weight: 1, arbitrary: fc.oneof(fc.constantFrom('', '   ', 'null', '[]', '"x"', '{', '{"a":1,}', '\u0000'), fc.string({ unit: 'binary', maxLength: 30 })) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(fc.constantFrom('', '   ', 'null', '[]', '"x"', '{', '{"a":1,}', '\u0000'), fc.string({ unit: 'binary', maxLength: 30 })),
+    },
     { weight: 1, arbitrary: fc.constantFrom(...BIG) },
   );
   return fc
@@ -311,8 +321,10 @@ describe('CLI inputs', () => {
         if (!got) return;
         expect(isIntMatrix(got.input_ids, 0, VOCAB - 1)).toBe(true);
         const [B, T] = [got.input_ids.length, got.input_ids[0]!.length];
-        if (got.attention_mask) expect(isIntMatrix(got.attention_mask, 0, 1) && got.attention_mask.length === B && got.attention_mask[0]!.length === T).toBe(true);
-        if (got.position_ids) expect(isIntMatrix(got.position_ids, -Infinity, Infinity) && got.position_ids.length === B && got.position_ids[0]!.length === T).toBe(true);
+        if (got.attention_mask)
+          expect(isIntMatrix(got.attention_mask, 0, 1) && got.attention_mask.length === B && got.attention_mask[0]!.length === T).toBe(true);
+        if (got.position_ids)
+          expect(isIntMatrix(got.position_ids, -Infinity, Infinity) && got.position_ids.length === B && got.position_ids[0]!.length === T).toBe(true);
         if (decoderOnly && got.position_ids) expect(isIntMatrix(got.position_ids, 0, POSITIONS - 1)).toBe(true);
         if (got.decoder_input_ids) expect(isIntMatrix(got.decoder_input_ids, 0, VOCAB - 1) && got.decoder_input_ids.length === B).toBe(true);
       }),
@@ -360,14 +372,26 @@ describe('CLI inputs', () => {
   it('score --jsonl and evaluate --predictions: well-formed files are accepted (with or without a BOM, LF or CRLF)', async () => {
     const refs = put('refs-ok.jsonl', '{"id":"a","source":"the cat","target":"le chat"}\n{"id":"b","source":"a dog","target":"un chien"}\n');
     await fc.assert(
-      fc.asyncProperty(fc.array(arbScoreLine, { minLength: 1, maxLength: 4 }), fc.tuple(arbPredictionLine, arbPredictionLine), fc.constantFrom('\n', '\r\n'), fc.boolean(), async (lines, [p, q], eol, bom) => {
-        const jsonl = (rows: object[]) => (bom ? '\ufeff' : '') + rows.map((r) => JSON.stringify(r)).join(eol) + eol;
-        const scored = await runInProcess(scoreCommand, { jsonl: put('score-ok.jsonl', jsonl(lines)), metrics: 'bleu' });
-        expect(typeof (scored.bleu as { score: unknown }).score).toBe('number');
-        const predictions = put('predictions-ok.jsonl', jsonl([{ ...p, id: 'a' }, { ...q, id: 'b' }]));
-        const evaluated = await runInProcess(evaluateCommand, { predictions, references: refs, task: 'translation', bootstrap: '2' });
-        expect(evaluated.examples).toBe(2);
-      }),
+      fc.asyncProperty(
+        fc.array(arbScoreLine, { minLength: 1, maxLength: 4 }),
+        fc.tuple(arbPredictionLine, arbPredictionLine),
+        fc.constantFrom('\n', '\r\n'),
+        fc.boolean(),
+        async (lines, [p, q], eol, bom) => {
+          const jsonl = (rows: object[]) => (bom ? '\ufeff' : '') + rows.map((r) => JSON.stringify(r)).join(eol) + eol;
+          const scored = await runInProcess(scoreCommand, { jsonl: put('score-ok.jsonl', jsonl(lines)), metrics: 'bleu' });
+          expect(typeof (scored.bleu as { score: unknown }).score).toBe('number');
+          const predictions = put(
+            'predictions-ok.jsonl',
+            jsonl([
+              { ...p, id: 'a' },
+              { ...q, id: 'b' },
+            ]),
+          );
+          const evaluated = await runInProcess(evaluateCommand, { predictions, references: refs, task: 'translation', bootstrap: '2' });
+          expect(evaluated.examples).toBe(2);
+        },
+      ),
       runs(20),
     );
   });
@@ -446,7 +470,21 @@ const arbDatasetObject = fc.record(
   },
   { requiredKeys: ['name'] },
 );
-const DATASET_KEYS = ['name', 'pretokenized', 'limit', 'max_train_examples', 'max_eval_examples', 'test_size', 'validation_size', 'max_length', 'max_target_length', 'template', 'split_seed', 'domains', 'max_tokens'];
+const DATASET_KEYS = [
+  'name',
+  'pretokenized',
+  'limit',
+  'max_train_examples',
+  'max_eval_examples',
+  'test_size',
+  'validation_size',
+  'max_length',
+  'max_target_length',
+  'template',
+  'split_seed',
+  'domains',
+  'max_tokens',
+];
 const arbSpec = fc.record(
   {
     model: fc.string({ minLength: 1, maxLength: 20 }),
@@ -577,26 +615,86 @@ const arbLoraFields = fc.record(
   },
   { requiredKeys: [] },
 );
-const arbPromptFields = fc.record({ num_virtual_tokens: fc.integer({ min: 1, max: 20 }), inference_mode: fc.boolean() }, { requiredKeys: ['num_virtual_tokens'] });
+const arbPromptFields = fc.record(
+  { num_virtual_tokens: fc.integer({ min: 1, max: 20 }), inference_mode: fc.boolean() },
+  { requiredKeys: ['num_virtual_tokens'] },
+);
 const arbAdapterConfig: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   arbLoraFields.map((f) => ({ peft_type: 'LORA', ...f })),
   fc
-    .tuple(arbLoraFields, fc.record({ target_r: fc.integer({ min: 1, max: 8 }), init_r: fc.integer({ min: 1, max: 12 }), tinit: fc.integer({ min: 0, max: 10 }), tfinal: fc.integer({ min: 0, max: 10 }), deltaT: fc.integer({ min: 1, max: 10 }), beta1: finite(0.01, 0.99), beta2: finite(0.01, 0.99), total_step: fc.integer({ min: 1, max: 1000 }) }, { requiredKeys: [] }))
+    .tuple(
+      arbLoraFields,
+      fc.record(
+        {
+          target_r: fc.integer({ min: 1, max: 8 }),
+          init_r: fc.integer({ min: 1, max: 12 }),
+          tinit: fc.integer({ min: 0, max: 10 }),
+          tfinal: fc.integer({ min: 0, max: 10 }),
+          deltaT: fc.integer({ min: 1, max: 10 }),
+          beta1: finite(0.01, 0.99),
+          beta2: finite(0.01, 0.99),
+          total_step: fc.integer({ min: 1, max: 1000 }),
+        },
+        { requiredKeys: [] },
+      ),
+    )
     // AdaLoRA's rank_pattern is its own (kept triplets per lora_E), not LoRA's ranks.
     .map(([{ rank_pattern: _, ...l }, a]) => ({ peft_type: 'ADALORA', ...l, ...a })),
-  fc.record({ fan_in_fan_out: fc.boolean(), init_ia3_weights: fc.boolean(), inference_mode: fc.boolean() }, { requiredKeys: [] }).map((f) => ({ peft_type: 'IA3', ...f })),
+  fc
+    .record({ fan_in_fan_out: fc.boolean(), init_ia3_weights: fc.boolean(), inference_mode: fc.boolean() }, { requiredKeys: [] })
+    .map((f) => ({ peft_type: 'IA3', ...f })),
   fc
     .tuple(arbPromptFields, fc.record({ prompt_tuning_init: fc.constantFrom('RANDOM', 'SAMPLE_VOCAB') }, { requiredKeys: [] }))
     .map(([p, f]) => ({ peft_type: 'PROMPT_TUNING', ...p, ...f })),
-  fc.tuple(arbPromptFields, fc.record({ prefix_projection: fc.boolean(), encoder_hidden_size: fc.integer({ min: 1, max: 32 }) }, { requiredKeys: [] })).map(([p, f]) => ({ peft_type: 'PREFIX_TUNING', ...p, ...f })),
   fc
-    .tuple(arbPromptFields, fc.record({ encoder_reparameterization_type: fc.constantFrom('MLP', 'LSTM'), encoder_hidden_size: fc.integer({ min: 1, max: 32 }), encoder_num_layers: fc.integer({ min: 1, max: 3 }), encoder_dropout: finite(0, 1) }, { requiredKeys: [] }))
+    .tuple(arbPromptFields, fc.record({ prefix_projection: fc.boolean(), encoder_hidden_size: fc.integer({ min: 1, max: 32 }) }, { requiredKeys: [] }))
+    .map(([p, f]) => ({ peft_type: 'PREFIX_TUNING', ...p, ...f })),
+  fc
+    .tuple(
+      arbPromptFields,
+      fc.record(
+        {
+          encoder_reparameterization_type: fc.constantFrom('MLP', 'LSTM'),
+          encoder_hidden_size: fc.integer({ min: 1, max: 32 }),
+          encoder_num_layers: fc.integer({ min: 1, max: 3 }),
+          encoder_dropout: finite(0, 1),
+        },
+        { requiredKeys: [] },
+      ),
+    )
     .map(([p, f]) => ({ peft_type: 'P_TUNING', ...p, ...f })),
 );
 const ADAPTER_KEYS = [
-  'peft_type', 'method', 'r', 'lora_alpha', 'lora_dropout', 'target_modules', 'bias', 'init_lora_weights', 'layers_to_transform', 'rank_pattern', 'alpha_pattern',
-  'modules_to_save', 'feedforward_modules', 'target_r', 'init_r', 'beta1', 'deltaT', 'total_step', 'num_virtual_tokens', 'token_dim', 'num_layers', 'num_attention_heads',
-  'num_transformer_submodules', 'prompt_tuning_init', 'tokenizer_kwargs', 'encoder_hidden_size', 'encoder_num_layers', 'encoder_dropout', 'layer_replication', 'use_dora',
+  'peft_type',
+  'method',
+  'r',
+  'lora_alpha',
+  'lora_dropout',
+  'target_modules',
+  'bias',
+  'init_lora_weights',
+  'layers_to_transform',
+  'rank_pattern',
+  'alpha_pattern',
+  'modules_to_save',
+  'feedforward_modules',
+  'target_r',
+  'init_r',
+  'beta1',
+  'deltaT',
+  'total_step',
+  'num_virtual_tokens',
+  'token_dim',
+  'num_layers',
+  'num_attention_heads',
+  'num_transformer_submodules',
+  'prompt_tuning_init',
+  'tokenizer_kwargs',
+  'encoder_hidden_size',
+  'encoder_num_layers',
+  'encoder_dropout',
+  'layer_replication',
+  'use_dora',
 ];
 
 /** The fields that pick the method, with wrong values: they are read before any field is validated. */
@@ -615,15 +713,19 @@ describe('adapter_config.json', () => {
     const t = tally('adapter_config.json');
     const file = path.join(tmp.dir, ADAPTER_CONFIG);
     fc.assert(
-      fc.property(fc.oneof({ weight: 4, arbitrary: arbBadJsonFile(arbAdapterConfig, ADAPTER_KEYS) }, { weight: 1, arbitrary: arbBadMethod }), fc.constantFrom('gpt2', 't5'), (content, which) => {
-        write(file, content);
-        const got = attempt(t, file, () => parseAdapterFile(file, bases[which]));
-        if (!got) return;
-        expect(typeof got.peft_type).toBe('string');
-        // Every size the method allocates from is a positive integer.
-        for (const k of ['r', 'init_r', 'num_virtual_tokens', 'token_dim', 'num_layers', 'encoder_hidden_size'])
-          if (k in got) expect(isInt((got as unknown as Record<string, unknown>)[k], 1), k).toBe(true);
-      }),
+      fc.property(
+        fc.oneof({ weight: 4, arbitrary: arbBadJsonFile(arbAdapterConfig, ADAPTER_KEYS) }, { weight: 1, arbitrary: arbBadMethod }),
+        fc.constantFrom('gpt2', 't5'),
+        (content, which) => {
+          write(file, content);
+          const got = attempt(t, file, () => parseAdapterFile(file, bases[which]));
+          if (!got) return;
+          expect(typeof got.peft_type).toBe('string');
+          // Every size the method allocates from is a positive integer.
+          for (const k of ['r', 'init_r', 'num_virtual_tokens', 'token_dim', 'num_layers', 'encoder_hidden_size'])
+            if (k in got) expect(isInt((got as unknown as Record<string, unknown>)[k], 1), k).toBe(true);
+        },
+      ),
       runs(300),
     );
   });
@@ -656,7 +758,13 @@ describe('adapter_config.json', () => {
     fc.assert(
       fc.property(arbAdapterConfig, fc.constantFrom('gpt2', 't5'), fc.boolean(), (cfg, which, bom) => {
         const base = bases[which];
-        const raw = { ...cfg, task_type: base.isEncoderDecoder ? 'SEQ_2_SEQ_LM' : 'CAUSAL_LM', ...(cfg.peft_type === 'PROMPT_TUNING' || cfg.peft_type === 'P_TUNING' || cfg.peft_type === 'PREFIX_TUNING' ? { num_transformer_submodules: base.isEncoderDecoder ? 2 : 1 } : {}) };
+        const raw = {
+          ...cfg,
+          task_type: base.isEncoderDecoder ? 'SEQ_2_SEQ_LM' : 'CAUSAL_LM',
+          ...(cfg.peft_type === 'PROMPT_TUNING' || cfg.peft_type === 'P_TUNING' || cfg.peft_type === 'PREFIX_TUNING'
+            ? { num_transformer_submodules: base.isEncoderDecoder ? 2 : 1 }
+            : {}),
+        };
         writeFileSync(file, (bom ? '\ufeff' : '') + JSON.stringify(raw, null, 2));
         const got = parseAdapterFile(file, base);
         expect(got.peft_type).toBe(cfg.peft_type);
@@ -673,7 +781,11 @@ describe('adapter_config.json', () => {
 // ---------------------------------------------------------------------------------------------
 // 4. Dataset readers: JSONL, JSON, CSV/TSV, then schema normalisation
 
-const arbText = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom('', 'a\nb', 'tab\there', 'quote " here', 'comma, here', 'crlf\r\nhere'));
+const arbText = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: 'grapheme', maxLength: 12 }),
+  fc.constantFrom('', 'a\nb', 'tab\there', 'quote " here', 'comma, here', 'crlf\r\nhere'),
+);
 const arbId = fc.oneof(fc.string({ minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 1000 }));
 const arbRow: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
   fc.record({ id: arbId, source: arbText, target: arbText, domain: fc.string({ maxLength: 8 }) }, { requiredKeys: ['source', 'target'] }),
@@ -709,10 +821,32 @@ const arbBadJsonDataFile: fc.Arbitrary<string | Uint8Array> = fc.oneof(
 function csvField(s: string, delim: string): string {
   return s === '' || s.includes('"') || s.includes(delim) || s.includes('\n') || s.includes('\r') ? `"${s.replace(/"/g, '""')}"` : s;
 }
-const CSV_COLUMNS = ['source', 'target', 'id', 'domain', 'article', 'highlights', 'document', 'summary', 'translation.en', 'translation.ru', '__proto__', 'constructor', 'a,b', 'q"q', 'line\nbreak', ''];
+const CSV_COLUMNS = [
+  'source',
+  'target',
+  'id',
+  'domain',
+  'article',
+  'highlights',
+  'document',
+  'summary',
+  'translation.en',
+  'translation.ru',
+  '__proto__',
+  'constructor',
+  'a,b',
+  'q"q',
+  'line\nbreak',
+  '',
+];
 const arbTable = fc
-  .uniqueArray(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...CSV_COLUMNS) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), { minLength: 1, maxLength: 4 })
-  .chain((header) => fc.record({ header: fc.constant(header), rows: fc.array(fc.array(arbText, { minLength: header.length, maxLength: header.length }), { maxLength: 5 }) }));
+  .uniqueArray(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...CSV_COLUMNS) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), {
+    minLength: 1,
+    maxLength: 4,
+  })
+  .chain((header) =>
+    fc.record({ header: fc.constant(header), rows: fc.array(fc.array(arbText, { minLength: header.length, maxLength: header.length }), { maxLength: 5 }) }),
+  );
 interface CsvCase {
   table: { header: string[]; rows: string[][] };
   delim: ',' | '\t';
@@ -787,7 +921,12 @@ describe('dataset readers', () => {
     const t = tally('dataset .csv/.tsv');
     const arbBadCsv = fc.oneof(
       { weight: 1, arbitrary: arbGarbageFile.map((c) => ({ content: c, delim: ',' as const })) },
-      { weight: 4, arbitrary: fc.tuple(arbCsv, fc.array(arbDamage, { minLength: 1, maxLength: 3 })).map(([c, ds]) => ({ content: ds.reduce(applyDamage, csvText(c)), delim: c.delim })) },
+      {
+        weight: 4,
+        arbitrary: fc
+          .tuple(arbCsv, fc.array(arbDamage, { minLength: 1, maxLength: 3 }))
+          .map(([c, ds]) => ({ content: ds.reduce(applyDamage, csvText(c)), delim: c.delim })),
+      },
     );
     await fc.assert(
       fc.asyncProperty(arbBadCsv, fc.constantFrom('translation', 'summarization'), async ({ content, delim }, task) => {
@@ -810,11 +949,25 @@ describe('dataset readers', () => {
         const json = put('ok.json', (bom ? '\ufeff' : '') + JSON.stringify({ data: rows }, null, 2).replace(/\n/g, eol));
         expect(JSON.stringify(await readJson(json))).toBe(JSON.stringify(rows));
         // One schema per file: keep the rows whose columns match the first row's.
-        const same = rows.filter((r) => Object.keys(r).filter((k) => k !== 'id').join() === Object.keys(rows[0]!).filter((k) => k !== 'id').join());
+        const same = rows.filter(
+          (r) =>
+            Object.keys(r)
+              .filter((k) => k !== 'id')
+              .join() ===
+            Object.keys(rows[0]!)
+              .filter((k) => k !== 'id')
+              .join(),
+        );
         const { examples } = normalizeRecords(same, 'ok.jsonl', { task: 'translation' });
         checkExamples(examples);
         same.forEach((r, i) => {
-          const [s, tg] = r.translation ? [(r.translation as Record<string, string>).en, (r.translation as Record<string, string>).ru] : r.source !== undefined ? [r.source, r.target] : r.article !== undefined ? [r.article, r.highlights] : [r.document, r.summary];
+          const [s, tg] = r.translation
+            ? [(r.translation as Record<string, string>).en, (r.translation as Record<string, string>).ru]
+            : r.source !== undefined
+              ? [r.source, r.target]
+              : r.article !== undefined
+                ? [r.article, r.highlights]
+                : [r.document, r.summary];
           expect([examples[i]!.source, examples[i]!.target]).toEqual([s, tg]);
         });
       }),
@@ -838,14 +991,17 @@ describe('dataset readers', () => {
 describe('CLI end to end', () => {
   it('peft-lab score --jsonl on bad files: exit 2, one line on stderr, nothing on stdout', () => {
     fc.assert(
-      fc.property(arbJsonlFile(arbScoreLine, ['hypothesis', 'references']).filter((c) => c.length < 5000), (content) => {
-        const file = put('cli.jsonl', content + '\n{"hypothesis": 1}');
-        const r = peftLab(['score', '--jsonl', file]);
-        expect(r.status).toBe(2);
-        expect(r.stdout).toBe('');
-        expect(r.stderr).toMatch(/^peft-lab: [^\r\n]+\n$/);
-        expect(r.stderr).toContain(file);
-      }),
+      fc.property(
+        arbJsonlFile(arbScoreLine, ['hypothesis', 'references']).filter((c) => c.length < 5000),
+        (content) => {
+          const file = put('cli.jsonl', content + '\n{"hypothesis": 1}');
+          const r = peftLab(['score', '--jsonl', file]);
+          expect(r.status).toBe(2);
+          expect(r.stdout).toBe('');
+          expect(r.stderr).toMatch(/^peft-lab: [^\r\n]+\n$/);
+          expect(r.stderr).toContain(file);
+        },
+      ),
       runs(3),
     );
   });

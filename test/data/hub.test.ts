@@ -76,7 +76,13 @@ function serve(req: IncomingMessage, res: ServerResponse) {
       shards.map((shard, i) => {
         const bytes = served(shard);
         const sha256 = createHash('sha256').update(bytes).digest('hex');
-        return { type: 'file', oid: createHash('sha1').update(bytes).digest('hex'), size: bytes.length, lfs: { oid: sha256, size: bytes.length, pointerSize: 134 }, path: `${config}/${m![3]}/${String(i).padStart(4, '0')}.parquet` };
+        return {
+          type: 'file',
+          oid: createHash('sha1').update(bytes).digest('hex'),
+          size: bytes.length,
+          lfs: { oid: sha256, size: bytes.length, pointerSize: 134 },
+          path: `${config}/${m![3]}/${String(i).padStart(4, '0')}.parquet`,
+        };
       }),
     );
   }
@@ -86,7 +92,11 @@ function serve(req: IncomingMessage, res: ServerResponse) {
     if (!ds) return json(404, { error: 'Repository not found' });
     const shardUrls = (config: string, split: string) =>
       ds[config]![split]!.map((_, i) => `${base}/api/datasets/${m![1]}/parquet/${encodeURIComponent(config)}/${split}/${i}.parquet`);
-    if (!m[2]) return json(200, Object.fromEntries(Object.entries(ds).map(([c, splits]) => [c, Object.fromEntries(Object.keys(splits).map((s) => [s, shardUrls(c, s)]))])));
+    if (!m[2])
+      return json(
+        200,
+        Object.fromEntries(Object.entries(ds).map(([c, splits]) => [c, Object.fromEntries(Object.keys(splits).map((s) => [s, shardUrls(c, s)]))])),
+      );
     const config = decodeURIComponent(m[2]);
     if (!ds[config]?.[m[3]!]) return json(404, { error: 'not found' });
     return json(200, shardUrls(config, m[3]!));
@@ -181,7 +191,7 @@ describe('Hugging Face Hub parquet export (loopback server)', () => {
     expect(got.config).toBe('default');
     expect(server.log[0]!.url).toBe('/api/datasets/test-org/xsum_tiny/parquet');
     await expect(fetchHubParquet('hf:test-org/opus_tiny', hub())).rejects.toThrow(
-      "hf:test-org/opus_tiny: the dataset has several configs (en-ru, de-en); name one as hf:test-org/opus_tiny:<config>",
+      'hf:test-org/opus_tiny: the dataset has several configs (en-ru, de-en); name one as hf:test-org/opus_tiny:<config>',
     );
   });
 
@@ -225,7 +235,9 @@ describe('Hugging Face Hub parquet export (loopback server)', () => {
     mode.ignoreRange = true;
     const err = await fetchHubParquet('hf:test-org/cnn_tiny:3.0.0', hub({ retries: 1 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toMatch(/download of .*0\.parquet failed after 2 attempts \(transfer broke after \d+ bytes.*the partial file .*0000\.parquet\.part is kept and the next run resumes it/);
+    expect((err as Error).message).toMatch(
+      /download of .*0\.parquet failed after 2 attempts \(transfer broke after \d+ bytes.*the partial file .*0000\.parquet\.part is kept and the next run resumes it/,
+    );
     const dest = shardPath('test-org/cnn_tiny', '3.0.0', 'train');
     expect(existsSync(dest)).toBe(false);
     expect(existsSync(`${dest}.part`)).toBe(true);

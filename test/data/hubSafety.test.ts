@@ -38,7 +38,13 @@ const sendBytes = (bytes: Uint8Array) => (res: ServerResponse) => {
   res.writeHead(200, { 'Content-Length': bytes.length });
   res.end(bytes);
 };
-const lfsEntry = (bytes: Uint8Array, file = '0000.parquet') => ({ type: 'file', path: `c/train/${file}`, size: 134, oid: 'a'.repeat(40), lfs: { oid: sha256(bytes), size: bytes.length, pointerSize: 134 } });
+const lfsEntry = (bytes: Uint8Array, file = '0000.parquet') => ({
+  type: 'file',
+  path: `c/train/${file}`,
+  size: 134,
+  oid: 'a'.repeat(40),
+  lfs: { oid: sha256(bytes), size: bytes.length, pointerSize: 134 },
+});
 
 function honest(): Scenario {
   const url = `${base}/files/0.parquet`;
@@ -112,7 +118,9 @@ describe('Hub downloads are verified against the LFS metadata before caching', (
     scenario.tree = [lfsEntry(other)]; // same size, different content
     const err = await fetchHubParquet('hf:t/x:c', hub()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toMatch(new RegExp(`0\\.parquet: sha256 ${sha256(PARQUET)} does not match the metadata's ${sha256(other)}; the download was discarded`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`0\\.parquet: sha256 ${sha256(PARQUET)} does not match the metadata's ${sha256(other)}; the download was discarded`),
+    );
     expect(shards()).toEqual([]);
   });
 
@@ -137,7 +145,9 @@ describe('Hub downloads are verified against the LFS metadata before caching', (
       };
       pump();
     };
-    await expect(fetchHubParquet('hf:t/x:c', hub())).rejects.toThrow(/0\.parquet: the server sent more than the 500 bytes its metadata gives; the download was discarded/);
+    await expect(fetchHubParquet('hf:t/x:c', hub())).rejects.toThrow(
+      /0\.parquet: the server sent more than the 500 bytes its metadata gives; the download was discarded/,
+    );
     expect(shards()).toEqual([]);
     expect(sent).toBeLessThan(64); // the client stopped reading; the server could not push it all
   });
@@ -148,7 +158,9 @@ describe('Hub downloads are verified against the LFS metadata before caching', (
     scenario.tree = [{ type: 'file', path: 'c/train/0000.parquet', size: 3 }];
     await expect(fetchHubParquet('hf:t/x:c', hub())).rejects.toThrow(/cannot verify it: it has neither an lfs entry/);
     scenario.tree = 404;
-    await expect(fetchHubParquet('hf:t/x:c', hub())).rejects.toThrow(/cannot get the file metadata that verifies the shards of c\/train \(GET .*\/tree\/refs%2Fconvert%2Fparquet\/c\/train → HTTP 404\)/);
+    await expect(fetchHubParquet('hf:t/x:c', hub())).rejects.toThrow(
+      /cannot get the file metadata that verifies the shards of c\/train \(GET .*\/tree\/refs%2Fconvert%2Fparquet\/c\/train → HTTP 404\)/,
+    );
     expect(server.log.some((r) => r.url.startsWith('/files/'))).toBe(false);
     expect(shards()).toEqual([]);
   });
@@ -214,6 +226,8 @@ describe('cache paths stay inside the dataset folder', () => {
 
   it('a shard URL that is not http(s) is refused', async () => {
     scenario.urls = ['file:///etc/passwd'];
-    await expect(fetchHubParquet('hf:t/x:c', hub())).rejects.toThrow("hf:t/x:c: shard URL file:///etc/passwd from the Hub's listing is not http(s); refusing it");
+    await expect(fetchHubParquet('hf:t/x:c', hub())).rejects.toThrow(
+      "hf:t/x:c: shard URL file:///etc/passwd from the Hub's listing is not http(s); refusing it",
+    );
   });
 });

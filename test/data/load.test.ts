@@ -36,7 +36,9 @@ describe('local files', () => {
   it('an unknown name is a one-line UserError listing what is valid', async () => {
     const err = await loadDataset('no_such_corpus', { dataDir: null }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect((err as Error).message).toMatch(/^dataset 'no_such_corpus': unknown; expected a \.jsonl\/\.json\/\.csv\/\.tsv\/\.parquet file, a dataset id found in PEFT_DATA_DIR/);
+    expect((err as Error).message).toMatch(
+      /^dataset 'no_such_corpus': unknown; expected a \.jsonl\/\.json\/\.csv\/\.tsv\/\.parquet file, a dataset id found in PEFT_DATA_DIR/,
+    );
     expect((err as Error).message).not.toContain('\n');
   });
 

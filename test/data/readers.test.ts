@@ -75,13 +75,24 @@ describe('JSON Lines and JSON', () => {
   it('reads a JSON array or {data: [...]}', async () => {
     const a = file('a.json', JSON.stringify([{ document: 'd', summary: 's' }]));
     expect(await readRecords(a)).toEqual([{ document: 'd', summary: 's' }]);
-    const b = file('b.json', JSON.stringify({ version: 1, data: [{ document: 'd1', summary: 's1' }, { document: 'd2', summary: 's2' }] }));
+    const b = file(
+      'b.json',
+      JSON.stringify({
+        version: 1,
+        data: [
+          { document: 'd1', summary: 's1' },
+          { document: 'd2', summary: 's2' },
+        ],
+      }),
+    );
     expect(await readRecords(b, 1)).toEqual([{ document: 'd1', summary: 's1' }]);
   });
 
   it('rejects other JSON shapes with the expected shape in the message', async () => {
     const c = file('c.json', JSON.stringify({ rows: [] }));
-    await expect(readRecords(c)).rejects.toThrow(/c\.json: expected a JSON array of examples or an object \{"data": \[\.\.\.\]\}, got an object with keys rows/);
+    await expect(readRecords(c)).rejects.toThrow(
+      /c\.json: expected a JSON array of examples or an object \{"data": \[\.\.\.\]\}, got an object with keys rows/,
+    );
     const d = file('d.json', JSON.stringify([1]));
     await expect(readRecords(d)).rejects.toThrow(/element 0 of the array is a number/);
   });
@@ -97,7 +108,15 @@ describe('parquet (hyparquet)', () => {
   ];
 
   it('reads flat columns and nested structs (the opus_books translation column)', async () => {
-    const flat = file('cnn.parquet', parquetWriteBuffer({ columnData: [{ name: 'article', data: ['A1', 'A2'] }, { name: 'highlights', data: ['H1', null] }] }));
+    const flat = file(
+      'cnn.parquet',
+      parquetWriteBuffer({
+        columnData: [
+          { name: 'article', data: ['A1', 'A2'] },
+          { name: 'highlights', data: ['H1', null] },
+        ],
+      }),
+    );
     expect(await readRecords(flat)).toEqual([
       { article: 'A1', highlights: 'H1' },
       { article: 'A2', highlights: null },
@@ -108,7 +127,14 @@ describe('parquet (hyparquet)', () => {
         schema: opusSchema,
         columnData: [
           { name: 'id', data: ['0', '1', '2'] },
-          { name: 'translation', data: [{ en: 'Hi', ru: 'Привет' }, { en: 'Cat', ru: 'Кот' }, { en: 'Dog', ru: 'Собака' }] },
+          {
+            name: 'translation',
+            data: [
+              { en: 'Hi', ru: 'Привет' },
+              { en: 'Cat', ru: 'Кот' },
+              { en: 'Dog', ru: 'Собака' },
+            ],
+          },
         ],
       }),
     );
@@ -123,7 +149,10 @@ describe('parquet (hyparquet)', () => {
       const bytes = parquetWriteBuffer({
         codec,
         compressors: { GZIP: (b: Uint8Array) => new Uint8Array(zlib.gzipSync(b)), BROTLI: (b: Uint8Array) => new Uint8Array(zlib.brotliCompressSync(b)) },
-        columnData: [{ name: 'document', data: ['d'.repeat(500)] }, { name: 'summary', data: ['s'] }],
+        columnData: [
+          { name: 'document', data: ['d'.repeat(500)] },
+          { name: 'summary', data: ['s'] },
+        ],
       });
       const p = file(`z-${codec}.parquet`, bytes);
       expect(await readRecords(p)).toEqual([{ document: 'd'.repeat(500), summary: 's' }]);
@@ -146,7 +175,9 @@ describe('parquet (hyparquet)', () => {
 
 describe('readRecords', () => {
   it('rejects unknown extensions and missing files, naming them', async () => {
-    await expect(readRecords(file('x.xml', '<a/>'))).rejects.toThrow(/x\.xml: unknown data file type '\.xml'; expected one of \.jsonl, \.json, \.csv, \.tsv, \.parquet/);
+    await expect(readRecords(file('x.xml', '<a/>'))).rejects.toThrow(
+      /x\.xml: unknown data file type '\.xml'; expected one of \.jsonl, \.json, \.csv, \.tsv, \.parquet/,
+    );
     await expect(readRecords(path.join(tmp.dir, 'nope.jsonl'))).rejects.toThrow(/nope\.jsonl: no such data file/);
   });
 });

@@ -66,7 +66,9 @@ describe('schema detection and normalisation', () => {
 
     it('unknown columns', () => {
       const msg = oneLine(() => normalizeRecords([{ text: 'a', label: 'b' }], 'data/x.jsonl'));
-      expect(msg).toMatch(/^data\/x\.jsonl: unknown schema; expected columns translation\{en,ru\} \(opus_books\), article\+highlights \(cnn_dailymail\), document\+summary \(xsum\) or source\+target; found columns: text, label$/);
+      expect(msg).toMatch(
+        /^data\/x\.jsonl: unknown schema; expected columns translation\{en,ru\} \(opus_books\), article\+highlights \(cnn_dailymail\), document\+summary \(xsum\) or source\+target; found columns: text, label$/,
+      );
     });
 
     it('a forced schema whose columns are missing', () => {
@@ -81,7 +83,9 @@ describe('schema detection and normalisation', () => {
 
     it('wrong types', () => {
       expect(oneLine(() => normalizeRecords([{ document: 3, summary: 's' }], 'x.json'))).toBe("x.json row 1: 'document' must be text, got a number");
-      expect(oneLine(() => normalizeRecords([{ translation: 'Hello=Привет' }], 'o.jsonl'))).toMatch(/row 1: 'translation' must be an object \{en, ru\}, got a string/);
+      expect(oneLine(() => normalizeRecords([{ translation: 'Hello=Привет' }], 'o.jsonl'))).toMatch(
+        /row 1: 'translation' must be an object \{en, ru\}, got a string/,
+      );
       expect(oneLine(() => normalizeRecords([{ translation: { de: 'Hallo', en: 'Hello' } }], 'o.jsonl'))).toBe(
         "o.jsonl row 1: 'translation' has keys de, en; expected en and ru",
       );

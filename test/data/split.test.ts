@@ -71,7 +71,8 @@ describe('splitExamples', () => {
   it('never puts one source text in two splits (Tatoeba-style multiple translations)', () => {
     const multi: Example[] = [];
     for (let i = 0; i < 300; i++)
-      for (let k = 0; k < 1 + (i % 3); k++) multi.push({ id: `${i}.${k}`, domain: 'tatoeba', source: `sentence ${i}`, target: `перевод ${i} ${k}`, task: 'translation' });
+      for (let k = 0; k < 1 + (i % 3); k++)
+        multi.push({ id: `${i}.${k}`, domain: 'tatoeba', source: `sentence ${i}`, target: `перевод ${i} ${k}`, task: 'translation' });
     const s = splitExamples(multi, { seed: 5, validation: 0.1 });
     const where = new Map<string, string>();
     for (const [name, xs] of Object.entries(s))

@@ -87,9 +87,25 @@ describe('synthetic English→Russian pairs', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 3000; i++) seen.add(generateSentence(rng).pattern.replace(/-(present|past|future|negated|frequency|have|object)$/, ''));
     for (const name of PATTERN_NAMES) {
-      const stem = { transitive: 'transitive', location: 'location', negated: 'negated', question: 'yes-no-question', whereQuestion: 'where-question', ditransitive: 'ditransitive', companion: 'companion', have: 'have', numerals: 'numeral', like: 'like', predicate: 'predicate-adjective', compound: 'compound' }[name];
+      const stem = {
+        transitive: 'transitive',
+        location: 'location',
+        negated: 'negated',
+        question: 'yes-no-question',
+        whereQuestion: 'where-question',
+        ditransitive: 'ditransitive',
+        companion: 'companion',
+        have: 'have',
+        numerals: 'numeral',
+        like: 'like',
+        predicate: 'predicate-adjective',
+        compound: 'compound',
+      }[name];
       expect(stem, name).toBeDefined();
-      expect([...seen].some((p) => p.startsWith(stem!)), name).toBe(true);
+      expect(
+        [...seen].some((p) => p.startsWith(stem!)),
+        name,
+      ).toBe(true);
     }
   });
 

@@ -32,18 +32,24 @@ describe('wasm kernels needed for training equal the cpu reference', () => {
   it('UnsortedSegmentSum (the gradient of gather / embedding lookups)', async () => {
     await initBackend('wasm');
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 30 }), fc.integer(), async (vocab, dim, n, seed) => {
-        const ids = Array.from({ length: n }, (_, i) => Math.abs((seed + i * 7919) % vocab));
-        const run = () =>
-          tf.tidy(() => {
-            const table = tf.randomNormal([vocab, dim], 0, 1, 'float32', 1);
-            const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, tf.tensor1d(ids, 'int32')), tf.range(0, dim))))(table);
-            return g.arraySync() as number[][];
-          });
-        const w = await on('wasm', run);
-        const c = await on('cpu', run);
-        expect(w).toEqual(c);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer(),
+        async (vocab, dim, n, seed) => {
+          const ids = Array.from({ length: n }, (_, i) => Math.abs((seed + i * 7919) % vocab));
+          const run = () =>
+            tf.tidy(() => {
+              const table = tf.randomNormal([vocab, dim], 0, 1, 'float32', 1);
+              const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, tf.tensor1d(ids, 'int32')), tf.range(0, dim))))(table);
+              return g.arraySync() as number[][];
+            });
+          const w = await on('wasm', run);
+          const c = await on('cpu', run);
+          expect(w).toEqual(c);
+        },
+      ),
       { numRuns: 15 },
     );
     await tf.setBackend('wasm');
@@ -53,8 +59,12 @@ describe('wasm kernels needed for training equal the cpu reference', () => {
     await initBackend('wasm');
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }),
-        fc.boolean(), fc.boolean(),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        fc.boolean(),
         async (b, m, k, n, ta, tb) => {
           const run = () =>
             tf.tidy(() => {

@@ -38,7 +38,10 @@ describe('backend selection (with a stub of the native packages)', () => {
   });
 
   it('says why it passed over a GPU package that is installed but does not load, then takes the next', async () => {
-    const loader = stub({ '@tensorflow/tfjs-node-gpu': new Error('libcudart.so.11.0: cannot open shared object file\nmore'), '@tensorflow/tfjs-node': 'loads' });
+    const loader = stub({
+      '@tensorflow/tfjs-node-gpu': new Error('libcudart.so.11.0: cannot open shared object file\nmore'),
+      '@tensorflow/tfjs-node': 'loads',
+    });
     const info = await selectBackend(undefined, loader);
     expect(info.choice).toBe('tfjs-node');
     expect(info.skipped).toEqual(['@tensorflow/tfjs-node-gpu: failed to load (libcudart.so.11.0: cannot open shared object file)']);

@@ -3,8 +3,12 @@ import type { NativeInfo } from '../../src/engine/native/addon.ts';
 import { isaReason } from '../../src/engine/native/isaChoice.ts';
 
 const info = (isa: string, cpu: Partial<NativeInfo['cpu']>, more: Partial<NativeInfo> = {}): NativeInfo => ({
-  isa, threads: 2, selfTest: 'passed', compiled: ['generic', 'avx2', 'avx512'],
-  cpu: { avx2: false, fma: false, avx512f: false, ...cpu }, ...more,
+  isa,
+  threads: 2,
+  selfTest: 'passed',
+  compiled: ['generic', 'avx2', 'avx512'],
+  cpu: { avx2: false, fma: false, avx512f: false, ...cpu },
+  ...more,
 });
 
 describe('why the native kernels run the instruction set they do', () => {

@@ -21,7 +21,10 @@ const t5 = { vocabSize: 64, encoderDecoder: true };
 
 describe('pretokenized rows are checked against the model', () => {
   it('ids outside the vocabulary, in input_ids or labels', () => {
-    const f = jsonl([{ input_ids: [1, 2], labels: [1, 2] }, { input_ids: [1, 64], labels: [1, 2] }]);
+    const f = jsonl([
+      { input_ids: [1, 2], labels: [1, 2] },
+      { input_ids: [1, 64], labels: [1, 2] },
+    ]);
     expect(() => readPretokenized(f, gpt2)).toThrow(/rows\d+\.jsonl:2: input_ids\[1\] = 64 is out of range: the vocabulary has ids 0\.\.63/);
     const g = jsonl([{ input_ids: [1, 2], labels: [-100, -5] }]);
     expect(() => readPretokenized(g, t5)).toThrow(/:1: labels\[1\] = -5 is out of range: labels are ids 0\.\.63 or -100 \(ignored\)/);
@@ -38,7 +41,9 @@ describe('pretokenized rows are checked against the model', () => {
   it('the training data path passes the model limits on, and max_length must fit the positions', async () => {
     const f = jsonl([{ input_ids: [1, 99], labels: [1, 2] }]);
     const spec = parseExperimentSpec({ model: 'm', dataset: { pretokenized: f } }, 'exp.json', tmp);
-    await expect(buildExperimentData(spec.data, { encoderDecoder: false, vocabSize: 64, maxPositions: 16 })).rejects.toThrow(/input_ids\[1\] = 99 is out of range/);
+    await expect(buildExperimentData(spec.data, { encoderDecoder: false, vocabSize: 64, maxPositions: 16 })).rejects.toThrow(
+      /input_ids\[1\] = 99 is out of range/,
+    );
     const named = parseExperimentSpec({ model: 'm', dataset: { name: './missing.jsonl', max_length: 300 } }, 'exp.json', tmp);
     const err = await buildExperimentData(named.data, { encoderDecoder: false, vocabSize: 64, maxPositions: 256 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UserError);

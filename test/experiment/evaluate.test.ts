@@ -7,7 +7,13 @@ import { needsShared } from '../helpers/skip.ts';
 
 interface Golden {
   cases: { id: string; hypotheses: string[]; references: string[][]; bootstrap?: { label: string; expected: { score: number; mean: number; ci: number } }[] }[];
-  paired_tests: { id: string; test_type: string; systems: { name: string; hypotheses: string[] }[]; references: string[][]; results: Record<string, { per_system: { system: string; score: number; p_value: number | null }[] }> }[];
+  paired_tests: {
+    id: string;
+    test_type: string;
+    systems: { name: string; hypotheses: string[] }[];
+    references: string[][];
+    results: Record<string, { per_system: { system: string; score: number; p_value: number | null }[] }>;
+  }[];
 }
 
 const goldenFile = goldenPath('metrics', 'bleu_chrf.json');
@@ -17,7 +23,11 @@ describe('experiment scoring against sacrebleu 2.6 (golden)', needsShared(golden
   it('BLEU, chrF, chrF++ intervals are sacrebleu --confidence (mean ± half-width)', () => {
     const c = golden!.cases.find((x) => x.id === 'pub-c-en-news-sysA')!;
     const q = scoreQuality('translation', c.hypotheses, c.references[0]!, 1000);
-    for (const [label, key] of [['bleu-13a', 'bleu'], ['chrf', 'chrf'], ['chrf++', 'chrfpp']] as const) {
+    for (const [label, key] of [
+      ['bleu-13a', 'bleu'],
+      ['chrf', 'chrf'],
+      ['chrf++', 'chrfpp'],
+    ] as const) {
       const want = c.bootstrap!.find((b) => b.label === label)!.expected;
       expect(q[key].score).toBeCloseTo(want.score, 9);
       expect(q[key].low).toBeCloseTo(want.mean - want.ci, 5);
@@ -32,7 +42,12 @@ describe('experiment scoring against sacrebleu 2.6 (golden)', needsShared(golden
     const [a, ...others] = t.systems;
     const mainOf = (h: string[]) => scoreQuality('translation', h, refs, 1000).chrf;
     for (const sys of others) {
-      const s = compareOnMainMetric('translation', { name: a!.name, hypotheses: a!.hypotheses, main: mainOf(a!.hypotheses) }, { name: sys.name, hypotheses: sys.hypotheses, main: mainOf(sys.hypotheses) }, refs);
+      const s = compareOnMainMetric(
+        'translation',
+        { name: a!.name, hypotheses: a!.hypotheses, main: mainOf(a!.hypotheses) },
+        { name: sys.name, hypotheses: sys.hypotheses, main: mainOf(sys.hypotheses) },
+        refs,
+      );
       const w = want.find((x) => x.system === sys.name)!;
       expect(s.p_value).toBeCloseTo(w.p_value!, 12);
       expect(s.delta).toBeCloseTo(w.score - want[0]!.score, 9);
@@ -64,7 +79,13 @@ describe('significance and intervals', () => {
     const b = [2, 5, 9, 1, 3, 2, 7];
     expect(pairedBootstrapMeans(a, b, 300)).toBe(pairedBootstrapMeans(b, a, 300));
     // A constant shift is as consistent as a difference gets: every resample shows it.
-    expect(pairedBootstrapMeans(a, a.map((x) => x + 1), 300)).toBe(1 / 301);
+    expect(
+      pairedBootstrapMeans(
+        a,
+        a.map((x) => x + 1),
+        300,
+      ),
+    ).toBe(1 / 301);
   });
 
   it('mean intervals collapse for constant values and contain the mean otherwise', () => {

@@ -47,12 +47,17 @@ describe('trainable-parameter formulas vs peft', needsShared(peftDir), () => {
   });
 
   it('gpt2 and t5-small configs (param_counts_real_configs.json)', () => {
-    const real = readGolden<{ models: Record<string, { config: Record<string, unknown>; methods: Record<string, { trainable_params: number; peft_config: Record<string, unknown> }> }> }>(
-      'models',
-      'peft',
-      'param_counts_real_configs.json',
-    );
-    const methodOf: Record<string, string> = { LORA: 'lora', IA3: 'ia3', ADALORA: 'adalora', PROMPT_TUNING: 'prompt_tuning', PREFIX_TUNING: 'prefix_tuning', P_TUNING: 'p_tuning' };
+    const real = readGolden<{
+      models: Record<string, { config: Record<string, unknown>; methods: Record<string, { trainable_params: number; peft_config: Record<string, unknown> }> }>;
+    }>('models', 'peft', 'param_counts_real_configs.json');
+    const methodOf: Record<string, string> = {
+      LORA: 'lora',
+      IA3: 'ia3',
+      ADALORA: 'adalora',
+      PROMPT_TUNING: 'prompt_tuning',
+      PREFIX_TUNING: 'prefix_tuning',
+      P_TUNING: 'p_tuning',
+    };
     let checked = 0;
     for (const name of ['gpt2', 't5-small']) {
       const m = real.models[name]!;

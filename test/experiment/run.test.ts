@@ -97,7 +97,10 @@ describe('runExperiment', () => {
   });
 
   it('peft-lab predict on the saved adapter reproduces the outputs; evaluate reproduces the scores', async () => {
-    for (const [family, method] of [['gpt2', 'lora'], ['t5', 'full']] as const) {
+    for (const [family, method] of [
+      ['gpt2', 'lora'],
+      ['t5', 'full'],
+    ] as const) {
       const o = await runExperiment(spec(family, method, method === 'lora' ? { r: 4, lora_alpha: 8 } : {}), { runsDir });
       const { splits } = await loadCorpus('synthetic:translation', null);
       const rows = splits.test.slice(0, 6);
@@ -111,7 +114,10 @@ describe('runExperiment', () => {
       expect(p.stderr).toBe('');
       expect(p.status).toBe(0);
       expect(JSON.parse(p.stdout)).toMatchObject({ rows: 6, formatting: path.join(adapter, 'formatting.json') });
-      const lines = readFileSync(output, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; prediction: string });
+      const lines = readFileSync(output, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; prediction: string });
       expect(lines.map((l) => l.id)).toEqual(rows.map((e) => e.id));
       expect(lines.map((l) => l.prediction)).toEqual(o.predictions);
       const e = peftLab(['evaluate', '--predictions', output, '--references', input, '--task', 'translation', '--bootstrap', '50']);
@@ -149,7 +155,7 @@ describe('predict / evaluate input errors', () => {
     writeFileSync(p, '{"id": "b", "prediction": "x"}\n');
     const missing = peftLab(['evaluate', '--predictions', p, '--references', f, '--task', 'translation']);
     expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain("1 prediction id(s) have no reference");
+    expect(missing.stderr).toContain('1 prediction id(s) have no reference');
     expect(() => taskFlag({ task: 'poetry' }, 'evaluate')).toThrow("evaluate: --task 'poetry' is not valid; valid: translation, summarization");
     const schema = path.join(tmp, 'bad.jsonl');
     writeFileSync(schema, '{"id": "a", "text": "x"}\n');

@@ -35,7 +35,10 @@ describe('formatting for generation', () => {
     const enc = plainEncoder(tok);
     const { features } = encodeCausal(examples, enc, { maxLength: f.max_length, template: f.template });
     features.forEach((feat, i) => {
-      const prompt = feat.input_ids.slice(0, feat.labels.findIndex((l) => l !== -100));
+      const prompt = feat.input_ids.slice(
+        0,
+        feat.labels.findIndex((l) => l !== -100),
+      );
       expect(promptIds(f, enc, examples[i]!.source, undefined)).toEqual(prompt);
     });
   });
@@ -50,7 +53,7 @@ describe('formatting for generation', () => {
   });
 
   it('cleanText applies the corpus cleaning steps to one text', () => {
-    const raw = ['Tom&#39;s  cat -LRB- black -RRB- is n\'t here .', 'e\u0301te\u0301\u0007', '  spaced\u00a0out  '];
+    const raw = ["Tom&#39;s  cat -LRB- black -RRB- is n't here .", 'e\u0301te\u0301\u0007', '  spaced\u00a0out  '];
     const cleaned = cleanExamples(
       raw.map((s, i) => ({ id: String(i), source: s, target: 'x', task: 'summarization' as const })),
       { dedupe: false },

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Example } from '../../src/data/index.ts';
 import { checkDomainWeights, selectExamples } from '../../src/experiment/selection.ts';
 
-const ex = (domain: string, i: number, words = 3): Example => ({ id: `${domain}-${i}`, domain, source: Array(words).fill('w').join(' '), target: 't', task: 'translation' });
+const ex = (domain: string, i: number, words = 3): Example => ({
+  id: `${domain}-${i}`,
+  domain,
+  source: Array(words).fill('w').join(' '),
+  target: 't',
+  task: 'translation',
+});
 const corpus: Example[] = [
   ...Array.from({ length: 3000 }, (_, i) => ex('tatoeba-test-v2021', i)),
   ...Array.from({ length: 3000 }, (_, i) => ex(i % 2 ? 'wmt-newstest2019' : 'wmt22-general', i)),
@@ -26,7 +32,12 @@ describe('selecting the examples of an experiment', () => {
     expect(s.exhausted).toEqual([]);
     // seeded, and each pool is read in split order
     expect(selectExamples(corpus, 2000, { domains: { tatoeba: 0.7, wmt: 0.3 }, seed: 7 })).toEqual(s);
-    expect(s.examples.filter((e) => e.domain!.startsWith('tatoeba')).slice(0, 3).map((e) => e.id)).toEqual(['tatoeba-test-v2021-0', 'tatoeba-test-v2021-1', 'tatoeba-test-v2021-2']);
+    expect(
+      s.examples
+        .filter((e) => e.domain!.startsWith('tatoeba'))
+        .slice(0, 3)
+        .map((e) => e.id),
+    ).toEqual(['tatoeba-test-v2021-0', 'tatoeba-test-v2021-1', 'tatoeba-test-v2021-2']);
   });
 
   it('keeps drawing from the other domains when one runs out, and says which ran out', () => {

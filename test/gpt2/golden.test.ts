@@ -52,7 +52,8 @@ describe('tiny-gpt2 matches transformers 4.39', needsShared(dir), () => {
   for (const name of ['plain', 'right_pad', 'left_pad_default_positions', 'left_pad_mask_positions']) {
     it(`forward: ${name}`, () => {
       const c = golden.forward.find((f) => f.name === name)!;
-      const B = c.input_ids.length, T = c.input_ids[0]!.length;
+      const B = c.input_ids.length,
+        T = c.input_ids[0]!.length;
       const out = tf.tidy(() => {
         const o = model.forward({
           inputIds: tf.tensor2d(c.input_ids, [B, T], 'int32'),
@@ -90,15 +91,17 @@ describe('tiny-gpt2 matches transformers 4.39', needsShared(dir), () => {
 
   it('losses (labels -100 ignored, shifted inside)', () => {
     for (const c of golden.loss) {
-      const B = c.input_ids.length, T = c.input_ids[0]!.length;
-      const loss = tf.tidy(() =>
-        model
-          .forward({
-            inputIds: tf.tensor2d(c.input_ids, [B, T], 'int32'),
-            attentionMask: c.attention_mask ? tf.tensor2d(c.attention_mask, [B, T], 'int32') : undefined,
-            labels: tf.tensor2d(c.labels, [B, T], 'int32'),
-          })
-          .loss!.dataSync()[0]!,
+      const B = c.input_ids.length,
+        T = c.input_ids[0]!.length;
+      const loss = tf.tidy(
+        () =>
+          model
+            .forward({
+              inputIds: tf.tensor2d(c.input_ids, [B, T], 'int32'),
+              attentionMask: c.attention_mask ? tf.tensor2d(c.attention_mask, [B, T], 'int32') : undefined,
+              labels: tf.tensor2d(c.labels, [B, T], 'int32'),
+            })
+            .loss!.dataSync()[0]!,
       );
       expect(Math.abs(loss - c.loss) / Math.abs(c.loss)).toBeLessThan(1e-5);
     }

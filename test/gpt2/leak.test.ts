@@ -21,7 +21,16 @@ for (const name of ['tiny-gpt2', 'tiny-t5']) {
     });
     it('tf.memory().numTensors is flat over 50 generation calls', () => {
       const model = loadPretrained(dir!);
-      const prompts = { inputIds: [[999, 5, 6, 7], [8, 9, 10, 11]], attentionMask: [[0, 1, 1, 1], [1, 1, 1, 1]] };
+      const prompts = {
+        inputIds: [
+          [999, 5, 6, 7],
+          [8, 9, 10, 11],
+        ],
+        attentionMask: [
+          [0, 1, 1, 1],
+          [1, 1, 1, 1],
+        ],
+      };
       generate(model, prompts, modes[0]!); // warm-up: kernels may cache constants on first use
       const start = tf.memory().numTensors;
       const counts: number[] = [];

@@ -43,8 +43,7 @@ function logitTol(base: string, want: number) {
 function expectClose(base: string, got: ArrayLike<number>, want: number[], what: string) {
   expect(got.length, what).toBe(want.length);
   for (let i = 0; i < want.length; i++)
-    if (Math.abs(got[i]! - want[i]!) > logitTol(base, want[i]!))
-      expect.fail(`${what}: element ${i}: got ${got[i]}, want ${want[i]}`);
+    if (Math.abs(got[i]! - want[i]!) > logitTol(base, want[i]!)) expect.fail(`${what}: element ${i}: got ${got[i]}, want ${want[i]}`);
 }
 
 function expectStats(got: ReturnType<typeof stats>, want: Stats, what: string, tol = 1e-4) {

@@ -58,9 +58,15 @@ export function stats(values: ArrayLike<number>, shape: number[], mask?: number[
     if (mask && mask[r] !== 1) continue;
     for (let j = 0; j < D; j++) picked.push(values[r * D + j]!);
   }
-  let sum = 0, abs = 0, sq = 0, min = Infinity, max = -Infinity;
+  let sum = 0,
+    abs = 0,
+    sq = 0,
+    min = Infinity,
+    max = -Infinity;
   for (const v of picked) {
-    sum += v; abs += Math.abs(v); sq += v * v;
+    sum += v;
+    abs += Math.abs(v);
+    sq += v * v;
     if (v < min) min = v;
     if (v > max) max = v;
   }

@@ -36,5 +36,8 @@ export function skipUnless(condition: unknown, reason: string): TestOptions {
  */
 export function needsShared(...required: (string | undefined)[]): TestOptions {
   if (!SHARED) return skipUnless(false, SHARED_MISSING);
-  return skipUnless(required.every((r) => r !== undefined), SHARED_INCOMPLETE);
+  return skipUnless(
+    required.every((r) => r !== undefined),
+    SHARED_INCOMPLETE,
+  );
 }

@@ -5,7 +5,10 @@ import type { TrainExample } from '../../src/train/collate.ts';
  * A tiny copy task that any of our models can learn in seconds: the target repeats the source
  * tokens. Decoder-only: [src…, SEP, src…] with the prompt masked; seq2seq: src → src + eos.
  */
-export function copyTask(n: number, opts: { seed?: number; len?: number; vocab?: number; sep?: number; eos?: number; encoderDecoder?: boolean } = {}): TrainExample[] {
+export function copyTask(
+  n: number,
+  opts: { seed?: number; len?: number; vocab?: number; sep?: number; eos?: number; encoderDecoder?: boolean } = {},
+): TrainExample[] {
   const rng = new Rng(opts.seed ?? 1);
   const len = opts.len ?? 4;
   const vocab = opts.vocab ?? 20;

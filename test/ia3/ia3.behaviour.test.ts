@@ -66,7 +66,23 @@ describe('IA³ plugin', needsShared(baseDir('tiny-gpt2')), () => {
     for (const base of ['tiny-gpt2', 'tiny-t5'] as const) {
       const model = getPeftModel(loadBase(base), 'ia3');
       randomizeTrainable(model, 5, 0.3, 1);
-      const x = { inputIds: [[5, 17, 300, 42, 7], [9, 9, 1, 2, 3]], attentionMask: [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], decoderInputIds: base === 'tiny-gpt2' ? undefined : [[0, 8, 9], [0, 1, 2]] };
+      const x = {
+        inputIds: [
+          [5, 17, 300, 42, 7],
+          [9, 9, 1, 2, 3],
+        ],
+        attentionMask: [
+          [1, 1, 1, 1, 1],
+          [1, 1, 1, 0, 0],
+        ],
+        decoderInputIds:
+          base === 'tiny-gpt2'
+            ? undefined
+            : [
+                [0, 8, 9],
+                [0, 1, 2],
+              ],
+      };
       const { reloaded, logitsDiff, dir } = roundTrip(model, base, x);
       expect(logitsDiff).toBe(0);
       const eos = base === 'tiny-gpt2' ? 999 : 1;
@@ -82,7 +98,10 @@ describe('IA³ plugin', needsShared(baseDir('tiny-gpt2')), () => {
 
   // The tiny random T5 learns slowly with any method in 25 steps (LoRA r8 also ends near 0.91×).
   it('trains with the Trainer: held-out copy-task loss falls clearly on GPT-2 and T5', async () => {
-    for (const [base, lr, ratio] of [['tiny-gpt2', 0.1, 0.85], ['tiny-t5', 0.3, 0.95]] as const) {
+    for (const [base, lr, ratio] of [
+      ['tiny-gpt2', 0.1, 0.85],
+      ['tiny-t5', 0.3, 0.95],
+    ] as const) {
       const model = getPeftModel(loadBase(base), 'ia3', {}, { seed: 1 });
       const { heldOutBefore, heldOutAfter } = await trainBriefly(model, { steps: 25, lr });
       expect(heldOutAfter, `${base}: held-out loss ${heldOutBefore} → ${heldOutAfter}`).toBeLessThan(heldOutBefore * ratio);

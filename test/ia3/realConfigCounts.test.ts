@@ -48,8 +48,7 @@ describe('IA³, AdaLoRA and QLoRA counts on the real configs (param_counts_real_
       check('ia3', 'ia3_defaults', m.methods.ia3_defaults!.peft_config);
       check('adalora', 'adalora_init12_target8', m.methods.adalora_init12_target8!.peft_config);
       const lora = m.methods.lora_r8!.peft_config;
-      if (withQlora)
-        check('qlora', 'lora_r8', { r: lora.r, lora_alpha: lora.lora_alpha, lora_dropout: lora.lora_dropout, target_modules: ['q', 'v'] }, false);
+      if (withQlora) check('qlora', 'lora_r8', { r: lora.r, lora_alpha: lora.lora_alpha, lora_dropout: lora.lora_dropout, target_modules: ['q', 'v'] }, false);
       base.dispose();
     });
   }

@@ -64,36 +64,33 @@ describe('sacrebleu 2.6.0 goldens: bootstrap CIs and paired tests', needsShared(
     expect(ours).toEqual(indices);
   });
 
-  it.each(withBootstrap.flatMap((c) => c.bootstrap!.map((b) => [`${c.id} ${b.label}`, c, b] as const)))(
-    'corpus CI %s',
-    (what, c, b) => {
-      const metric = metricOf(b);
-      const hyps = c.hypotheses!;
-      const refs = c.references as ReferenceStreams;
-      // The golden index matrix fits its 20-segment corpora; other sizes rely on our numpy-equal draws.
-      const given = hyps.length === g.bootstrap_resample_indices.n_segments ? indices : undefined;
-      const s = metric.corpusScore(hyps, refs, { resampleIndices: given, nSamples: b.n_bootstrap, seed: Number(b.seed) });
-      const e = b.expected;
-      expectClose(s.score, e.score, `${what} score`);
-      expectAllClose(s.confidence!.resampleScores, e.resample_scores, `${what} resample_scores`);
-      expectClose(s.confidence!.mean, e.mean, `${what} mean`);
-      expectClose(s.confidence!.ci, e.ci, `${what} ci`);
-      expect(formatSignature(s.signatureFields, SACREBLEU_VERSION)).toBe(e.signature);
-      expect(metric.format(s, { version: SACREBLEU_VERSION })).toBe(e.formatted);
+  it.each(withBootstrap.flatMap((c) => c.bootstrap!.map((b) => [`${c.id} ${b.label}`, c, b] as const)))('corpus CI %s', (what, c, b) => {
+    const metric = metricOf(b);
+    const hyps = c.hypotheses!;
+    const refs = c.references as ReferenceStreams;
+    // The golden index matrix fits its 20-segment corpora; other sizes rely on our numpy-equal draws.
+    const given = hyps.length === g.bootstrap_resample_indices.n_segments ? indices : undefined;
+    const s = metric.corpusScore(hyps, refs, { resampleIndices: given, nSamples: b.n_bootstrap, seed: Number(b.seed) });
+    const e = b.expected;
+    expectClose(s.score, e.score, `${what} score`);
+    expectAllClose(s.confidence!.resampleScores, e.resample_scores, `${what} resample_scores`);
+    expectClose(s.confidence!.mean, e.mean, `${what} mean`);
+    expectClose(s.confidence!.ci, e.ci, `${what} ci`);
+    expect(formatSignature(s.signatureFields, SACREBLEU_VERSION)).toBe(e.signature);
+    expect(metric.format(s, { version: SACREBLEU_VERSION })).toBe(e.formatted);
 
-      // Our own draw (default: 1000 resamples, seed 12345) is numpy's, so the result is identical.
-      const drawn = metric.corpusScore(hyps, refs, { nSamples: b.n_bootstrap, seed: Number(b.seed) });
-      expect(drawn.confidence).toEqual(s.confidence);
-      expect(drawn.signature).toBe(s.signature);
+    // Our own draw (default: 1000 resamples, seed 12345) is numpy's, so the result is identical.
+    const drawn = metric.corpusScore(hyps, refs, { nSamples: b.n_bootstrap, seed: Number(b.seed) });
+    expect(drawn.confidence).toEqual(s.confidence);
+    expect(drawn.signature).toBe(s.signature);
 
-      // Summing integer statistics instead of float32 gives the README's exact variant.
-      const exact = metric.corpusScore(hyps, refs, { resampleIndices: given, nSamples: b.n_bootstrap, seed: Number(b.seed), float32: false });
-      expectClose(exact.confidence!.mean, b.exact_integer_statistics_variant.mean, `${what} exact mean`);
-      expectClose(exact.confidence!.ci, b.exact_integer_statistics_variant.ci, `${what} exact ci`);
-      const maxDiff = Math.max(...exact.confidence!.resampleScores.map((x, i) => Math.abs(x - e.resample_scores[i]!)));
-      expectClose(maxDiff, b.exact_integer_statistics_variant.max_abs_score_diff_vs_sacrebleu, `${what} float32 effect`, 1e-12);
-    },
-  );
+    // Summing integer statistics instead of float32 gives the README's exact variant.
+    const exact = metric.corpusScore(hyps, refs, { resampleIndices: given, nSamples: b.n_bootstrap, seed: Number(b.seed), float32: false });
+    expectClose(exact.confidence!.mean, b.exact_integer_statistics_variant.mean, `${what} exact mean`);
+    expectClose(exact.confidence!.ci, b.exact_integer_statistics_variant.ci, `${what} exact ci`);
+    const maxDiff = Math.max(...exact.confidence!.resampleScores.map((x, i) => Math.abs(x - e.resample_scores[i]!)));
+    expectClose(maxDiff, b.exact_integer_statistics_variant.max_abs_score_diff_vs_sacrebleu, `${what} float32 effect`, 1e-12);
+  });
 
   it('draws with other seeds are statistically equivalent (same mean and CI within Monte-Carlo error)', () => {
     for (const c of withBootstrap)

@@ -11,12 +11,35 @@ import { corpusTer, sentenceTer } from '../../src/metrics/ter.ts';
 
 // Properties every implementation of these metrics must have, on generated text.
 
-const WORDS = ['the', 'cat', 'sat', 'on', 'mat', 'dog', 'running', 'ran', 'Москва', 'café', '3.14', '1,000', 'e-mail', "don't", '(hi)', '!', '.', '😀', '日本語'];
+const WORDS = [
+  'the',
+  'cat',
+  'sat',
+  'on',
+  'mat',
+  'dog',
+  'running',
+  'ran',
+  'Москва',
+  'café',
+  '3.14',
+  '1,000',
+  'e-mail',
+  "don't",
+  '(hi)',
+  '!',
+  '.',
+  '😀',
+  '日本語',
+];
 const SEPS = [' ', ' ', ' ', '  ', '\t', '\u00a0'];
 const word = fc.constantFrom(...WORDS);
-const sentence = fc
-  .array(fc.tuple(word, fc.constantFrom(...SEPS)), { minLength: 0, maxLength: 30 })
-  .map((parts) => parts.map(([w, s]) => w + s).join('').trim());
+const sentence = fc.array(fc.tuple(word, fc.constantFrom(...SEPS)), { minLength: 0, maxLength: 30 }).map((parts) =>
+  parts
+    .map(([w, s]) => w + s)
+    .join('')
+    .trim(),
+);
 // Starts with a word so that every tokenizer keeps at least one token.
 const nonEmpty = fc.array(word, { minLength: 3, maxLength: 30 }).map((ws) => ['the', ...ws].join(' '));
 const corpus = fc.array(fc.tuple(sentence, sentence), { minLength: 1, maxLength: 12 });

@@ -57,7 +57,10 @@ function checkOne(c: SacreCase, check: SacreCheck): void {
     const tok = e.tokenized as { hypothesis: string; references: string[] } | undefined;
     if (tok) {
       expect(metric.tokenize(c.hypothesis!), `${what} tokenized hypothesis`).toBe(tok.hypothesis);
-      expect((c.references as string[]).map((r) => metric.tokenize(r)), `${what} tokenized references`).toEqual(tok.references);
+      expect(
+        (c.references as string[]).map((r) => metric.tokenize(r)),
+        `${what} tokenized references`,
+      ).toEqual(tok.references);
     }
   } else if (metric instanceof CHRF) {
     const f = s as unknown as Scored<ChrfValues>;
@@ -71,7 +74,10 @@ function checkOne(c: SacreCase, check: SacreCheck): void {
     const tok = e.tokenized as { hypothesis: string; references: string[] } | undefined;
     if (tok && c.kind === 'sentence') {
       expect(metric.tokenize(c.hypothesis!), `${what} tokenized hypothesis`).toBe(tok.hypothesis);
-      expect((c.references as string[]).map((r) => metric.tokenize(r)), `${what} tokenized references`).toEqual(tok.references);
+      expect(
+        (c.references as string[]).map((r) => metric.tokenize(r)),
+        `${what} tokenized references`,
+      ).toEqual(tok.references);
     }
   }
 }

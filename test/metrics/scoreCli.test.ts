@@ -5,15 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pyRstrip } from '../../src/metrics/pythonText.ts';
 import { REPO_ROOT } from '../../src/util/paths.ts';
-import {
-  expectAllClose,
-  expectClose,
-  metricsGoldenPath,
-  readMetricsGolden,
-  SACREBLEU_VERSION,
-  type BleuChrfGolden,
-  type RougeGolden,
-} from './golden.ts';
+import { expectAllClose, expectClose, metricsGoldenPath, readMetricsGolden, SACREBLEU_VERSION, type BleuChrfGolden, type RougeGolden } from './golden.ts';
 import { needsShared } from '../helpers/skip.ts';
 
 // `peft-lab score` end to end: spawn the CLI on temp files and compare with the goldens.

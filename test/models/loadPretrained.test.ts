@@ -45,23 +45,35 @@ describe('config.json sizes are checked against the weights before anything is a
 
   it('a vocab_size of 3,000,000 fails at once, naming the field, its value and what the weights say', () => {
     const t0 = performance.now();
-    expectUserError(() => loadPretrained(lying(TINY_GPT2, { vocab_size: 3_000_000 })), /config\.json: vocab_size is 3000000 but the weights in .*model\.safetensors say 64 \('transformer\.wte\.weight' has shape \[64, 8\]\)/);
+    expectUserError(
+      () => loadPretrained(lying(TINY_GPT2, { vocab_size: 3_000_000 })),
+      /config\.json: vocab_size is 3000000 but the weights in .*model\.safetensors say 64 \('transformer\.wte\.weight' has shape \[64, 8\]\)/,
+    );
     expect(performance.now() - t0).toBeLessThan(5000);
   });
 
   it('n_layer, n_positions, n_embd and n_inner of GPT-2', () => {
-    expectUserError(() => loadPretrained(lying(TINY_GPT2, { n_layer: 100_000 })), /n_layer is 100000 but the weights in .* have 2 \(layers transformer\.h\.0 … transformer\.h\.1\)/);
+    expectUserError(
+      () => loadPretrained(lying(TINY_GPT2, { n_layer: 100_000 })),
+      /n_layer is 100000 but the weights in .* have 2 \(layers transformer\.h\.0 … transformer\.h\.1\)/,
+    );
     expectUserError(() => loadPretrained(lying(TINY_GPT2, { n_positions: 1024 })), /n_positions is 1024 but the weights .* say 16/);
     expectUserError(() => loadPretrained(lying(TINY_GPT2, { n_embd: 16, n_head: 2 })), /n_embd is 16 but the weights .* say 8/);
     expectUserError(() => loadPretrained(lying(TINY_GPT2, { n_inner: 64 })), /n_inner is 64 but the weights .* say 32/);
   });
 
   it('every size of T5', () => {
-    expectUserError(() => loadPretrained(lying(TINY_T5, { d_kv: 64 })), /d_kv is 64 but the weights .* say 4 \('encoder\.block\.0\.layer\.0\.SelfAttention\.q\.weight' has shape \[8, 8\]\)/);
+    expectUserError(
+      () => loadPretrained(lying(TINY_T5, { d_kv: 64 })),
+      /d_kv is 64 but the weights .* say 4 \('encoder\.block\.0\.layer\.0\.SelfAttention\.q\.weight' has shape \[8, 8\]\)/,
+    );
     expectUserError(() => loadPretrained(lying(TINY_T5, { d_ff: 4096 })), /d_ff is 4096 but the weights .* say 16/);
     expectUserError(() => loadPretrained(lying(TINY_T5, { num_decoder_layers: 50 })), /num_decoder_layers is 50 but the weights .* have 1/);
     expectUserError(() => loadPretrained(lying(TINY_T5, { num_layers: 7 })), /num_layers is 7 but the weights .* have 2/);
-    expectUserError(() => loadPretrained(lying(TINY_T5, { relative_attention_num_buckets: 320 })), /relative_attention_num_buckets is 320 but the weights .* say 8/);
+    expectUserError(
+      () => loadPretrained(lying(TINY_T5, { relative_attention_num_buckets: 320 })),
+      /relative_attention_num_buckets is 320 but the weights .* say 8/,
+    );
     expectUserError(() => loadPretrained(lying(TINY_T5, { vocab_size: 250_112 })), /vocab_size is 250112 but the weights .* say 64/);
   });
 
@@ -104,7 +116,10 @@ describe('weights must be finite floats', () => {
       data[5] = NaN;
       return { ...t, data };
     });
-    expectUserError(() => loadPretrained(dir), /model\.safetensors: tensor 'transformer\.h\.1\.attn\.c_proj\.weight': element 5 is NaN .*weights must be finite/);
+    expectUserError(
+      () => loadPretrained(dir),
+      /model\.safetensors: tensor 'transformer\.h\.1\.attn\.c_proj\.weight': element 5 is NaN .*weights must be finite/,
+    );
   });
 
   it('an infinite F16 value and an F16 tensor relabelled I16 are refused', () => {
@@ -129,6 +144,9 @@ describe('weights must be finite floats', () => {
     tensors.set(name, { ...t, data });
     writeSafetensors(file, tensors);
     expect(readFileSync(file).length).toBeGreaterThan(0);
-    expectUserError(() => loadPeftModel(loadPretrained(dir), adapterDir), new RegExp(`adapter_model\\.safetensors: tensor '${name.replace(/\./g, '\\.')}': element 0 is NaN`));
+    expectUserError(
+      () => loadPeftModel(loadPretrained(dir), adapterDir),
+      new RegExp(`adapter_model\\.safetensors: tensor '${name.replace(/\./g, '\\.')}': element 0 is NaN`),
+    );
   });
 });

@@ -8,12 +8,27 @@ import { modelFamily } from '../../src/models/registry.ts';
 import { writeSafetensors, type Tensor } from '../../src/models/safetensors.ts';
 
 export const TINY_GPT2 = {
-  model_type: 'gpt2', vocab_size: 64, n_positions: 16, n_embd: 8, n_layer: 2, n_head: 2,
-  bos_token_id: 1, eos_token_id: 1, pad_token_id: 0,
+  model_type: 'gpt2',
+  vocab_size: 64,
+  n_positions: 16,
+  n_embd: 8,
+  n_layer: 2,
+  n_head: 2,
+  bos_token_id: 1,
+  eos_token_id: 1,
+  pad_token_id: 0,
 };
 export const TINY_T5 = {
-  model_type: 't5', vocab_size: 64, d_model: 8, d_kv: 4, d_ff: 16, num_layers: 2, num_decoder_layers: 1, num_heads: 2,
-  relative_attention_num_buckets: 8, relative_attention_max_distance: 16,
+  model_type: 't5',
+  vocab_size: 64,
+  d_model: 8,
+  d_kv: 4,
+  d_ff: 16,
+  num_layers: 2,
+  num_decoder_layers: 1,
+  num_heads: 2,
+  relative_attention_num_buckets: 8,
+  relative_attention_max_distance: 16,
 };
 
 /** Writes `dir` with the given config; the weights follow `weightsConfig` (default: the same config). */

@@ -15,12 +15,25 @@ describe('adamwStep', skipUnless(loadNative(), NATIVE_MISSING), () => {
       const mk = (seed: number) => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', seed));
       const ref = mk(1);
       const refNoDecay = mk(2);
-      const opt = new AdamW([['w', ref], ['b', refNoDecay]], { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 }, new Set(['b']));
+      const opt = new AdamW(
+        [
+          ['w', ref],
+          ['b', refNoDecay],
+        ],
+        { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1 },
+        new Set(['b']),
+      );
       const ours = [mk(1), mk(2)];
       const moments = ours.map((p) => [tf.variable(tf.zerosLike(p), false), tf.variable(tf.zerosLike(p), false)] as const);
       for (let step = 1; step <= 4; step++) {
         const grads = [tf.randomNormal(shape, 0, 1, 'float32', 100 + step), tf.randomNormal(shape, 0, 1, 'float32', 200 + step)];
-        opt.apply(new Map([['w', grads[0]!], ['b', grads[1]!]]), 1e-2);
+        opt.apply(
+          new Map([
+            ['w', grads[0]!],
+            ['b', grads[1]!],
+          ]),
+          1e-2,
+        );
         ours.forEach((p, i) =>
           adamwStep(p, grads[i]!, moments[i]![0], moments[i]![1], { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: i === 0 ? 0.1 : 0, step }),
         );

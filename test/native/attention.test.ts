@@ -18,14 +18,21 @@ function reference(i: CachedAttentionInput): { out: Tensor; key: Tensor; value: 
   const [B, T] = i.q.shape as [number, number, number];
   const H = i.heads;
   const D = i.headDim;
-  const heads = (t: Tensor, off = 0) => t.slice([0, 0, off], [B, T, H * D]).reshape([B, T, H, D]).transpose([0, 2, 1, 3]);
+  const heads = (t: Tensor, off = 0) =>
+    t
+      .slice([0, 0, off], [B, T, H * D])
+      .reshape([B, T, H, D])
+      .transpose([0, 2, 1, 3]);
   const q = heads(i.q, i.qOffset);
   const kNew = heads(i.k, i.kOffset);
   const vNew = heads(i.v, i.vOffset);
   const key = i.pastKey ? tf.concat([i.pastKey, kNew], 2) : kNew;
   const value = i.pastValue ? tf.concat([i.pastValue, vNew], 2) : vNew;
   const att = tf.softmax(tf.add(tf.div(tf.matMul(q as tf.Tensor4D, key as tf.Tensor4D, false, true), i.divisor), i.bias));
-  const out = tf.matMul(att as tf.Tensor4D, value as tf.Tensor4D).transpose([0, 2, 1, 3]).reshape([B, T, H * D]);
+  const out = tf
+    .matMul(att as tf.Tensor4D, value as tf.Tensor4D)
+    .transpose([0, 2, 1, 3])
+    .reshape([B, T, H * D]);
   return { out, key, value };
 }
 
@@ -83,7 +90,15 @@ describe('attendCached ↔ tfjs attention with a KV cache', skipUnless(loadNativ
   it('declines under a gradient tape and for long query blocks (the callers then use tfjs ops)', async () => {
     await tf.setBackend('wasm');
     tf.tidy(() => {
-      const mk = (T: number) => ({ q: tf.ones([1, T, 8]), k: tf.ones([1, T, 8]), v: tf.ones([1, T, 8]), bias: tf.zeros([1, 1, T, T]), heads: 2, headDim: 4, divisor: 2 });
+      const mk = (T: number) => ({
+        q: tf.ones([1, T, 8]),
+        k: tf.ones([1, T, 8]),
+        v: tf.ones([1, T, 8]),
+        bias: tf.zeros([1, 1, T, T]),
+        heads: 2,
+        headDim: 4,
+        divisor: 2,
+      });
       expect(attendCached(mk(1))).toBeDefined();
       expect(attendCached(mk(5))).toBeUndefined();
       const x = tf.ones([1, 1, 8]);

@@ -56,15 +56,20 @@ describe('fused operations equal their tfjs formulations', skipUnless(loadNative
           });
         fc.assert(
           // Rows ≥ 1: tfjs-wasm's Sum over an empty axis returns garbage for the reference's dweight.
-          fc.property(fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 0, maxLength: 2 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 1000 }), (lead, C, seed) => {
-            const x = tf.randomUniform([...lead, C], -3, 5, 'float32', seed);
-            const w = tf.randomUniform([C], 0.5, 1.5, 'float32', seed + 1);
-            const b = tf.randomUniform([C], -1, 1, 'float32', seed + 2);
-            const got = valueAndGrads((a, c, d) => layerNormFused(a, c, d, 1e-5), [x, w, b], seed);
-            const want = valueAndGrads(composite, [x, w, b], seed);
-            got.forEach((g, i) => close(g, want[i]!, 2e-5));
-            tf.dispose([x, w, b, ...got, ...want]);
-          }),
+          fc.property(
+            fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 0, maxLength: 2 }),
+            fc.integer({ min: 1, max: 70 }),
+            fc.integer({ min: 1, max: 1000 }),
+            (lead, C, seed) => {
+              const x = tf.randomUniform([...lead, C], -3, 5, 'float32', seed);
+              const w = tf.randomUniform([C], 0.5, 1.5, 'float32', seed + 1);
+              const b = tf.randomUniform([C], -1, 1, 'float32', seed + 2);
+              const got = valueAndGrads((a, c, d) => layerNormFused(a, c, d, 1e-5), [x, w, b], seed);
+              const want = valueAndGrads(composite, [x, w, b], seed);
+              got.forEach((g, i) => close(g, want[i]!, 2e-5));
+              tf.dispose([x, w, b, ...got, ...want]);
+            },
+          ),
           { numRuns: RUNS, seed: 2 },
         );
       });
@@ -73,19 +78,31 @@ describe('fused operations equal their tfjs formulations', skipUnless(loadNative
       it('crossEntropyFused ↔ crossEntropy and causalLMLossFused ↔ causalLMLoss (ignored labels, masks)', async () => {
         await tf.setBackend(backend);
         fc.assert(
-          fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 9 }), fc.integer({ min: 2, max: 50 }), fc.integer({ min: 1, max: 1000 }), (B, T, V, seed) => {
-            const logits = tf.tidy(() => tf.where(tf.greater(tf.randomUniform([B, T, V], 0, 1, 'float32', seed), 0.9), tf.fill([B, T, V], -3.4e38), tf.randomUniform([B, T, V], -8, 8, 'float32', seed + 1)));
-            const ids = Array.from({ length: B * T }, (_, i) => ((i * 7 + seed) % 5 === 0 ? -100 : (i * 13 + seed) % V));
-            const labels = tf.tensor2d(ids, [B, T], 'int32');
-            const flat = labels.reshape([B * T]);
-            const got = valueAndGrads((l) => crossEntropyFused(l.reshape([B * T, V]), flat), [logits], seed);
-            const want = valueAndGrads((l) => crossEntropy(l.reshape([B * T, V]), flat), [logits], seed);
-            got.forEach((g, i) => close(g, want[i]!, 1e-5));
-            const gotC = valueAndGrads((l) => causalLMLossFused(l, labels), [logits], seed);
-            const wantC = valueAndGrads((l) => causalLMLoss(l, labels), [logits], seed);
-            gotC.forEach((g, i) => close(g, wantC[i]!, 1e-5));
-            tf.dispose([logits, labels, flat, ...got, ...want, ...gotC, ...wantC]);
-          }),
+          fc.property(
+            fc.integer({ min: 1, max: 4 }),
+            fc.integer({ min: 2, max: 9 }),
+            fc.integer({ min: 2, max: 50 }),
+            fc.integer({ min: 1, max: 1000 }),
+            (B, T, V, seed) => {
+              const logits = tf.tidy(() =>
+                tf.where(
+                  tf.greater(tf.randomUniform([B, T, V], 0, 1, 'float32', seed), 0.9),
+                  tf.fill([B, T, V], -3.4e38),
+                  tf.randomUniform([B, T, V], -8, 8, 'float32', seed + 1),
+                ),
+              );
+              const ids = Array.from({ length: B * T }, (_, i) => ((i * 7 + seed) % 5 === 0 ? -100 : (i * 13 + seed) % V));
+              const labels = tf.tensor2d(ids, [B, T], 'int32');
+              const flat = labels.reshape([B * T]);
+              const got = valueAndGrads((l) => crossEntropyFused(l.reshape([B * T, V]), flat), [logits], seed);
+              const want = valueAndGrads((l) => crossEntropy(l.reshape([B * T, V]), flat), [logits], seed);
+              got.forEach((g, i) => close(g, want[i]!, 1e-5));
+              const gotC = valueAndGrads((l) => causalLMLossFused(l, labels), [logits], seed);
+              const wantC = valueAndGrads((l) => causalLMLoss(l, labels), [logits], seed);
+              gotC.forEach((g, i) => close(g, wantC[i]!, 1e-5));
+              tf.dispose([logits, labels, flat, ...got, ...want, ...gotC, ...wantC]);
+            },
+          ),
           { numRuns: RUNS, seed: 3 },
         );
         const l = tf.zeros([2, 3]);

@@ -101,8 +101,24 @@ describe('native kernels equal the tfjs kernels', skipUnless(addon, NATIVE_MISSI
           it('BatchMatMul: every transpose combination, 1×N, N×1, zero-size, batch broadcasting', () => {
             fc.assert(
               fc.property(
-                edgeDim, edgeDim, edgeDim, fc.boolean(), fc.boolean(),
-                fc.constantFrom<[number[], number[]]>([[], []], [[3], [3]], [[3], []], [[], [2]], [[2, 1], [1, 3]], [[4], [1]], [[2, 3], [3]], [[0], [0]]),
+                edgeDim,
+                edgeDim,
+                edgeDim,
+                fc.boolean(),
+                fc.boolean(),
+                fc.constantFrom<[number[], number[]]>(
+                  [[], []],
+                  [[3], [3]],
+                  [[3], []],
+                  [[], [2]],
+                  [
+                    [2, 1],
+                    [1, 3],
+                  ],
+                  [[4], [1]],
+                  [[2, 3], [3]],
+                  [[0], [0]],
+                ),
                 (M, N, K, ta, tb, [ba, bb]) => {
                   const a = rand([...ba, ...(ta ? [K, M] : [M, K])]);
                   const b = rand([...bb, ...(tb ? [N, K] : [K, N])]);
@@ -118,8 +134,18 @@ describe('native kernels equal the tfjs kernels', skipUnless(addon, NATIVE_MISSI
           });
 
           it('BatchMatMul: shapes that cross the cache blocks (K > 256, N > 2048, M > 144)', () => {
-            for (const [M, N, K] of [[150, 40, 300], [3, 2100, 20], [1, 300, 513], [200, 1, 70]] as const)
-              for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+            for (const [M, N, K] of [
+              [150, 40, 300],
+              [3, 2100, 20],
+              [1, 300, 513],
+              [200, 1, 70],
+            ] as const)
+              for (const [ta, tb] of [
+                [false, false],
+                [true, false],
+                [false, true],
+                [true, true],
+              ] as const) {
                 const a = rand(ta ? [K, M] : [M, K]);
                 const b = rand(tb ? [N, K] : [K, N]);
                 check('BatchMatMul', { a, b }, { transposeA: ta, transposeB: tb }, 1e-5 * (K + 1));
@@ -240,12 +266,15 @@ describe('native kernels equal the tfjs kernels', skipUnless(addon, NATIVE_MISSI
                 const n = shape[axis]!;
                 const sizes = n >= 2 ? [1, n - 1] : [n];
                 check('SplitV', { x }, { numOrSizeSplits: sizes, axis }, 0);
-                const y = rand(shape.map((d, i) => (i === axis ? (pick % 4) : d)));
+                const y = rand(shape.map((d, i) => (i === axis ? pick % 4 : d)));
                 check('Concat', [x, y, x], { axis }, 0);
                 const paddings = shape.map((_, i) => (i === axis ? [pick % 2, (pick >> 1) % 3] : [0, 0]));
                 check('PadV2', { x }, { paddings, constantValue: 0 }, 0);
                 if (shape[0]! > 0) {
-                  const idx = tf.tensor1d(Array.from({ length: (pick % 5) + 1 }, (_, i) => (i * 7 + pick) % shape[0]!), 'int32');
+                  const idx = tf.tensor1d(
+                    Array.from({ length: (pick % 5) + 1 }, (_, i) => (i * 7 + pick) % shape[0]!),
+                    'int32',
+                  );
                   check('GatherV2', { x, indices: idx }, { axis: 0, batchDims: 0 }, 0);
                   idx.dispose();
                 }

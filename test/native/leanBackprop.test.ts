@@ -15,13 +15,23 @@ function step(method: 'lora' | 'full'): { grads: Float32Array[]; loss: number; b
   peft.train();
   dropoutRng.state = 123;
   const vars = peft.trainableParameters().map(([, v]) => v);
-  const ids = tf.tensor2d(Array.from({ length: tiny.batch * tiny.seq }, (_, i) => (i * 31) % tiny.vocab_size), [tiny.batch, tiny.seq], 'int32');
+  const ids = tf.tensor2d(
+    Array.from({ length: tiny.batch * tiny.seq }, (_, i) => (i * 31) % tiny.vocab_size),
+    [tiny.batch, tiny.seq],
+    'int32',
+  );
   let byteCalls = 0;
   const backend = tf.getBackend();
   const kernels = tf.getKernelsForBackend(backend);
   for (const k of kernels) {
     tf.unregisterKernel(k.kernelName, backend);
-    tf.registerKernel({ ...k, kernelFunc: (a) => { byteCalls += tf.memory().numBytes; return k.kernelFunc(a); } });
+    tf.registerKernel({
+      ...k,
+      kernelFunc: (a) => {
+        byteCalls += tf.memory().numBytes;
+        return k.kernelFunc(a);
+      },
+    });
   }
   try {
     const { value, grads } = tf.variableGrads(() => peft.forward({ inputIds: ids, labels: ids }).loss as tf.Scalar, vars);

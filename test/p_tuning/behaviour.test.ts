@@ -23,11 +23,12 @@ for (const base of ['tiny-gpt2', 'tiny-t5']) {
         model.dispose();
       });
 
-      if (trainOn.includes(base)) it('trains with the Trainer: the loss falls, the base stays frozen', async () => {
-        const model = freshModel(base, 'p_tuning', config);
-        await expectTrains(model, { learning_rate: 0.03, max_steps: base === 'tiny-t5' ? 30 : 20 });
-        model.dispose();
-      });
+      if (trainOn.includes(base))
+        it('trains with the Trainer: the loss falls, the base stays frozen', async () => {
+          const model = freshModel(base, 'p_tuning', config);
+          await expectTrains(model, { learning_rate: 0.03, max_steps: base === 'tiny-t5' ? 30 : 20 });
+          model.dispose();
+        });
     });
   }
 }

@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => Object.values(bases).forEach((b) => b.dispose()));
 
-describe('P-tuning equals prompt tuning with the encoder\'s output', NEEDS_TINY_BASES, () => {
+describe("P-tuning equals prompt tuning with the encoder's output", NEEDS_TINY_BASES, () => {
   it('for random MLP/LSTM encoders on GPT-2 and T5; the saved adapter reloads exactly', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'peft-ptuning-'));
     try {
@@ -51,9 +51,20 @@ describe('P-tuning equals prompt tuning with the encoder\'s output', NEEDS_TINY_
             savePeftModel(pt, dir);
             const reloaded = loadPeftModel(base, dir);
             const input = {
-              inputIds: t2([[3, 14, 15, 92, 65], [35, 89, 79, 3, 0]]),
-              attentionMask: t2([[1, 1, 1, 1, 1], [1, 1, 1, 1, 0]]),
-              decoderInputIds: base.isEncoderDecoder ? t2([[0, 5, 9], [0, 2, 6]]) : undefined,
+              inputIds: t2([
+                [3, 14, 15, 92, 65],
+                [35, 89, 79, 3, 0],
+              ]),
+              attentionMask: t2([
+                [1, 1, 1, 1, 1],
+                [1, 1, 1, 1, 0],
+              ]),
+              decoderInputIds: base.isEncoderDecoder
+                ? t2([
+                    [0, 5, 9],
+                    [0, 2, 6],
+                  ])
+                : undefined,
             };
             const [a, b, c] = tf.tidy(() => [pt, prompt, reloaded].map((m) => m.forward(input).logits));
             expect(maxAbsDiff(a!.dataSync(), b!.dataSync())).toBeLessThan(1e-6);

@@ -14,7 +14,11 @@ beforeAll(async () => {
   await initBackend();
 });
 
-const TARGETS = { 'tiny-gpt2': ['c_attn', 'c_proj', 'c_fc'], 'tiny-t5': ['q', 'k', 'v', 'o', 'wi', 'wo'], 'tiny-t5-gated': ['q', 'v', 'wi_0', 'wi_1', 'wo'] } as const;
+const TARGETS = {
+  'tiny-gpt2': ['c_attn', 'c_proj', 'c_fc'],
+  'tiny-t5': ['q', 'k', 'v', 'o', 'wi', 'wo'],
+  'tiny-t5-gated': ['q', 'v', 'wi_0', 'wi_1', 'wo'],
+} as const;
 const arbConfig = fc.record({
   r: fc.integer({ min: 1, max: 8 }),
   lora_alpha: fc.integer({ min: 1, max: 32 }),

@@ -25,11 +25,12 @@ for (const base of ['tiny-gpt2', 'tiny-t5']) {
         model.dispose();
       });
 
-      if (train) it('trains with the Trainer: the loss falls, the base stays frozen', async () => {
-        const model = freshModel(base, plugin, config);
-        await expectTrains(model, { learning_rate: 0.1, max_steps: 20 });
-        model.dispose();
-      });
+      if (train)
+        it('trains with the Trainer: the loss falls, the base stays frozen', async () => {
+          const model = freshModel(base, plugin, config);
+          await expectTrains(model, { learning_rate: 0.1, max_steps: 20 });
+          model.dispose();
+        });
     });
   }
 }

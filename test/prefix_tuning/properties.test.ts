@@ -32,7 +32,10 @@ function tableFrom(entries: Tensor[]): Tensor {
   return tf.concat(
     entries.map((e) => {
       const [, H, n, D] = e.shape as number[];
-      return e.reshape([H!, n!, D!]).transpose([1, 0, 2]).reshape([n!, H! * D!]);
+      return e
+        .reshape([H!, n!, D!])
+        .transpose([1, 0, 2])
+        .reshape([n!, H! * D!]);
     }),
     1,
   );
@@ -42,7 +45,7 @@ function withTable(model: PeftModel, table: Tensor): void {
   model.adapter.loadStateDict(new Map([['prompt_embeddings', table]]), 'test');
 }
 
-describe('a prefix holding the base model\'s own keys/values for z equals the base model on z·x', NEEDS_TINY_BASES, () => {
+describe("a prefix holding the base model's own keys/values for z equals the base model on z·x", NEEDS_TINY_BASES, () => {
   it('GPT-2: logits and loss of the real tokens', () => {
     fc.assert(
       fc.property(
@@ -117,12 +120,20 @@ describe('T5 cross-attention prefix (transformers 4.39 semantics)', NEEDS_TINY_B
     const base = bases.t5!;
     const model = getPeftModel(base, 'prefix_tuning', { num_virtual_tokens: 3 }, { seed: 1 });
     const logits = (x: number[]) =>
-      tf.tidy(() => model.forward({ inputIds: t2([x]), decoderInputIds: t2([[0, 5]]) }).logits.dataSync().slice());
+      tf.tidy(() =>
+        model
+          .forward({ inputIds: t2([x]), decoderInputIds: t2([[0, 5]]) })
+          .logits.dataSync()
+          .slice(),
+      );
     const table = model.adapter.stateDict().get('prompt_embeddings')!;
     // Entries (self k, self v, cross k, cross v) each take C = 64 columns; rescale only the cross ones.
     const crossScaled = tf.tidy(() => {
       const [n, W] = table.shape as [number, number];
-      const cols = tf.concat([tf.ones([1, 128]), tf.fill([1, 128], 3)], 1).tile([1, W / 256]).reshape([1, W]);
+      const cols = tf
+        .concat([tf.ones([1, 128]), tf.fill([1, 128], 3)], 1)
+        .tile([1, W / 256])
+        .reshape([1, W]);
       return tf.mul(table, tf.tile(cols, [n, 1]));
     });
     const long = [7, 8, 9, 10, 1];

@@ -68,7 +68,10 @@ describe('shipped base models (fixtures/models)', skipUnless(present, 'the micro
       const tok = loadTokenizer(dir);
       const model = loadPretrained(dir);
       const eos = name === 'gpt2-micro' ? 5 : 1;
-      const stream = joinDocuments(validationTexts.map((t) => tok.encode(t, { addSpecialTokens: false })), eos);
+      const stream = joinDocuments(
+        validationTexts.map((t) => tok.encode(t, { addSpecialTokens: false })),
+        eos,
+      );
       const examples =
         name === 'gpt2-micro'
           ? packCausal(stream, 128).slice(0, 16)

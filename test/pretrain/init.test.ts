@@ -71,7 +71,15 @@ describe("initial weights follow transformers' _init_weights", () => {
     const a = build('gpt2-micro', 5);
     const b = build('gpt2-micro', 5);
     const c = build('gpt2-micro', 6);
-    const w = (m: LanguageModel) => Array.from((m.namedParameters().find(([n]) => n === 'transformer.h.0.attn.c_attn.weight')![1].dataSync() as Float32Array).slice(0, 64));
+    const w = (m: LanguageModel) =>
+      Array.from(
+        (
+          m
+            .namedParameters()
+            .find(([n]) => n === 'transformer.h.0.attn.c_attn.weight')![1]
+            .dataSync() as Float32Array
+        ).slice(0, 64),
+      );
     expect(w(a)).toEqual(w(b));
     expect(w(a)).not.toEqual(w(c));
     [a, b, c].forEach((m) => m.dispose());

@@ -40,7 +40,15 @@ describe('peft-lab pretrain on tiny configs', needsShared(SHARED), () => {
 
   beforeAll(async () => {
     await initBackend();
-    writeTokenizerFiles(tokDir, 'gpt2', trainSharedTokenizer(corpus.train.map((d) => d.text), { vocabSize: VOCAB }), 1024);
+    writeTokenizerFiles(
+      tokDir,
+      'gpt2',
+      trainSharedTokenizer(
+        corpus.train.map((d) => d.text),
+        { vocabSize: VOCAB },
+      ),
+      1024,
+    );
     gpt2 = await runPretraining({
       ...common,
       preset: 'gpt2-micro',
@@ -65,9 +73,25 @@ describe('peft-lab pretrain on tiny configs', needsShared(SHARED), () => {
     expect(keysOf(path.join(gpt2Dir, 'generation_config.json'))).toEqual(keysOf(path.join(GOLDEN, 'tiny-gpt2/generation_config.json')));
     expect(keysOf(path.join(t5Dir, 'generation_config.json'))).toEqual(keysOf(path.join(GOLDEN, 'tiny-t5/generation_config.json')));
     const g = JSON.parse(readFileSync(path.join(gpt2Dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-    expect(g).toMatchObject({ torch_dtype: 'float16', vocab_size: VOCAB, bos_token_id: 5, eos_token_id: 5, pad_token_id: 0, resid_pdrop: 0.1, n_positions: 256 });
+    expect(g).toMatchObject({
+      torch_dtype: 'float16',
+      vocab_size: VOCAB,
+      bos_token_id: 5,
+      eos_token_id: 5,
+      pad_token_id: 0,
+      resid_pdrop: 0.1,
+      n_positions: 256,
+    });
     const t = JSON.parse(readFileSync(path.join(t5Dir, 'config.json'), 'utf8')) as Record<string, unknown>;
-    expect(t).toMatchObject({ torch_dtype: 'float16', vocab_size: VOCAB, pad_token_id: 0, eos_token_id: 1, decoder_start_token_id: 0, dropout_rate: 0.1, feed_forward_proj: 'relu' });
+    expect(t).toMatchObject({
+      torch_dtype: 'float16',
+      vocab_size: VOCAB,
+      pad_token_id: 0,
+      eos_token_id: 1,
+      decoder_start_token_id: 0,
+      dropout_rate: 0.1,
+      feed_forward_proj: 'relu',
+    });
   });
 
   it('stores every tensor once, as F16, under its transformers name (tied weights not repeated)', () => {
@@ -92,7 +116,10 @@ describe('peft-lab pretrain on tiny configs', needsShared(SHARED), () => {
     expect(gpt2.samples).toHaveLength(4);
     expect(t5.samples).toHaveLength(6); // 4 span fills, 2 prefix-LM continuations
     expect(Object.keys(t5.heldout_loss_by_objective ?? {}).sort()).toEqual(['prefix_lm', 'span_corruption']);
-    const log = readFileSync(path.join(gpt2Dir, 'pretrain_loss.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss?: number; eval_loss?: number });
+    const log = readFileSync(path.join(gpt2Dir, 'pretrain_loss.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { step: number; loss?: number; eval_loss?: number });
     expect(log.filter((e) => e.loss !== undefined).map((e) => e.step)).toEqual([1, 2, 3, 4]);
     expect(log.filter((e) => e.eval_loss !== undefined).map((e) => e.step)).toEqual([2, 4]);
   });
@@ -107,10 +134,12 @@ describe('peft-lab pretrain on tiny configs', needsShared(SHARED), () => {
       const tok = loadTokenizer(dir);
       expect(tok.vocabSize).toBe(model.vocabSize);
       const ours = tf.tidy(() =>
-        model.forward({
-          inputIds: tf.tensor2d(input.input_ids, undefined, 'int32'),
-          decoderInputIds: input.decoder_input_ids ? tf.tensor2d(input.decoder_input_ids, undefined, 'int32') : undefined,
-        }).logits.arraySync(),
+        model
+          .forward({
+            inputIds: tf.tensor2d(input.input_ids, undefined, 'int32'),
+            decoderInputIds: input.decoder_input_ids ? tf.tensor2d(input.decoder_input_ids, undefined, 'int32') : undefined,
+          })
+          .logits.arraySync(),
       ) as number[][][];
       model.dispose();
       const file = path.join(root, `${path.basename(dir)}-input.json`);
@@ -169,7 +198,14 @@ describe('peft-lab pretrain on tiny configs', needsShared(SHARED), () => {
     expect(differing).toEqual([]);
     expect(stage2.heldout_loss).toBeCloseTo(gpt2.heldout_loss, 6);
     await expect(
-      runPretraining({ ...common, preset: 't5-micro', outDir: path.join(root, 'bad'), workDir: path.join(root, 'work-bad'), initFrom: gpt2Dir, configOverrides: { d_model: 32, d_kv: 8, num_heads: 2, d_ff: 64, num_layers: 1, num_decoder_layers: 1, vocab_size: VOCAB } }),
+      runPretraining({
+        ...common,
+        preset: 't5-micro',
+        outDir: path.join(root, 'bad'),
+        workDir: path.join(root, 'work-bad'),
+        initFrom: gpt2Dir,
+        configOverrides: { d_model: 32, d_kv: 8, num_heads: 2, d_ff: 64, num_layers: 1, num_decoder_layers: 1, vocab_size: VOCAB },
+      }),
     ).rejects.toThrow(/--init-from .*no weight 'shared.weight'/);
   }, 120_000);
 });

@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTokenizer, type BpeModelJson, type TokenizerJson } from '../../src/models/tokenizers/index.ts';
-import {
-  NUM_SENTINELS,
-  SPECIAL_TOKENS,
-  sentinelIds,
-  sentinelToken,
-  trainSharedTokenizer,
-  writeTokenizerFiles,
-} from '../../src/pretrain/sharedTokenizer.ts';
+import { NUM_SENTINELS, SPECIAL_TOKENS, sentinelIds, sentinelToken, trainSharedTokenizer, writeTokenizerFiles } from '../../src/pretrain/sharedTokenizer.ts';
 import { corpusLines, SHARED } from './helpers.ts';
 import { rustTokenizers, RUST_TOKENIZERS_MISSING } from '../helpers/rustTokenizers.ts';
 import { needsShared, skipUnless } from '../helpers/skip.ts';

@@ -89,20 +89,16 @@ describe('T5 span corruption (run_t5_mlm_flax semantics)', () => {
 
   it('inputs and targets always reconstruct the original chunk', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.integer({ min: 0, max: 31999 }), { minLength: 2, maxLength: 300 }),
-        fc.integer({ min: 0, max: 2 ** 31 }),
-        (tokens, seed) => {
-          const mask = randomSpansNoiseMask(tokens.length, new Rng(seed));
-          const { noise, nonNoise, spans } = noiseCounts(tokens.length);
-          const ex = spanCorrupt(tokens, mask, SENTINELS, EOS);
-          expect(ex.input_ids).toHaveLength(nonNoise + spans + 1);
-          expect(ex.labels).toHaveLength(noise + spans + 1);
-          expect(ex.input_ids.filter((t) => t >= 32000)).toEqual(SENTINELS.slice(0, spans));
-          expect(ex.labels.filter((t) => t >= 32000)).toEqual(SENTINELS.slice(0, spans));
-          expect(reconstructFromSpans(ex.input_ids, ex.labels, SENTINELS)).toEqual(tokens);
-        },
-      ),
+      fc.property(fc.array(fc.integer({ min: 0, max: 31999 }), { minLength: 2, maxLength: 300 }), fc.integer({ min: 0, max: 2 ** 31 }), (tokens, seed) => {
+        const mask = randomSpansNoiseMask(tokens.length, new Rng(seed));
+        const { noise, nonNoise, spans } = noiseCounts(tokens.length);
+        const ex = spanCorrupt(tokens, mask, SENTINELS, EOS);
+        expect(ex.input_ids).toHaveLength(nonNoise + spans + 1);
+        expect(ex.labels).toHaveLength(noise + spans + 1);
+        expect(ex.input_ids.filter((t) => t >= 32000)).toEqual(SENTINELS.slice(0, spans));
+        expect(ex.labels.filter((t) => t >= 32000)).toEqual(SENTINELS.slice(0, spans));
+        expect(reconstructFromSpans(ex.input_ids, ex.labels, SENTINELS)).toEqual(tokens);
+      }),
       { numRuns: 300 },
     );
   });

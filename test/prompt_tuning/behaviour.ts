@@ -55,13 +55,29 @@ export function expectCachedStepsMatchRecompute(model: PeftModel, steps = 4): vo
   model.eval();
   // Left padding for GPT-2 (as generate expects), right padding for T5's encoder.
   const prompts = model.isEncoderDecoder
-    ? { inputIds: [[12, 40, 7, 99, 3, 1], [5, 61, 8, 1, 0, 0]], attentionMask: [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 0, 0]] }
-    : { inputIds: [[12, 40, 7, 99, 3, 31], [999, 999, 5, 61, 8, 2]], attentionMask: [[1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1]] };
+    ? {
+        inputIds: [
+          [12, 40, 7, 99, 3, 1],
+          [5, 61, 8, 1, 0, 0],
+        ],
+        attentionMask: [
+          [1, 1, 1, 1, 1, 1],
+          [1, 1, 1, 1, 0, 0],
+        ],
+      }
+    : {
+        inputIds: [
+          [12, 40, 7, 99, 3, 31],
+          [999, 999, 5, 61, 8, 2],
+        ],
+        attentionMask: [
+          [1, 1, 1, 1, 1, 1],
+          [0, 0, 1, 1, 1, 1],
+        ],
+      };
   const enc = { ids: prompts.inputIds, mask: prompts.attentionMask };
   const V = model.vocabSize;
-  const stepper: Stepper = model.isEncoderDecoder
-    ? encoderDecoderStepper(model, prompts, 1, 0)
-    : decoderOnlyStepper(model, prompts, 1);
+  const stepper: Stepper = model.isEncoderDecoder ? encoderDecoderStepper(model, prompts, 1, 0) : decoderOnlyStepper(model, prompts, 1);
   let seq = model.isEncoderDecoder ? prompts.inputIds.map(() => [0]) : prompts.inputIds.map((r) => [...r]);
   let mask = prompts.attentionMask.map((r) => [...r]);
   let encRows = enc;
@@ -135,10 +151,7 @@ export async function expectTrains(model: PeftModel, overrides: Record<string, u
 }
 
 /** Trains with the Trainer and returns eval loss before/after plus the run's numbers. */
-export async function trainBriefly(
-  model: PeftModel,
-  overrides: Record<string, unknown> = {},
-): Promise<{ before: number; after: number; result: TrainResult }> {
+export async function trainBriefly(model: PeftModel, overrides: Record<string, unknown> = {}): Promise<{ before: number; after: number; result: TrainResult }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'peft-prompt-train-'));
   try {
     const data = tinyTask(model.isEncoderDecoder);

@@ -27,7 +27,10 @@ const tokenizerDir = (name: string) => (sharedDir() ? path.join(sharedDir()!, 't
 function rowsOf(model: ReturnType<typeof getPeftModel>, base: LanguageModel, ids: number[]) {
   const table = model.adapter.stateDict().get('prompt_embeddings')!;
   const [rows, C] = table.shape as [number, number];
-  const words = base.namedParameters().find(([n]) => n === 'transformer.wte.weight' || n === 'shared.weight')![1].dataSync();
+  const words = base
+    .namedParameters()
+    .find(([n]) => n === 'transformer.wte.weight' || n === 'shared.weight')![1]
+    .dataSync();
   const want = ids.flatMap((id) => Array.from(words.subarray(id * C, (id + 1) * C)));
   const got = table.dataSync().slice();
   table.dispose();
@@ -35,7 +38,7 @@ function rowsOf(model: ReturnType<typeof getPeftModel>, base: LanguageModel, ids
 }
 
 describe('prompt tuning initialisation', NEEDS_TINY_BASES, () => {
-  it('TEXT (GPT-2 tokenizer): the rows are the embeddings of the text\'s tokens, repeated to num_virtual_tokens', needsShared(tokenizerDir('gpt2')), () => {
+  it("TEXT (GPT-2 tokenizer): the rows are the embeddings of the text's tokens, repeated to num_virtual_tokens", needsShared(tokenizerDir('gpt2')), () => {
     const dir = tokenizerDir('gpt2')!;
     const text = 'in the of and';
     const ids = loadTokenizer(dir).encode(text);
@@ -69,7 +72,7 @@ describe('prompt tuning initialisation', NEEDS_TINY_BASES, () => {
     model.adapter.dispose();
   });
 
-  it('TEXT with token ids outside the model\'s vocabulary is refused', needsShared(tokenizerDir('gpt2')), () => {
+  it("TEXT with token ids outside the model's vocabulary is refused", needsShared(tokenizerDir('gpt2')), () => {
     const dir = tokenizerDir('gpt2')!;
     const make = () =>
       getPeftModel(bases.gpt2!, 'prompt_tuning', {
@@ -86,7 +89,10 @@ describe('prompt tuning initialisation', NEEDS_TINY_BASES, () => {
     const model = getPeftModel(bases.gpt2!, 'prompt_tuning', { num_virtual_tokens: 6, prompt_tuning_init: 'SAMPLE_VOCAB' }, { seed: 3 });
     const { rows, got } = rowsOf(model, bases.gpt2!, []);
     const C = got.length / rows;
-    const words = bases.gpt2!.namedParameters().find(([n]) => n === 'transformer.wte.weight')![1].dataSync();
+    const words = bases
+      .gpt2!.namedParameters()
+      .find(([n]) => n === 'transformer.wte.weight')![1]
+      .dataSync();
     for (let r = 0; r < rows; r++) {
       const row = got.subarray(r * C, (r + 1) * C);
       const hit = Array.from({ length: 1000 }, (_, id) => id).find((id) => maxAbsDiff(row, words.subarray(id * C, (id + 1) * C)) === 0);
@@ -95,7 +101,7 @@ describe('prompt tuning initialisation', NEEDS_TINY_BASES, () => {
     model.adapter.dispose();
   });
 
-  it('RANDOM: N(0, 1) as torch\'s nn.Embedding, and seeded', () => {
+  it("RANDOM: N(0, 1) as torch's nn.Embedding, and seeded", () => {
     const a = getPeftModel(bases.gpt2!, 'prompt_tuning', { num_virtual_tokens: 60 }, { seed: 1 });
     const b = getPeftModel(bases.gpt2!, 'prompt_tuning', { num_virtual_tokens: 60 }, { seed: 1 });
     const va = Array.from(a.trainableParameters()[0]![1].dataSync());

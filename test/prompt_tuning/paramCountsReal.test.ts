@@ -27,7 +27,7 @@ beforeAll(async () => {
   await initBackend();
 });
 
-describe('real-size configs: counts equal peft\'s', needsShared(goldenPath('models', 'peft', 'param_counts_real_configs.json')), () => {
+describe("real-size configs: counts equal peft's", needsShared(goldenPath('models', 'peft', 'param_counts_real_configs.json')), () => {
   it('gpt2, t5-small, t5-base × prompt tuning, prefix tuning (± projection), P-tuning', () => {
     const golden = readGolden<RealCounts>('models', 'peft', 'param_counts_real_configs.json');
     let checked = 0;

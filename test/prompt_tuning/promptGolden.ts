@@ -41,7 +41,7 @@ export function freshWithGoldenWeights(base: string, method: string, plugin: str
   const model = getPeftModel(baseModel(base), plugin, { ...goldenConfig(base, method), inference_mode: false });
   const full = readTensors(path.join(adapterDir(base, method)!, 'trainable_state_full.safetensors'));
   const ours = new Map(model.trainableParameters());
-  expect([...ours.keys()].sort(), 'in-memory parameter names are peft\'s').toEqual([...full.keys()].sort());
+  expect([...ours.keys()].sort(), "in-memory parameter names are peft's").toEqual([...full.keys()].sort());
   for (const [n, t] of full) ours.get(n)!.assign(t);
   tf.dispose([...full.values()]);
   return model;
@@ -56,9 +56,32 @@ interface Counts {
 
 /** A fixed probe input for round-trip comparisons. */
 function probe(model: LanguageModel) {
-  const ids = tf.tensor2d([[5, 17, 300, 2, 9, 41], [7, 7, 120, 64, 0, 0]], [2, 6], 'int32');
-  const mask = tf.tensor2d([[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 0, 0]], [2, 6], 'int32');
-  const dec = model.isEncoderDecoder ? tf.tensor2d([[0, 4, 8], [0, 9, 3]], [2, 3], 'int32') : undefined;
+  const ids = tf.tensor2d(
+    [
+      [5, 17, 300, 2, 9, 41],
+      [7, 7, 120, 64, 0, 0],
+    ],
+    [2, 6],
+    'int32',
+  );
+  const mask = tf.tensor2d(
+    [
+      [1, 1, 1, 1, 1, 1],
+      [1, 1, 1, 1, 0, 0],
+    ],
+    [2, 6],
+    'int32',
+  );
+  const dec = model.isEncoderDecoder
+    ? tf.tensor2d(
+        [
+          [0, 4, 8],
+          [0, 9, 3],
+        ],
+        [2, 3],
+        'int32',
+      )
+    : undefined;
   return tf.tidy(() => model.forward({ inputIds: ids, attentionMask: mask, decoderInputIds: dec }).logits);
 }
 
@@ -83,7 +106,7 @@ export function promptGoldenSuite(method: string, plugin: string): void {
         model.dispose();
       });
 
-      it('the in-memory encoder with peft\'s weights gives the golden outputs and saves peft\'s table', () => {
+      it("the in-memory encoder with peft's weights gives the golden outputs and saves peft's table", () => {
         const model = freshWithGoldenWeights(base, method, plugin);
         const golden = readGolden<{ outputs: Record<string, Record<string, unknown>> }>('models', 'peft', `${base}__${method}`, 'golden.json');
         checkOutputs(base, model, golden.outputs);
@@ -98,7 +121,7 @@ export function promptGoldenSuite(method: string, plugin: string): void {
         model.dispose();
       });
 
-      it('save_pretrained → from_pretrained: peft\'s config fields and identical outputs', () => {
+      it("save_pretrained → from_pretrained: peft's config fields and identical outputs", () => {
         const model = freshWithGoldenWeights(base, method, plugin);
         const dir = mkdtempSync(path.join(os.tmpdir(), `peft-${method}-`));
         try {

@@ -57,7 +57,9 @@ describe('peft-lab quantize / dequantize', () => {
     expect(raw.get('a.weight.absmax')).toMatchObject({ dtype: 'U8', shape: [1] });
     expect(raw.get('a.weight.nested_quant_map')).toMatchObject({ dtype: 'F32', shape: [256] });
     const state = Buffer.from(raw.get(`a.weight${NF4_STATE_SUFFIX}`)!.data as Uint8Array).toString();
-    expect(state).toMatch(/^\{"quant_type": "nf4", "blocksize": 64, "dtype": "float32", "shape": \[7, 9\], "nested_blocksize": 256, "nested_dtype": "float32", "nested_offset": [-0-9.e]+\}$/);
+    expect(state).toMatch(
+      /^\{"quant_type": "nf4", "blocksize": 64, "dtype": "float32", "shape": \[7, 9\], "nested_blocksize": 256, "nested_dtype": "float32", "nested_offset": [-0-9.e]+\}$/,
+    );
 
     const back = await runCommand(dequantize, { input: q, output: out });
     expect(back).toMatchObject({ dequantized_tensors: 3, copied_tensors: 3, dequantized_params: 189 });
@@ -85,7 +87,7 @@ describe('peft-lab quantize / dequantize', () => {
     // In memory the 8-bit absmax saves 3 bytes per block; on disk each tensor also carries a copy of the
     // 256-entry dynamic map (bitsandbytes does the same), which outweighs that on a model this small.
     // 2664 blocks of 64; 13 second-level blocks (wte has 1000 blocks → 4, every other matrix 1); 10 offsets.
-    expect(single.held_bytes as number - (double.held_bytes as number)).toBe(3 * 2664 - 4 * 13 - 4 * 10);
+    expect((single.held_bytes as number) - (double.held_bytes as number)).toBe(3 * 2664 - 4 * 13 - 4 * 10);
     console.log(`tiny-gpt2 NF4: ${JSON.stringify({ single, double })}`);
     const f32 = path.join(dir, 'gpt2-deq.safetensors');
     await runCommand(dequantize, { input: q, output: f32 });
@@ -124,7 +126,7 @@ describe('peft-lab quantize / dequantize', () => {
     const good = path.join(dir, 'good.safetensors');
     writeSafetensors(good, synthetic());
     await runCommand(quantize, { input: good, output: q });
-    const tensors = readSafetensors(q, ).tensors;
+    const tensors = readSafetensors(q).tensors;
     const broken = (mutate: (m: Map<string, Tensor>) => void): string => {
       const m = new Map(tensors);
       mutate(m);
@@ -138,10 +140,22 @@ describe('peft-lab quantize / dequantize', () => {
       [(m) => m.set('a.weight.absmax', { dtype: 'F32', shape: [2], data: new Float32Array(2) }), /'a.weight.absmax' must hold 1 values, got 2/],
       [(m) => m.set('a.weight', { dtype: 'U8', shape: [3], data: new Uint8Array(3) }), /'a.weight' must hold 32 values, got 3/],
       [(m) => m.set(`a.weight${NF4_STATE_SUFFIX}`, { dtype: 'U8', shape: [2], data: Uint8Array.from([123, 125 + 1]) }), /quant_state is not a JSON object/],
-      [(m) => m.set(`a.weight${NF4_STATE_SUFFIX}`, jsonTensor({ quant_type: 'nf4', blocksize: 64, dtype: 'float32', shape: [7, 9], bogus: 1 })), /unknown quant_state field 'bogus'/],
-      [(m) => m.set(`a.weight${NF4_STATE_SUFFIX}`, jsonTensor({ quant_type: 'nf4', blocksize: 60, dtype: 'float32', shape: [7, 9] })), /blocksize must be one of/],
-      [(m) => m.set(`a.weight${NF4_STATE_SUFFIX}`, jsonTensor({ quant_type: 'nf4', blocksize: 64, dtype: 'int8', shape: [7, 9] })), /dtype must be float32, float16 or bfloat16/],
-      [(m) => m.set(`a.weight${NF4_STATE_SUFFIX}`, jsonTensor({ quant_type: 'nf4', blocksize: 64, dtype: 'float32', shape: [7, -9] })), /shape must be a list of non-negative integers/],
+      [
+        (m) => m.set(`a.weight${NF4_STATE_SUFFIX}`, jsonTensor({ quant_type: 'nf4', blocksize: 64, dtype: 'float32', shape: [7, 9], bogus: 1 })),
+        /unknown quant_state field 'bogus'/,
+      ],
+      [
+        (m) => m.set(`a.weight${NF4_STATE_SUFFIX}`, jsonTensor({ quant_type: 'nf4', blocksize: 60, dtype: 'float32', shape: [7, 9] })),
+        /blocksize must be one of/,
+      ],
+      [
+        (m) => m.set(`a.weight${NF4_STATE_SUFFIX}`, jsonTensor({ quant_type: 'nf4', blocksize: 64, dtype: 'int8', shape: [7, 9] })),
+        /dtype must be float32, float16 or bfloat16/,
+      ],
+      [
+        (m) => m.set(`a.weight${NF4_STATE_SUFFIX}`, jsonTensor({ quant_type: 'nf4', blocksize: 64, dtype: 'float32', shape: [7, -9] })),
+        /shape must be a list of non-negative integers/,
+      ],
       [(m) => m.set('a.weight.nested_absmax', { dtype: 'F32', shape: [1], data: new Float32Array(1) }), /double quantization needs/],
       [(m) => m.set('x.quant_state.bitsandbytes__fp4', jsonTensor({ quant_type: 'fp4' })), /only nf4 quantization is supported, not 'fp4'/],
     ];

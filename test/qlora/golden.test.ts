@@ -2,14 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sharedDir } from '../../src/util/paths.ts';
-import {
-  NF4_CODE,
-  NF4_THRESHOLDS,
-  dequantizeNf4,
-  nf4Encode,
-  quantizeNf4,
-  unpackNf4Codes,
-} from '../../plugins/qlora/nf4.ts';
+import { NF4_CODE, NF4_THRESHOLDS, dequantizeNf4, nf4Encode, quantizeNf4, unpackNf4Codes } from '../../plugins/qlora/nf4.ts';
 import { dequantizeAbsmax, dynamicMap, quantizeDynamic } from '../../plugins/qlora/doubleQuant.ts';
 import { maxAbsDiff } from '../helpers/golden.ts';
 import { needsShared } from '../helpers/skip.ts';
@@ -60,7 +53,11 @@ describe('NF4 and double quantization match bitsandbytes (nf4/golden.json)', nee
 
   it('uses the NF4 code and the kernel thresholds (float32 midpoints of neighbouring codes)', () => {
     expectF32Equal(NF4_CODE, g.nf4_code, 'nf4_code');
-    expectF32Equal(NF4_THRESHOLDS, Object.values(g.nf4_thresholds_kernel).sort((a, b) => a - b), 'thresholds');
+    expectF32Equal(
+      NF4_THRESHOLDS,
+      Object.values(g.nf4_thresholds_kernel).sort((a, b) => a - b),
+      'thresholds',
+    );
     // Strict `>`: a value exactly on a threshold takes the lower code; 0 → 7, ±1 → 15 / 0.
     for (let i = 0; i < 15; i++) expect(nf4Encode(NF4_THRESHOLDS[i]!)).toBe(i);
     expect([nf4Encode(0), nf4Encode(1), nf4Encode(-1), nf4Encode(NaN)]).toEqual([7, 15, 0, 0]);
@@ -97,7 +94,11 @@ describe('NF4 and double quantization match bitsandbytes (nf4/golden.json)', nee
         expect(n.offset).toBe(Math.fround(dq.offset));
         expect(Array.from(q.packed)).toEqual(single.packed_uint8); // codes come from the exact absmax
         const exact = quantizeNf4(x, c.shape).absmax!;
-        expectF32Equal(exact.map((a) => a - n.offset), dq.absmax_centered, 'absmax_centered');
+        expectF32Equal(
+          exact.map((a) => a - n.offset),
+          dq.absmax_centered,
+          'absmax_centered',
+        );
         expect(Array.from(n.absmaxQ8)).toEqual(dq.absmax_q8);
         expectF32Equal(n.absmax2, dq.absmax2_blocksize256, 'absmax2');
         expectF32Equal(dequantizeAbsmax(n), dq.absmax_dequantized, 'absmax_dequantized');

@@ -4,16 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/util/errors.ts';
-import {
-  NF4_BLOCKSIZES,
-  NF4_CODE,
-  bitsPerParameter,
-  dequantizeNf4,
-  nf4Absmax,
-  nf4Encode,
-  quantizeNf4,
-  unpackNf4Codes,
-} from '../../plugins/qlora/nf4.ts';
+import { NF4_BLOCKSIZES, NF4_CODE, bitsPerParameter, dequantizeNf4, nf4Absmax, nf4Encode, quantizeNf4, unpackNf4Codes } from '../../plugins/qlora/nf4.ts';
 import { dequantizeAbsmax, dynamicMap, fmaF32, quantizeDynamic, torchLinspaceF32, torchSumF32 } from '../../plugins/qlora/doubleQuant.ts';
 import { loadQuantizedFile, pythonFloatRepr, saveQuantizedFile } from '../../plugins/qlora/quantizedFile.ts';
 
@@ -88,26 +79,31 @@ describe('NF4 properties', () => {
 
   it('quantized files round-trip exactly (single and double quantization, odd sizes, all dtypes)', () => {
     fc.assert(
-      fc.property(arbWeights, fc.boolean(), fc.constantFrom('float32', 'float16', 'bfloat16') as fc.Arbitrary<'float32' | 'float16' | 'bfloat16'>, ({ values, blocksize }, doubleQuant, dtype) => {
-        const shape = values.length % 3 === 0 ? [3, values.length / 3] : [values.length, 1];
-        const q = quantizeNf4(values, shape, { blocksize, doubleQuant, dtype });
-        const file = path.join(dir, 'q.safetensors');
-        const bias = { dtype: 'F32' as const, shape: [2], data: Float32Array.from([1, -1]) };
-        saveQuantizedFile(file, { quantized: new Map([['layer.weight', q]]), tensors: new Map([['layer.bias', bias]]) });
-        const back = loadQuantizedFile(file);
-        expect([...back.quantized.keys()]).toEqual(['layer.weight']);
-        expect(back.tensors.get('layer.bias')).toEqual(bias);
-        const r = back.quantized.get('layer.weight')!;
-        expect({ shape: r.shape, dtype: r.dtype, blocksize: r.blocksize }).toEqual({ shape, dtype, blocksize });
-        expect(Array.from(r.packed)).toEqual(Array.from(q.packed));
-        expect(Array.from(nf4Absmax(r))).toEqual(Array.from(nf4Absmax(q)));
-        if (doubleQuant) {
-          expect(r.nested!.offset).toBe(q.nested!.offset);
-          expect(Array.from(r.nested!.absmaxQ8)).toEqual(Array.from(q.nested!.absmaxQ8));
-        }
-        expect(Array.from(dequantizeNf4(r))).toEqual(Array.from(dequantizeNf4(q)));
-        expect(bitsPerParameter(r)).toBe(bitsPerParameter(q));
-      }),
+      fc.property(
+        arbWeights,
+        fc.boolean(),
+        fc.constantFrom('float32', 'float16', 'bfloat16') as fc.Arbitrary<'float32' | 'float16' | 'bfloat16'>,
+        ({ values, blocksize }, doubleQuant, dtype) => {
+          const shape = values.length % 3 === 0 ? [3, values.length / 3] : [values.length, 1];
+          const q = quantizeNf4(values, shape, { blocksize, doubleQuant, dtype });
+          const file = path.join(dir, 'q.safetensors');
+          const bias = { dtype: 'F32' as const, shape: [2], data: Float32Array.from([1, -1]) };
+          saveQuantizedFile(file, { quantized: new Map([['layer.weight', q]]), tensors: new Map([['layer.bias', bias]]) });
+          const back = loadQuantizedFile(file);
+          expect([...back.quantized.keys()]).toEqual(['layer.weight']);
+          expect(back.tensors.get('layer.bias')).toEqual(bias);
+          const r = back.quantized.get('layer.weight')!;
+          expect({ shape: r.shape, dtype: r.dtype, blocksize: r.blocksize }).toEqual({ shape, dtype, blocksize });
+          expect(Array.from(r.packed)).toEqual(Array.from(q.packed));
+          expect(Array.from(nf4Absmax(r))).toEqual(Array.from(nf4Absmax(q)));
+          if (doubleQuant) {
+            expect(r.nested!.offset).toBe(q.nested!.offset);
+            expect(Array.from(r.nested!.absmaxQ8)).toEqual(Array.from(q.nested!.absmaxQ8));
+          }
+          expect(Array.from(dequantizeNf4(r))).toEqual(Array.from(dequantizeNf4(q)));
+          expect(bitsPerParameter(r)).toBe(bitsPerParameter(q));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -201,7 +197,7 @@ function exactRoundF32(a: number, b: number, c: number): number {
   const toScaled = (x: number, extra = 0n): bigint => {
     if (x === 0) return 0n;
     const [m, e] = decompose(x);
-    return (BigInt(m) << (BigInt(e) + SHIFT + extra));
+    return BigInt(m) << (BigInt(e) + SHIFT + extra);
   };
   const [ma, ea] = a === 0 ? [0, 0] : decompose(a);
   const [mb, eb] = b === 0 ? [0, 0] : decompose(b);
@@ -250,7 +246,7 @@ function nextAfter(x: number, dir: 1 | -1): number {
     u[0] = 1;
     return dir * f[0]!;
   }
-  u[0] = u[0]! + ((x > 0) === (dir > 0) ? 1 : -1);
+  u[0] = u[0]! + (x > 0 === dir > 0 ? 1 : -1);
   return f[0]!;
 }
 

@@ -53,9 +53,21 @@ function dequantizedBase(base: (typeof BASES)[number], doubleQuant = true): Lang
 }
 
 const x = (base: string) => ({
-  inputIds: [[5, 17, 300, 42, 7], [9, 9, 1, 2, 3]],
-  attentionMask: [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]],
-  decoderInputIds: base === 'tiny-gpt2' ? undefined : [[0, 8, 9], [0, 1, 2]],
+  inputIds: [
+    [5, 17, 300, 42, 7],
+    [9, 9, 1, 2, 3],
+  ],
+  attentionMask: [
+    [1, 1, 1, 1, 1],
+    [1, 1, 1, 0, 0],
+  ],
+  decoderInputIds:
+    base === 'tiny-gpt2'
+      ? undefined
+      : [
+          [0, 8, 9],
+          [0, 1, 2],
+        ],
 });
 
 describe('QLoRA plugin', needsShared(baseDir('tiny-gpt2')), () => {
@@ -72,14 +84,19 @@ describe('QLoRA plugin', needsShared(baseDir('tiny-gpt2')), () => {
   });
 
   it('holds the quantized weights only as NF4: tensor memory drops by their float32 bytes; ≈4.13 bits/param with double quant, 4.5 without', () => {
-    for (const [doubleQuant, lo, hi] of [[true, 4.12, 4.15], [false, 4.5, 4.5]] as const) {
+    for (const [doubleQuant, lo, hi] of [
+      [true, 4.12, 4.15],
+      [false, 4.5, 4.5],
+    ] as const) {
       const base = loadBase('tiny-gpt2');
       const before = tf.memory().numBytes;
       const model = getPeftModel(base, 'qlora', { ...loraConfig('tiny-gpt2'), quantize_modules: 'all-linear', bnb_4bit_use_double_quant: doubleQuant });
       const report = quantizedWeightsReport(model.base);
       const loraBytes = model.trainableParameters().reduce((s, [, v]) => s + 4 * v.size, 0);
       expect(tf.memory().numBytes).toBe(before - report.float32_bytes + loraBytes);
-      expect(report.quantized_params).toBe(allLinear(loadBase('tiny-gpt2')).reduce((s, [, l]) => s + (l as LinearLike).inFeatures * (l as LinearLike).outFeatures, 0));
+      expect(report.quantized_params).toBe(
+        allLinear(loadBase('tiny-gpt2')).reduce((s, [, l]) => s + (l as LinearLike).inFeatures * (l as LinearLike).outFeatures, 0),
+      );
       // Bytes from the storage layout: ⌈n/2⌉ codes + per-block statistics (8-bit absmax, float32 absmax2 per
       // 256 blocks, one float32 offset — or one float32 absmax per block without double quantization).
       const expected = nf4Layers(model.base).reduce((s, [, l]) => {
@@ -181,8 +198,16 @@ describe('QLoRA plugin', needsShared(baseDir('tiny-gpt2')), () => {
   });
 
   it('trains with the Trainer (held-out loss falls on GPT-2 and T5); the 4-bit base stays frozen', async () => {
-    for (const [base, ratio] of [['tiny-gpt2', 0.85], ['tiny-t5', 0.95]] as const) {
-      const model = getPeftModel(loadBase(base), 'qlora', { r: 8, lora_alpha: 16, target_modules: base === 'tiny-gpt2' ? ['c_attn'] : ['q', 'v'] }, { seed: 1 });
+    for (const [base, ratio] of [
+      ['tiny-gpt2', 0.85],
+      ['tiny-t5', 0.95],
+    ] as const) {
+      const model = getPeftModel(
+        loadBase(base),
+        'qlora',
+        { r: 8, lora_alpha: 16, target_modules: base === 'tiny-gpt2' ? ['c_attn'] : ['q', 'v'] },
+        { seed: 1 },
+      );
       const frozen = nf4Layers(model.base).map(([, l]) => l.weight4bit.packed.slice());
       const { heldOutBefore, heldOutAfter } = await trainBriefly(model, { steps: 25, lr: 0.02 });
       expect(heldOutAfter, `${base}: held-out loss ${heldOutBefore} → ${heldOutAfter}`).toBeLessThan(heldOutBefore * ratio);

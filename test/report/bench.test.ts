@@ -21,10 +21,26 @@ describe('benchmark JSON (vitest bench --outputJson)', () => {
       ],
     });
     expect(rows).toEqual([
-      { group: 'gpt2 (gpt2-micro) · greedy', name: 'LoRA r=8 merged · KV cache · batch 8 (128 tokens)', mean_ms: 250, hz: 4, rme: 1.5, samples: 3, units: { count: 128, unit: 'tokens' } },
+      {
+        group: 'gpt2 (gpt2-micro) · greedy',
+        name: 'LoRA r=8 merged · KV cache · batch 8 (128 tokens)',
+        mean_ms: 250,
+        hz: 4,
+        rme: 1.5,
+        samples: 3,
+        units: { count: 128, unit: 'tokens' },
+      },
       { group: 'gpt2 (gpt2-micro) · greedy', name: 'no units here', mean_ms: 10, hz: 100, rme: 0.5, samples: 7 },
       // The method's own "(20 tokens)" is not the work per iteration: the last parentheses are.
-      { group: 'gpt2 (gpt2-micro) · greedy', name: 'prompt tuning (20 tokens) · KV cache · batch 8 (128 tokens)', mean_ms: 100, hz: 10, rme: 1, samples: 3, units: { count: 128, unit: 'tokens' } },
+      {
+        group: 'gpt2 (gpt2-micro) · greedy',
+        name: 'prompt tuning (20 tokens) · KV cache · batch 8 (128 tokens)',
+        mean_ms: 100,
+        hz: 10,
+        rme: 1,
+        samples: 3,
+        units: { count: 128, unit: 'tokens' },
+      },
     ]);
     // 128 tokens in 250 ms: the report shows 512 tokens/s.
     expect(rows[0]!.units!.count / (rows[0]!.mean_ms / 1000)).toBe(512);

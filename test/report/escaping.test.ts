@@ -44,7 +44,13 @@ function hostileInput(payload: (i: number) => string = (i) => PAYLOADS[i % PAYLO
       e.params.formula = next();
       e.inference.options = { strategy: next() };
       e.per_domain = e.per_domain.map((d) => ({ ...d, domain: next() }));
-      e.examples = PAYLOADS.map((_, i) => ({ id: payload(i + 3), domain: payload(i + 5), source: payload(i), reference: payload(i + 1), prediction: payload(i + 2) }));
+      e.examples = PAYLOADS.map((_, i) => ({
+        id: payload(i + 3),
+        domain: payload(i + 5),
+        source: payload(i),
+        reference: payload(i + 1),
+        prediction: payload(i + 2),
+      }));
       e.env = { ...e.env, cpu: next(), platform: next(), git_commit: next() };
     }
     const s = t.meta?.skipped;
@@ -56,7 +62,13 @@ function hostileInput(payload: (i: number) => string = (i) => PAYLOADS[i % PAYLO
     if (d) d.rows = d.rows.map((r) => ({ ...r, label: next(), strategy: next(), options: { x: next() } }));
   }
   // Failed tests inside and outside a block are listed with their first error line.
-  input.tests.push({ file: 'suites/translation/translation.test.ts', path: ['translation · gpt2', payload(0), payload(1)], state: 'failed', errors: [payload(2)], duration_ms: 1 });
+  input.tests.push({
+    file: 'suites/translation/translation.test.ts',
+    path: ['translation · gpt2', payload(0), payload(1)],
+    state: 'failed',
+    errors: [payload(2)],
+    duration_ms: 1,
+  });
   input.tests.push({ file: 'test/other.test.ts', path: [payload(7), payload(12)], state: 'failed', errors: [payload(10)], duration_ms: 1 });
   input.bench = PAYLOADS.map((_, i) => ({ group: payload(i), name: payload(i + 1), mean_ms: 1, hz: 1000, rme: 1, samples: 10 }));
   input.generated_at = payload(4);
@@ -112,7 +124,11 @@ describe('REPORT.md escapes data-derived text', () => {
       expect(rest, line).not.toMatch(/^\s{0,3}(#{1,6}(\s|$)|>|[-+*]\s|\d{1,9}[.)](\s|$)|\[)/);
     }
     // Headings are exactly the template's (data appears in some block titles, escaped).
-    const headings = (text: string) => text.split('\n').filter((l) => /^#{1,6}\s/.test(l)).map((l) => l.split(' ')[0]);
+    const headings = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => /^#{1,6}\s/.test(l))
+        .map((l) => l.split(' ')[0]);
     const benign = renderMarkdown(buildReport(hostileInput((i) => `plain text ${i}`)).view);
     expect(headings(md)).toEqual(headings(benign));
   });
@@ -138,14 +154,21 @@ describe('REPORT.md escapes data-derived text', () => {
 
 describe('escapeMarkdown', () => {
   /** What a CommonMark renderer shows for escaped text: backslash escapes and the entities used here undone. */
-  const shown = (s: string) => s.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/&lt;/g, '<').replace(/&amp;/g, '&');
+  const shown = (s: string) =>
+    s
+      .replace(/\\([!-/:-@[-`{-~])/g, '$1')
+      .replace(/&lt;/g, '<')
+      .replace(/&amp;/g, '&');
 
   it('shows every string as written (line breaks as spaces)', () => {
-    for (const p of [...PAYLOADS, 'p < 0.05', 'R&D', 'a_b*c', '\\', '12.00 [11.50, 12.50]', 'x]', '']) expect(shown(escapeMarkdown(p)), p).toBe(p.replace(/\r\n?|\n/g, ' '));
+    for (const p of [...PAYLOADS, 'p < 0.05', 'R&D', 'a_b*c', '\\', '12.00 [11.50, 12.50]', 'x]', ''])
+      expect(shown(escapeMarkdown(p)), p).toBe(p.replace(/\r\n?|\n/g, ' '));
   });
 
   it('leaves ordinary text alone', () => {
-    expect(escapeMarkdown('LoRA r=8 α=16 (p < 0.05), chrF 12.00 [11.50, 12.50]; everyday (Tatoeba)')).toBe('LoRA r=8 α=16 (p < 0.05), chrF 12.00 [11.50, 12.50]; everyday (Tatoeba)');
+    expect(escapeMarkdown('LoRA r=8 α=16 (p < 0.05), chrF 12.00 [11.50, 12.50]; everyday (Tatoeba)')).toBe(
+      'LoRA r=8 α=16 (p < 0.05), chrF 12.00 [11.50, 12.50]; everyday (Tatoeba)',
+    );
     expect(escapeMarkdown(null)).toBe('');
     expect(escapeMarkdown(42)).toBe('42');
   });

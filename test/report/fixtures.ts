@@ -74,7 +74,13 @@ export function makeExperiment(s: FixtureSpec): ExperimentResult {
       cleaning: { input: 1002, output: 1000, changed: { whitespace: 3 }, dropped: { duplicate: 2 } },
       encode: { examples: 256, encoded: 250, sourceTruncated: 3, targetTruncated: 0, dropped: 6 },
     },
-    params: { trainable: s.trainable, all: all + (s.method === 'full' ? 0 : s.trainable), percent: (100 * s.trainable) / (all + (s.method === 'full' ? 0 : s.trainable)), expected_trainable: s.trainable, formula: 'fixture' },
+    params: {
+      trainable: s.trainable,
+      all: all + (s.method === 'full' ? 0 : s.trainable),
+      percent: (100 * s.trainable) / (all + (s.method === 'full' ? 0 : s.trainable)),
+      expected_trainable: s.trainable,
+      formula: 'fixture',
+    },
     training: isBase
       ? null
       : {
@@ -96,7 +102,16 @@ export function makeExperiment(s: FixtureSpec): ExperimentResult {
           stability: { verdict: 'stable', start_loss: 6, end_loss: 4, relative_drop: 0.33, noise: 0.01, spikes: 0, non_finite: 0 },
           method_summary: null,
         },
-    inference: { strategy: 'greedy', options: { strategy: 'greedy', max_new_tokens: 24 }, examples: 24, new_tokens: 500, seconds: 2, tokens_per_s: 250 + 10 * r(), peak_tensor_mb: 60, held_outside_engine_mb: 0 },
+    inference: {
+      strategy: 'greedy',
+      options: { strategy: 'greedy', max_new_tokens: 24 },
+      examples: 24,
+      new_tokens: 500,
+      seconds: 2,
+      tokens_per_s: 250 + 10 * r(),
+      peak_tensor_mb: 60,
+      held_outside_engine_mb: 0,
+    },
     quality,
     main_metric: main,
     per_domain: [
@@ -116,12 +131,37 @@ export function makeExperiment(s: FixtureSpec): ExperimentResult {
     },
     degeneration: { outputs: 24, empty: 0, one_word_dominant: 1, degenerate: 1, degenerate_rate: 1 / 24, distinct_outputs: 20, distinct_per_input: 20 / 24 },
     examples: [
-      { id: 'ex1', domain: 'tatoeba', source: 'I see you | every now and then.', reference: 'Я вижу тебя время от времени.', prediction: `${s.label} output one` },
-      { id: 'ex2', domain: 'wmt', source: 'Not sleeping, his eyes were open.', reference: 'Не спал, его глаза были открыты.', prediction: `${s.label} output two` },
+      {
+        id: 'ex1',
+        domain: 'tatoeba',
+        source: 'I see you | every now and then.',
+        reference: 'Я вижу тебя время от времени.',
+        prediction: `${s.label} output one`,
+      },
+      {
+        id: 'ex2',
+        domain: 'wmt',
+        source: 'Not sleeping, his eyes were open.',
+        reference: 'Не спал, его глаза были открыты.',
+        prediction: `${s.label} output two`,
+      },
     ],
     vs_base: isBase ? null : { against: 'untuned base', metric: main, delta: s.main - 1, p_value: s.main > 3 ? 0.001 : 0.4, ci_separated: s.main > 3 },
     adapter_dir: isBase ? null : `runs/experiments/${s.caseId}/adapter`,
-    env: { cpu: 'Test CPU', cores: 2, memory_gb: 8, platform: 'linux', node: 'v20', backend: 'wasm', tfjs: '4.22.0', kernels: 3, peft_lab: '0.1.0', vitest: '4', git_commit: 'abc123', git_dirty: false },
+    env: {
+      cpu: 'Test CPU',
+      cores: 2,
+      memory_gb: 8,
+      platform: 'linux',
+      node: 'v20',
+      backend: 'wasm',
+      tfjs: '4.22.0',
+      kernels: 3,
+      peft_lab: '0.1.0',
+      vitest: '4',
+      git_commit: 'abc123',
+      git_dirty: false,
+    },
     cached: false,
   };
 }
@@ -188,8 +228,22 @@ export function recordsFor(blocks: { task: 'translation' | 'summarization'; fami
     const describe = `${b.task} · ${b.family}`;
     for (const e of f.experiments) out.push({ file, path: [describe, e.label], state: 'passed', errors: [], duration_ms: 10, meta: { experiment: e } });
     out.push({ file, path: [describe, f.skipped.label], state: 'skipped', errors: [], note: f.skipped.reason, duration_ms: 0, meta: { skipped: f.skipped } });
-    out.push({ file, path: [describe, 'significance against LoRA r=8 and full fine-tuning'], state: 'passed', errors: [], duration_ms: 5, meta: { comparison: f.comparison } });
-    out.push({ file, path: [describe, 'decoding strategies on the best adapters'], state: 'passed', errors: [], duration_ms: 5, meta: { decoding: f.decoding } });
+    out.push({
+      file,
+      path: [describe, 'significance against LoRA r=8 and full fine-tuning'],
+      state: 'passed',
+      errors: [],
+      duration_ms: 5,
+      meta: { comparison: f.comparison },
+    });
+    out.push({
+      file,
+      path: [describe, 'decoding strategies on the best adapters'],
+      state: 'passed',
+      errors: [],
+      duration_ms: 5,
+      meta: { decoding: f.decoding },
+    });
   }
   return out;
 }

@@ -19,7 +19,12 @@ const SUMMARIZATION = [
 
 function charts(dir: string): Record<string, string> {
   const assets = path.join(dir, 'report-assets');
-  return Object.fromEntries(readdirSync(assets).filter((f) => f.endsWith('.svg')).sort().map((f) => [f, readFileSync(path.join(assets, f), 'utf8')]));
+  return Object.fromEntries(
+    readdirSync(assets)
+      .filter((f) => f.endsWith('.svg'))
+      .sort()
+      .map((f) => [f, readFileSync(path.join(assets, f), 'utf8')]),
+  );
 }
 
 const at = (input: ReportInput, generated_at: string): ReportInput => ({ ...input, generated_at });
@@ -40,9 +45,13 @@ describe('a partial run merges into the report in its folder', () => {
     expect(after).toContain('#### Summarization · t5');
     for (const [file, svg] of Object.entries(before)) expect(charts(dir)[file], file).toBe(svg);
     expect(Object.keys(charts(dir))).toHaveLength(4 * 5);
-    expect(after).toContain('This run did not rerun translation · gpt2 (report of 2024-01-01T00:00:00.000Z), translation · t5 (report of 2024-01-01T00:00:00.000Z);');
+    expect(after).toContain(
+      'This run did not rerun translation · gpt2 (report of 2024-01-01T00:00:00.000Z), translation · t5 (report of 2024-01-01T00:00:00.000Z);',
+    );
     const data = JSON.parse(readFileSync(path.join(dir, 'report-assets', 'report-data.json'), 'utf8')) as ReportInput;
-    expect(new Set(data.tests.map((t) => t.path[0]))).toEqual(new Set(['translation · gpt2', 'translation · t5', 'summarization · gpt2', 'summarization · t5']));
+    expect(new Set(data.tests.map((t) => t.path[0]))).toEqual(
+      new Set(['translation · gpt2', 'translation · t5', 'summarization · gpt2', 'summarization · t5']),
+    );
   });
 
   it('a block run again replaces its earlier results; tests filtered out keep theirs; removed grid points go', () => {

@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { paretoFrontier } from '../../src/report/pareto.ts';
 
 type P = { id: string; c: number; q: number };
-const front = (xs: P[]) => paretoFrontier(xs, (p) => p.c, (p) => p.q).map((p) => p.id);
+const front = (xs: P[]) =>
+  paretoFrontier(
+    xs,
+    (p) => p.c,
+    (p) => p.q,
+  ).map((p) => p.id);
 
 describe('paretoFrontier', () => {
   it('keeps exactly the runs no other run beats at no more cost', () => {
@@ -19,7 +24,13 @@ describe('paretoFrontier', () => {
   });
 
   it('ignores non-finite values and keeps the first of exact ties', () => {
-    expect(front([{ id: 'a', c: 1, q: 2 }, { id: 'b', c: 1, q: 2 }, { id: 'nan', c: NaN, q: 9 }])).toEqual(['a']);
+    expect(
+      front([
+        { id: 'a', c: 1, q: 2 },
+        { id: 'b', c: 1, q: 2 },
+        { id: 'nan', c: NaN, q: 9 },
+      ]),
+    ).toEqual(['a']);
   });
 
   it('property: no frontier point is dominated, every other point is', () => {

@@ -8,7 +8,9 @@ describe('rule-based recommendations', () => {
     const recs = buildReport(reportInput([{ task: 'translation', family: 'gpt2' }])).view.recommendations;
     const by = (rule: string) => recs.find((r) => r.rule === rule)!.text;
     // Best quality: full fine-tuning (12); runner-up LoRA r=8 (7), intervals separate.
-    expect(by('best quality')).toBe('full fine-tuning: chrF 12.00 [11.50, 12.50] (untuned base 1.00; +11.00, p = 0.001); the runner-up LoRA r=8 α=16 scores 7.00 [6.50, 7.50] — the intervals do not overlap.');
+    expect(by('best quality')).toBe(
+      'full fine-tuning: chrF 12.00 [11.50, 12.50] (untuned base 1.00; +11.00, p = 0.001); the runner-up LoRA r=8 α=16 scores 7.00 [6.50, 7.50] — the intervals do not overlap.',
+    );
     // Memory: LoRA r=4, r=8 and IA³ peak at 120–130 MB, full fine-tuning at 300 MB; the median of the
     // four is between the adapters, and the best run within it is the better of the cheaper two.
     const mem = by('memory budget');
@@ -16,26 +18,47 @@ describe('rule-based recommendations', () => {
     expect(mem).toMatch(/(LoRA r=8 α=16, chrF 7\.00|LoRA r=4 α=16, chrF 6\.00|IA³, chrF 4\.00) \[[\d., ]+\] at 1\d\d\.\d MB\.$/);
     // Per parameter among significant winners (main > 3): IA³ (+3 with 1,792 params) beats LoRA r=4 (+5 / 4,096).
     expect(by('quality per parameter')).toContain('IA³: +3.00 chrF over the untuned base with 1,792 trainable parameters');
-    expect(by('full fine-tuning')).toContain('Worth it here: full fine-tuning (12.00 [11.50, 12.50]) beats the best adapter LoRA r=8 α=16 (7.00 [6.50, 7.50]) by 5.00 chrF, paired p = 0.001');
+    expect(by('full fine-tuning')).toContain(
+      'Worth it here: full fine-tuning (12.00 [11.50, 12.50]) beats the best adapter LoRA r=8 α=16 (7.00 [6.50, 7.50]) by 5.00 chrF, paired p = 0.001',
+    );
   });
 
   it('name runs not above the untuned base as failed and recommend nothing when every run failed', () => {
     const mk = (caseId: string, method: string, label: string, order: number, main: number, trainable: number) =>
       makeExperiment({ task: 'summarization', family: 't5', caseId, method, label, order, main, trainable });
-    const exps = [mk('base', 'base', 'untuned base', 0, 2, 0), mk('lora-r8-a16', 'lora', 'LoRA r=8 α=16', 4, 2.5, 8192), mk('full', 'full', 'full fine-tuning', 20, 2.4, 6e6)];
-    for (const e of exps.slice(1)) e.vs_base = { against: 'untuned base', metric: 'rougeL', delta: e.quality.rougeL.score - 2, p_value: 0.3, ci_separated: false };
+    const exps = [
+      mk('base', 'base', 'untuned base', 0, 2, 0),
+      mk('lora-r8-a16', 'lora', 'LoRA r=8 α=16', 4, 2.5, 8192),
+      mk('full', 'full', 'full fine-tuning', 20, 2.4, 6e6),
+    ];
+    for (const e of exps.slice(1))
+      e.vs_base = { against: 'untuned base', metric: 'rougeL', delta: e.quality.rougeL.score - 2, p_value: 0.3, ci_separated: false };
     const input: ReportInput = {
       generated_at: 'x',
       bench: null,
       tests: [
-        ...exps.map((e) => ({ file: 's', path: ['summarization · t5', e.label], state: 'passed' as const, errors: [], duration_ms: 1, meta: { experiment: e } })),
+        ...exps.map((e) => ({
+          file: 's',
+          path: ['summarization · t5', e.label],
+          state: 'passed' as const,
+          errors: [],
+          duration_ms: 1,
+          meta: { experiment: e },
+        })),
         {
           file: 's',
           path: ['summarization · t5', 'significance against LoRA r=8 and full fine-tuning'],
           state: 'passed' as const,
           errors: [],
           duration_ms: 1,
-          meta: { comparison: { task: 'summarization' as const, model_family: 't5', metric: 'rougeL' as const, against: { [exps[2]!.id]: { [exps[1]!.id]: { against: 'full', metric: 'rougeL' as const, delta: 0.1, p_value: 0.6, ci_separated: false } } } } },
+          meta: {
+            comparison: {
+              task: 'summarization' as const,
+              model_family: 't5',
+              metric: 'rougeL' as const,
+              against: { [exps[2]!.id]: { [exps[1]!.id]: { against: 'full', metric: 'rougeL' as const, delta: 0.1, p_value: 0.6, ci_separated: false } } },
+            },
+          },
         },
       ],
     };
@@ -43,8 +66,8 @@ describe('rule-based recommendations', () => {
     expect(recs.map((r) => r.rule)).toEqual(['failed', 'nothing recommended']);
     expect(recs[0]!.text).toBe(
       '2 of 2 runs failed and are never recommended: ' +
-        'LoRA r=8 α=16: not significantly above the untuned base (ROUGE-L 2.50 [2.00, 3.00] against the base\'s 2.00 [1.50, 2.50]: +0.50, p = 0.300, intervals overlap); ' +
-        'full fine-tuning: not significantly above the untuned base (ROUGE-L 2.40 [1.90, 2.90] against the base\'s 2.00 [1.50, 2.50]: +0.40, p = 0.300, intervals overlap).',
+        "LoRA r=8 α=16: not significantly above the untuned base (ROUGE-L 2.50 [2.00, 3.00] against the base's 2.00 [1.50, 2.50]: +0.50, p = 0.300, intervals overlap); " +
+        "full fine-tuning: not significantly above the untuned base (ROUGE-L 2.40 [1.90, 2.90] against the base's 2.00 [1.50, 2.50]: +0.40, p = 0.300, intervals overlap).",
     );
     expect(recs[1]!.text).toContain('base ROUGE-L 2.00 [1.50, 2.50]; highest-scoring run LoRA r=8 α=16 2.50 [2.00, 3.00])');
   });
@@ -69,7 +92,15 @@ describe('recommendations from the degeneration profile and the decoding compari
 
   it('a run with very few distinct outputs fails even when few outputs are degenerate, also for results without a profile', () => {
     const input = reportInput([{ task: 'translation', family: 'gpt2' }]);
-    experimentOf(input, 'full').degeneration = { outputs: 24, empty: 0, one_word_dominant: 0, degenerate: 0, degenerate_rate: 0, distinct_outputs: 2, distinct_per_input: 2 / 24 };
+    experimentOf(input, 'full').degeneration = {
+      outputs: 24,
+      empty: 0,
+      one_word_dominant: 0,
+      degenerate: 0,
+      degenerate_rate: 0,
+      distinct_outputs: 2,
+      distinct_per_input: 2 / 24,
+    };
     const ia3 = experimentOf(input, 'ia3');
     (ia3 as { degeneration: unknown }).degeneration = undefined;
     ia3.errors.distinct_outputs = 3;
@@ -78,7 +109,12 @@ describe('recommendations from the degeneration profile and the decoding compari
     expect(failed).toContain('full fine-tuning: only 2 distinct outputs for 24 inputs (limit 25% distinct)');
     expect(failed).toContain('IA³: only 3 distinct outputs for 24 inputs');
     expect(recs.find((r) => r.rule === 'best quality')!.text).toMatch(/^LoRA r=8 α=16: chrF 7\.00/);
-    expect(recs.filter((r) => r.rule !== 'failed').map((r) => r.text).join(' ')).not.toMatch(/IA³|full fine-tuning \(/);
+    expect(
+      recs
+        .filter((r) => r.rule !== 'failed')
+        .map((r) => r.text)
+        .join(' '),
+    ).not.toMatch(/IA³|full fine-tuning \(/);
   });
 
   it('say when no decoding setting clearly beats greedy search, with the closest one', () => {
@@ -100,7 +136,12 @@ describe('recommendations from the degeneration profile and the decoding compari
   });
 
   it('every recommendation cites numbers', () => {
-    const recs = buildReport(reportInput([{ task: 'translation', family: 'gpt2' }, { task: 'summarization', family: 't5' }])).view.recommendations;
+    const recs = buildReport(
+      reportInput([
+        { task: 'translation', family: 'gpt2' },
+        { task: 'summarization', family: 't5' },
+      ]),
+    ).view.recommendations;
     expect(recs.length).toBeGreaterThan(8);
     for (const r of recs) expect(r.text, r.rule).toMatch(/\d+\.\d\d/);
   });
@@ -114,6 +155,8 @@ describe('full fine-tuning among sound runs', () => {
     const lora = Object.keys(row).find((id) => id.endsWith('/lora-r8-a16'))!;
     cmp.against[fullId]![lora] = { against: 'full', metric: 'chrf', delta: -0.4, p_value: 0.3, ci_separated: false };
     const text = buildReport(input).view.recommendations.find((r) => r.rule === 'full fine-tuning')!.text;
-    expect(text).toMatch(/^Not worth it here: the best adapter LoRA r=8 α=16 \(7\.00 \[6\.50, 7\.50\]\) is not significantly worse than full fine-tuning \(12\.00 \[11\.50, 12\.50\]; paired p = 0\.300\), which would cost [\d.]+× the trainable parameters/);
+    expect(text).toMatch(
+      /^Not worth it here: the best adapter LoRA r=8 α=16 \(7\.00 \[6\.50, 7\.50\]\) is not significantly worse than full fine-tuning \(12\.00 \[11\.50, 12\.50\]; paired p = 0\.300\), which would cost [\d.]+× the trainable parameters/,
+    );
   });
 });

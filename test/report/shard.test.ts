@@ -20,7 +20,16 @@ function vitest(args: string[], reportDir?: string) {
   const r = spawnSync(process.execPath, [VITEST, ...args, '--config', CONFIG], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, PEFT_REPORT_DIR: reportDir ?? '', PEFT_BENCH_JSON: path.join(REPO_ROOT, 'no-bench.json'), FORCE_COLOR: '0', VITEST: undefined, VITEST_POOL_ID: undefined, VITEST_WORKER_ID: undefined, NODE_OPTIONS: undefined },
+    env: {
+      ...process.env,
+      PEFT_REPORT_DIR: reportDir ?? '',
+      PEFT_BENCH_JSON: path.join(REPO_ROOT, 'no-bench.json'),
+      FORCE_COLOR: '0',
+      VITEST: undefined,
+      VITEST_POOL_ID: undefined,
+      VITEST_WORKER_ID: undefined,
+      NODE_OPTIONS: undefined,
+    },
   });
   if (r.status !== 0) throw new Error(`vitest ${args.join(' ')} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
   return r;
@@ -32,7 +41,12 @@ function content(dir: string) {
   const data = JSON.parse(readFileSync(path.join(dir, 'report-assets', 'report-data.json'), 'utf8')) as ReportInput;
   const tests = data.tests.map((t) => ({ ...t, duration_ms: 0 })).sort((a, b) => (a.file + a.path.join('/')).localeCompare(b.file + b.path.join('/')));
   const assets = path.join(dir, 'report-assets');
-  const charts = Object.fromEntries(readdirSync(assets).filter((f) => f.endsWith('.svg')).sort().map((f) => [f, readFileSync(path.join(assets, f), 'utf8')]));
+  const charts = Object.fromEntries(
+    readdirSync(assets)
+      .filter((f) => f.endsWith('.svg'))
+      .sort()
+      .map((f) => [f, readFileSync(path.join(assets, f), 'utf8')]),
+  );
   return { md, tests, charts };
 }
 

@@ -38,11 +38,49 @@ describe('SVG charts', () => {
     const a = scatterChart({ title: 't', xLabel: 'x', yLabel: 'y', points });
     expect(scatterChart({ title: 't', xLabel: 'x', yLabel: 'y', points })).toBe(a);
     expect(balanced(scatterChart({ title: 't', xLabel: 'x', yLabel: 'y', points: [] }))).toBe(true);
-    expect(balanced(lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 'flat', points: [[1, 2], [2, 2]] }] }))).toBe(true);
+    expect(
+      balanced(
+        lineChart({
+          title: 't',
+          xLabel: 'x',
+          yLabel: 'y',
+          series: [
+            {
+              name: 'flat',
+              points: [
+                [1, 2],
+                [2, 2],
+              ],
+            },
+          ],
+        }),
+      ),
+    ).toBe(true);
   });
 
   it('line chart draws one polyline per series with a legend entry', () => {
-    const svg = lineChart({ title: 'loss', xLabel: 'step', yLabel: 'loss', series: [{ name: 'a', points: [[1, 3], [2, 2]] }, { name: 'b', points: [[1, 4], [2, 1]], dashed: true }] });
+    const svg = lineChart({
+      title: 'loss',
+      xLabel: 'step',
+      yLabel: 'loss',
+      series: [
+        {
+          name: 'a',
+          points: [
+            [1, 3],
+            [2, 2],
+          ],
+        },
+        {
+          name: 'b',
+          points: [
+            [1, 4],
+            [2, 1],
+          ],
+          dashed: true,
+        },
+      ],
+    });
     expect(svg.match(/<polyline/g)?.length).toBe(2);
     expect(svg).toContain('stroke-dasharray');
     expect(balanced(svg)).toBe(true);
@@ -63,7 +101,13 @@ describe('SVG charts', () => {
       { label: 'IA³', score: 0.4, low: -0.8, high: 1.6, group: 'IA³', muted: true },
       { label: 'untuned base', score: 1, low: 0.5, high: 1.5, group: 'untuned base' },
     ];
-    const svg = intervalChart({ title: 'chrF by method', xLabel: 'chrF', entries, reference: { label: 'untuned base 1.00', value: 1 }, mutedNote: 'hollow: failed' });
+    const svg = intervalChart({
+      title: 'chrF by method',
+      xLabel: 'chrF',
+      entries,
+      reference: { label: 'untuned base 1.00', value: 1 },
+      mutedNote: 'hollow: failed',
+    });
     expect(balanced(svg)).toBe(true);
     expect(svg.match(/<circle /g)).toHaveLength(3);
     expect(svg.match(/fill="#ffffff" stroke=/g)).toHaveLength(1);

@@ -8,21 +8,31 @@ import { SHARED_MISSING } from '../helpers/skip.ts';
 
 /** A vitest run of its own, without ../shared, on a file using the skip helpers. */
 describe('the end of a run says how many tests were skipped and why', () => {
-  it('counts the tests each reason skipped (the suites\' included), leaving reasonless skips out', () => {
+  it("counts the tests each reason skipped (the suites' included), leaving reasonless skips out", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'peft-skip-reporter-'));
     const helper = path.join(REPO_ROOT, 'test', 'helpers', 'skip.ts');
-    writeFileSync(path.join(dir, 'x.test.ts'), [
-      "import { describe, it } from 'vitest';",
-      `import { needsShared, skipUnless } from ${JSON.stringify(helper)};`,
-      "describe('needs the data', needsShared(), () => { it('a', () => {}); it('b', () => {}); });",
-      "it('needs a file in it', needsShared('found', undefined), () => {});",
-      "it('optional package', skipUnless(false, 'the package is absent'), () => {});",
-      "it.skip('no reason', () => {});",
-      "it('runs', () => {});",
-    ].join('\n'));
+    writeFileSync(
+      path.join(dir, 'x.test.ts'),
+      [
+        "import { describe, it } from 'vitest';",
+        `import { needsShared, skipUnless } from ${JSON.stringify(helper)};`,
+        "describe('needs the data', needsShared(), () => { it('a', () => {}); it('b', () => {}); });",
+        "it('needs a file in it', needsShared('found', undefined), () => {});",
+        "it('optional package', skipUnless(false, 'the package is absent'), () => {});",
+        "it.skip('no reason', () => {});",
+        "it('runs', () => {});",
+      ].join('\n'),
+    );
     const r = spawnSync(
       process.execPath,
-      [path.join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir, '--reporter=default', `--reporter=${path.join(REPO_ROOT, 'reporters', 'skipReasons.ts')}`],
+      [
+        path.join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+        'run',
+        '--root',
+        dir,
+        '--reporter=default',
+        `--reporter=${path.join(REPO_ROOT, 'reporters', 'skipReasons.ts')}`,
+      ],
       { encoding: 'utf8', env: { ...process.env, PEFT_SHARED_DIR: path.join(dir, 'no-shared'), NO_COLOR: '1' } },
     );
     expect(r.status, r.stderr + r.stdout).toBe(0);

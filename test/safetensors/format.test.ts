@@ -3,14 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/util/errors.ts';
-import {
-  parseSafetensors,
-  readSafetensors,
-  readSafetensorsHeader,
-  serializeSafetensors,
-  writeSafetensors,
-  type Tensor,
-} from '../../src/models/safetensors.ts';
+import { parseSafetensors, readSafetensors, readSafetensorsHeader, serializeSafetensors, writeSafetensors, type Tensor } from '../../src/models/safetensors.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'peft-safetensors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,7 +91,15 @@ describe('safetensors reader validation', () => {
   const cases: Array<[string, Uint8Array, RegExp]> = [
     ['shorter than 8 bytes', Uint8Array.from([1, 2, 3]), /shorter than the 8-byte header length/],
     ['header length past the end', handMade('{}').subarray(0, 9), /runs past the end of the file/],
-    ['header length over the cap', (() => { const b = Buffer.alloc(16); b.writeBigUInt64LE(2n ** 63n, 0); return b; })(), /exceeds the 100000000-byte limit/],
+    [
+      'header length over the cap',
+      (() => {
+        const b = Buffer.alloc(16);
+        b.writeBigUInt64LE(2n ** 63n, 0);
+        return b;
+      })(),
+      /exceeds the 100000000-byte limit/,
+    ],
     ['invalid UTF-8', handMade('{"\xff"}').map((b, i) => (i === 10 ? 0xff : b)), /not valid UTF-8/],
     ['not JSON', handMade('{"a":'), /not valid JSON/],
     ['not an object', handMade('["a"]'), /starting with '\{'/],
@@ -107,9 +108,17 @@ describe('safetensors reader validation', () => {
     ['fractional shape', handMade('{"a":{"dtype":"U8","shape":[1.5],"data_offsets":[0,0]}}'), /non-negative integers/],
     ['reversed offsets', handMade('{"a":{"dtype":"U8","shape":[0],"data_offsets":[2,1]}}', [0, 0]), /0 <= begin <= end/],
     ['size mismatch', handMade('{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', f32Bytes([1, 2])), /needs 12 bytes but data_offsets \[0, 8\] hold 8/],
-    ['absurd shape', handMade('{"a":{"dtype":"F64","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,8]}}', f32Bytes([1, 2])), /needs 633825300114114700748351602688 bytes/],
+    [
+      'absurd shape',
+      handMade('{"a":{"dtype":"F64","shape":[4294967296,4294967296,4294967296],"data_offsets":[0,8]}}', f32Bytes([1, 2])),
+      /needs 633825300114114700748351602688 bytes/,
+    ],
     ['offsets past the data', handMade('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', f32Bytes([1])), /run past the end of the data \(4 bytes\)/],
-    ['overlap', handMade('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', f32Bytes([1, 2])), /'b' overlaps the previous tensor/],
+    [
+      'overlap',
+      handMade('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', f32Bytes([1, 2])),
+      /'b' overlaps the previous tensor/,
+    ],
     ['gap', handMade('{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', f32Bytes([1, 2])), /gap in the data before tensor 'a'/],
     ['trailing bytes', handMade('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}', f32Bytes([1, 2])), /4 bytes after the last tensor/],
     ['metadata not strings', handMade('{"__metadata__":{"format":1}}'), /__metadata__ value for 'format' must be a string/],

@@ -12,7 +12,9 @@ const haveGolden = !!shared && existsSync(models);
 
 function sha256F32(t: Tensor): string {
   expect(t.dtype).toBe('F32');
-  return createHash('sha256').update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength))
+    .digest('hex');
 }
 
 describe('safetensors on the golden checkpoints', needsShared(haveGolden ? models : undefined), () => {

@@ -31,9 +31,21 @@ const arbTensor: fc.Arbitrary<Tensor> = fc
 
 function typedView(dtype: Dtype, buffer: ArrayBuffer): Tensor['data'] {
   const ctor = {
-    BOOL: Uint8Array, U8: Uint8Array, I8: Int8Array, F8_E5M2: Uint8Array, F8_E4M3: Uint8Array,
-    I16: Int16Array, U16: Uint16Array, F16: Uint16Array, BF16: Uint16Array, I32: Int32Array, U32: Uint32Array,
-    F32: Float32Array, F64: Float64Array, I64: BigInt64Array, U64: BigUint64Array,
+    BOOL: Uint8Array,
+    U8: Uint8Array,
+    I8: Int8Array,
+    F8_E5M2: Uint8Array,
+    F8_E4M3: Uint8Array,
+    I16: Int16Array,
+    U16: Uint16Array,
+    F16: Uint16Array,
+    BF16: Uint16Array,
+    I32: Int32Array,
+    U32: Uint32Array,
+    F32: Float32Array,
+    F64: Float64Array,
+    I64: BigInt64Array,
+    U64: BigUint64Array,
   }[dtype];
   return new ctor(buffer) as Tensor['data'];
 }
@@ -85,7 +97,7 @@ describe('safetensors properties', () => {
           expect(back.data.constructor).toBe(t.data.constructor);
           expect(Buffer.from(rawBytes(back))).toEqual(Buffer.from(rawBytes(t)));
           // The writer's ordering keeps every tensor aligned to its element size.
-          expect((rawBytes(back).byteOffset) % dtypeSize(t.dtype)).toBe(0);
+          expect(rawBytes(back).byteOffset % dtypeSize(t.dtype)).toBe(0);
         }
         expect(Buffer.from(serializeSafetensors(parsed.tensors, parsed.metadata))).toEqual(Buffer.from(bytes));
       }),
@@ -165,9 +177,13 @@ describe('safetensors properties', () => {
       },
       { requiredKeys: [] },
     );
-    const arbHeader = fc.dictionary(fc.oneof(fc.string({ maxLength: 3 }), fc.constant('__metadata__')), fc.oneof(arbEntry, anyJson, fc.dictionary(fc.string({ maxLength: 3 }), anyJson)), {
-      maxKeys: 5,
-    });
+    const arbHeader = fc.dictionary(
+      fc.oneof(fc.string({ maxLength: 3 }), fc.constant('__metadata__')),
+      fc.oneof(arbEntry, anyJson, fc.dictionary(fc.string({ maxLength: 3 }), anyJson)),
+      {
+        maxKeys: 5,
+      },
+    );
     fc.assert(
       fc.property(arbHeader, fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 0, max: 7 }), (header, data, pad) => {
         const json = Buffer.from(JSON.stringify(header) + ' '.repeat(pad));

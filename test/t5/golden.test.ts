@@ -14,8 +14,13 @@ interface T5Golden {
   decoder_forward: { input_ids: number[][]; attention_mask: number[][]; decoder_input_ids: number[][]; logits: unknown; decoder_hidden_states_stats: Stats[] };
   loss: { input_ids: number[][]; attention_mask: number[][]; labels: number[][]; derived_decoder_input_ids: number[][]; loss: number };
   generate: {
-    prompt: string; mode: string; input_ids: number[][]; attention_mask?: number[][];
-    generate_kwargs: Record<string, number | boolean>; sequences: number[][]; sequences_scores?: number[];
+    prompt: string;
+    mode: string;
+    input_ids: number[][];
+    attention_mask?: number[][];
+    generate_kwargs: Record<string, number | boolean>;
+    sequences: number[][];
+    sequences_scores?: number[];
     steps?: { token: number[]; score: number[] }[];
   }[];
 }
@@ -27,7 +32,7 @@ for (const flavor of ['tiny-t5', 'tiny-t5-gated'] as const) {
     let worst = 0;
     for (let i = 0; i < want.length; i++) {
       const err = Math.abs(got[i]! - want[i]!);
-      worst = Math.max(worst, flavor === 'tiny-t5' ? err : Math.min(err, err / Math.max(Math.abs(want[i]!), 1e-6) * 1e-4 / 1e-5));
+      worst = Math.max(worst, flavor === 'tiny-t5' ? err : Math.min(err, ((err / Math.max(Math.abs(want[i]!), 1e-6)) * 1e-4) / 1e-5));
     }
     return worst;
   };
@@ -53,8 +58,7 @@ for (const flavor of ['tiny-t5', 'tiny-t5-gated'] as const) {
       const got = out[0]!.dataSync();
       const want = flat(e.last_hidden_state);
       let worst = 0;
-      for (let r = 0; r < mask.length; r++)
-        if (mask[r] === 1) worst = Math.max(worst, close(got.subarray(r * D, (r + 1) * D), want.slice(r * D, (r + 1) * D)));
+      for (let r = 0; r < mask.length; r++) if (mask[r] === 1) worst = Math.max(worst, close(got.subarray(r * D, (r + 1) * D), want.slice(r * D, (r + 1) * D)));
       expect(worst).toBeLessThan(1e-4);
       expect(out.length - 1).toBe(e.hidden_states_stats.length);
       out.slice(1).forEach((h, i) => {
@@ -89,9 +93,7 @@ for (const flavor of ['tiny-t5', 'tiny-t5-gated'] as const) {
       const t5 = model as unknown as { shiftRight: (t: tf.Tensor) => tf.Tensor };
       const derived = tf.tidy(() => t5.shiftRight(t2(l.labels)).arraySync());
       expect(derived).toEqual(l.derived_decoder_input_ids);
-      const loss = tf.tidy(
-        () => model.forward({ inputIds: t2(l.input_ids), attentionMask: t2(l.attention_mask), labels: t2(l.labels) }).loss!.dataSync()[0]!,
-      );
+      const loss = tf.tidy(() => model.forward({ inputIds: t2(l.input_ids), attentionMask: t2(l.attention_mask), labels: t2(l.labels) }).loss!.dataSync()[0]!);
       expect(Math.abs(loss - l.loss) / l.loss).toBeLessThan(1e-5);
     });
 

@@ -28,13 +28,45 @@ describe('trainBpe: Hugging Face BpeTrainer semantics', () => {
   it("reproduces the tokenizers crate's own trainer unit test", () => {
     // tokenizers/src/models/bpe/trainer.rs `test_train`: min_frequency 2, no initial alphabet.
     const words = new Map<string, number>([
-      ['roses', 1], ['are', 2], ['red', 1], ['voilets', 1], ['blue', 1], ['BERT', 1],
-      ['is', 2], ['big', 1], ['and', 1], ['so', 1], ['GPT-2', 1],
+      ['roses', 1],
+      ['are', 2],
+      ['red', 1],
+      ['voilets', 1],
+      ['blue', 1],
+      ['BERT', 1],
+      ['is', 2],
+      ['big', 1],
+      ['and', 1],
+      ['so', 1],
+      ['GPT-2', 1],
     ]);
     const json = trainBpeFromWordCounts(words, { vocabSize: 30000, minFrequency: 2, initialAlphabet: 'observed' });
     expect(bpe(json).vocab).toEqual({
-      '-': 0, '2': 1, B: 2, E: 3, G: 4, P: 5, R: 6, T: 7, a: 8, b: 9, d: 10, e: 11, g: 12, i: 13,
-      l: 14, n: 15, o: 16, r: 17, s: 18, t: 19, u: 20, v: 21, re: 22, are: 23, is: 24,
+      '-': 0,
+      '2': 1,
+      B: 2,
+      E: 3,
+      G: 4,
+      P: 5,
+      R: 6,
+      T: 7,
+      a: 8,
+      b: 9,
+      d: 10,
+      e: 11,
+      g: 12,
+      i: 13,
+      l: 14,
+      n: 15,
+      o: 16,
+      r: 17,
+      s: 18,
+      t: 19,
+      u: 20,
+      v: 21,
+      re: 22,
+      are: 23,
+      is: 24,
     });
     expect(bpe(json).merges).toEqual(['r e', 'a re', 'i s']);
   });
@@ -128,8 +160,7 @@ describe('trainBpe on English + Russian (3000 corpus lines, 8k vocabulary)', nee
   });
 
   it('tokenizes Russian far more efficiently than GPT-2 (tokens per word on held-out lines)', () => {
-    const perWord = (t: HfTokenizer, texts: string[]) =>
-      texts.reduce((n, x) => n + t.encode(x).length, 0) / texts.reduce((n, x) => n + wordCount(x), 0);
+    const perWord = (t: HfTokenizer, texts: string[]) => texts.reduce((n, x) => n + t.encode(x).length, 0) / texts.reduce((n, x) => n + wordCount(x), 0);
     const en = heldOut.map((p) => p.en);
     const ru = heldOut.map((p) => p.ru);
     const ours = { en: perWord(tok, en), ru: perWord(tok, ru) };

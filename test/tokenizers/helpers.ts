@@ -36,9 +36,7 @@ export interface Reference {
   };
 }
 
-export const REFERENCE = JSON.parse(
-  readFileSync(path.join(import.meta.dirname, 'fixtures/reference.json'), 'utf8'),
-) as Reference;
+export const REFERENCE = JSON.parse(readFileSync(path.join(import.meta.dirname, 'fixtures/reference.json'), 'utf8')) as Reference;
 
 /**
  * GPT-2's BPE written the way OpenAI's encoder.py does it (repeatedly merge the lowest-ranked
@@ -50,8 +48,7 @@ export class ReferenceByteLevelBpe {
   private readonly byteToChar: string[] = [];
   private readonly cache = new Map<string, number[]>();
   // GPT-2's pattern with Python-`regex`/Oniguruma's \s (Unicode White_Space).
-  private readonly pattern =
-    /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\p{White_Space}\p{L}\p{N}]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
+  private readonly pattern = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\p{White_Space}\p{L}\p{N}]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
 
   constructor(
     private readonly vocab: Record<string, number>,

@@ -37,8 +37,7 @@ function floatField(field: number, x: number): number[] {
   new DataView(b.buffer).setFloat32(0, x, true);
   return [...key(field, 5), ...b];
 }
-const piece = (p: string, score: number, type: number) =>
-  bytesField(1, [...stringField(1, p), ...floatField(2, score), ...intField(3, type)]);
+const piece = (p: string, score: number, type: number) => bytesField(1, [...stringField(1, p), ...floatField(2, score), ...intField(3, type)]);
 
 function tinyModel(): Uint8Array {
   return Uint8Array.from([
@@ -49,7 +48,15 @@ function tinyModel(): Uint8Array {
     ...piece('▁a', -3.5, 1),
     ...piece('b', -4.25, 1),
     // trainer spec: model_type 1, vocab_size 6, unk 2, bos -1 (10-byte varint), eos 1, pad 0, an unknown field 99
-    ...bytesField(2, [...intField(3, 1), ...intField(4, 6), ...intField(40, 2), ...intField(41, -1), ...intField(42, 1), ...intField(43, 0), ...intField(99, 7)]),
+    ...bytesField(2, [
+      ...intField(3, 1),
+      ...intField(4, 6),
+      ...intField(40, 2),
+      ...intField(41, -1),
+      ...intField(42, 1),
+      ...intField(43, 0),
+      ...intField(99, 7),
+    ]),
     ...bytesField(3, [...stringField(1, 'identity'), ...intField(3, 1)]),
   ]);
 }
@@ -132,9 +139,7 @@ describe('T5 tokenizer converted from SentencePiece', needsShared(SHARED), () =>
       if (!hfDiffersFromSentencePiece) expect(ours.slice(0, -1), text).toEqual(sentencepieceIds);
     }
     // The one deliberate case: HF's Strip drops a trailing U+0085 that SentencePiece makes <unk>.
-    expect(REFERENCE.t5.filter((c) => c.hfDiffersFromSentencePiece).map((c) => c.text)).toEqual([
-      'Unicode 14 adds ꟲ; a trailing NEL goes\u0085',
-    ]);
+    expect(REFERENCE.t5.filter((c) => c.hfDiffersFromSentencePiece).map((c) => c.text)).toEqual(['Unicode 14 adds ꟲ; a trailing NEL goes\u0085']);
   });
 
   it('keeps sentinels whole and decodes them', () => {

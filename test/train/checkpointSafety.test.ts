@@ -45,7 +45,18 @@ const isKill = (e: unknown) => e instanceof Killed || (e instanceof Error && /ki
 
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
-  const watched = ['mkdirSync', 'rmSync', 'renameSync', 'writeFileSync', 'appendFileSync', 'openSync', 'writeSync', 'unlinkSync', 'fsyncSync', 'rmdirSync'] as const;
+  const watched = [
+    'mkdirSync',
+    'rmSync',
+    'renameSync',
+    'writeFileSync',
+    'appendFileSync',
+    'openSync',
+    'writeSync',
+    'unlinkSync',
+    'fsyncSync',
+    'rmdirSync',
+  ] as const;
   const wrapped: Record<string, unknown> = {};
   for (const op of watched) {
     const real = fs[op] as (...a: unknown[]) => unknown;
@@ -73,7 +84,16 @@ beforeAll(async () => {
 });
 
 function args(outputDir: string, extra: Record<string, unknown> = {}): TrainingArguments {
-  return parseTrainingArguments({ output_dir: outputDir, max_steps: 4, save_steps: 2, save_total_limit: 2, learning_rate: 5e-3, per_device_train_batch_size: 8, seed: 3, ...extra });
+  return parseTrainingArguments({
+    output_dir: outputDir,
+    max_steps: 4,
+    save_steps: 2,
+    save_total_limit: 2,
+    learning_rate: 5e-3,
+    per_device_train_batch_size: 8,
+    seed: 3,
+    ...extra,
+  });
 }
 
 async function fit(a: TrainingArguments, resume: boolean | string = false, callbacks: TrainerCallback[] = []): Promise<TrainResult> {
@@ -87,7 +107,8 @@ async function fit(a: TrainingArguments, resume: boolean | string = false, callb
   }
 }
 
-const curve = (log: LogEntry[]) => log.filter((e) => e.loss !== undefined).map(({ step, loss, learning_rate, grad_norm }) => ({ step, loss, learning_rate, grad_norm }));
+const curve = (log: LogEntry[]) =>
+  log.filter((e) => e.loss !== undefined).map(({ step, loss, learning_rate, grad_norm }) => ({ step, loss, learning_rate, grad_norm }));
 const names = (dir: string) => realFs.readdirSync(dir).sort();
 /** Every file under `dir` with its bytes, to show a folder was left exactly as it was. */
 function snapshot(dir: string): Record<string, string> {
@@ -119,7 +140,7 @@ describe('a run owns its output_dir', needsShared(gpt2Dir), () => {
     }
   });
 
-  it('--resume of another run\'s checkpoints (a different learning rate) fails with one line and touches nothing', async () => {
+  it("--resume of another run's checkpoints (a different learning rate) fails with one line and touches nothing", async () => {
     const out = tmp();
     await fit(args(out, { learning_rate: 2e-3 }));
     const before = snapshot(out);
@@ -142,7 +163,7 @@ describe('a run owns its output_dir', needsShared(gpt2Dir), () => {
     expect(e.message).toMatch(/another run/);
   });
 
-  it('a new run into a folder holding another run\'s checkpoints fails, and never prunes them', async () => {
+  it("a new run into a folder holding another run's checkpoints fails, and never prunes them", async () => {
     const out = tmp();
     // The other run saved later steps than the new one will: by step order alone they would be "newer".
     await fit(args(out, { learning_rate: 2e-3, max_steps: 8, save_steps: 4 }));
@@ -156,7 +177,13 @@ describe('a run owns its output_dir', needsShared(gpt2Dir), () => {
   it('the same run resumes in its own folder', async () => {
     const out = tmp();
     const straight = await fit(args(tmp()));
-    await fit(args(out), false, [{ onStepEnd: (e) => { if (e.step === 3) throw new Killed('kill'); } }]).catch((e: unknown) => {
+    await fit(args(out), false, [
+      {
+        onStepEnd: (e) => {
+          if (e.step === 3) throw new Killed('kill');
+        },
+      },
+    ]).catch((e: unknown) => {
       if (!(e instanceof Killed)) throw e;
     });
     const resumed = await fit(args(out), true);
@@ -164,7 +191,7 @@ describe('a run owns its output_dir', needsShared(gpt2Dir), () => {
     expect(curve(resumed.log_history)).toEqual(curve(straight.log_history));
   });
 
-  it('overwrite_output_dir deletes the other run\'s checkpoints and trainer files only, then trains from scratch', async () => {
+  it("overwrite_output_dir deletes the other run's checkpoints and trainer files only, then trains from scratch", async () => {
     const out = tmp();
     await fit(args(out, { learning_rate: 2e-3, max_steps: 8, save_steps: 4 }));
     realFs.writeFileSync(path.join(out, 'notes.txt'), 'mine\n');
@@ -206,7 +233,17 @@ describe('a run owns its output_dir', needsShared(gpt2Dir), () => {
     const out = path.join(tmp('peft-ckpt-cli-out-'), 'out');
     const experiment = (lr: number) => {
       const file = path.join(root, `e-${lr}.json`);
-      realFs.writeFileSync(file, JSON.stringify({ model: gpt2Dir, dataset: { pretokenized: data }, method: 'lora', peft_config: { r: 2 }, training_args: { output_dir: out, max_steps: 4, save_steps: 2, learning_rate: lr, per_device_train_batch_size: 8 }, seed: 1 }));
+      realFs.writeFileSync(
+        file,
+        JSON.stringify({
+          model: gpt2Dir,
+          dataset: { pretokenized: data },
+          method: 'lora',
+          peft_config: { r: 2 },
+          training_args: { output_dir: out, max_steps: 4, save_steps: 2, learning_rate: lr, per_device_train_batch_size: 8 },
+          seed: 1,
+        }),
+      );
       return file;
     };
     const cli = (...a: string[]) => spawnSync(process.execPath, [CLI, 'train', ...a], { encoding: 'utf8' });
@@ -228,7 +265,10 @@ describe('kill-safe checkpoints', needsShared(gpt2Dir), () => {
   async function withFault<T>(nth: number, killAt: number, body: () => Promise<T>, log?: string[]): Promise<T> {
     let starts = 0;
     Object.assign(fault, {
-      armed: false, seen: 0, killAt, log: log ?? null,
+      armed: false,
+      seen: 0,
+      killAt,
+      log: log ?? null,
       armOn: (op: string, target: string) => op === 'mkdirSync' && /checkpoint-4\.tmp-\d+$/.test(target) && ++starts === nth,
     });
     try {
@@ -238,7 +278,7 @@ describe('kill-safe checkpoints', needsShared(gpt2Dir), () => {
     }
   }
 
-  it('a kill at any file-system call of the end-of-run re-save, then another in the resumed run\'s, still resumes from checkpoint-4 exactly', async () => {
+  it("a kill at any file-system call of the end-of-run re-save, then another in the resumed run's, still resumes from checkpoint-4 exactly", async () => {
     const reference = await fit(args(tmp()));
     // max_steps 4 is a multiple of save_steps 2: checkpoint-4 is saved in the loop, then again at the end.
     const calls: string[] = [];
@@ -257,7 +297,10 @@ describe('kill-safe checkpoints', needsShared(gpt2Dir), () => {
       const resumed = await fit(args(out), true);
       expect(resumed.resumed_from, `kill at ${calls[k]}`).toBe(path.join(out, 'checkpoint-4'));
       expect(curve(resumed.log_history)).toEqual(curve(reference.log_history));
-      expect(names(out).filter((f) => f.startsWith('checkpoint-')), `kill at ${calls[k]}`).toEqual(['checkpoint-2', 'checkpoint-4']);
+      expect(
+        names(out).filter((f) => f.startsWith('checkpoint-')),
+        `kill at ${calls[k]}`,
+      ).toEqual(['checkpoint-2', 'checkpoint-4']);
     }
   }, 300_000);
 
@@ -270,7 +313,8 @@ describe('kill-safe checkpoints', needsShared(gpt2Dir), () => {
     realFs.rmSync(path.join(out, `checkpoint-6.tmp-${dead}`, 'optimizer.safetensors'));
     realFs.cpSync(path.join(out, 'checkpoint-4'), path.join(out, 'checkpoint-8'), { recursive: true });
     realFs.rmSync(path.join(out, 'checkpoint-8', 'optimizer.safetensors'));
-    for (const f of realFs.readdirSync(path.join(out, 'checkpoint-8'))) if (!/\.(json|safetensors)$/.test(f) || f === 'checkpoint_complete.json') realFs.rmSync(path.join(out, 'checkpoint-8', f));
+    for (const f of realFs.readdirSync(path.join(out, 'checkpoint-8')))
+      if (!/\.(json|safetensors)$/.test(f) || f === 'checkpoint_complete.json') realFs.rmSync(path.join(out, 'checkpoint-8', f));
     expect(listCheckpoints(out).map((d) => path.basename(d))).toEqual(['checkpoint-2', 'checkpoint-4']);
     const resumed = await fit(args(out, { max_steps: 4, save_total_limit: 3 }), true);
     expect(resumed.resumed_from).toBe(path.join(out, 'checkpoint-4'));

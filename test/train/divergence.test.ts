@@ -61,16 +61,18 @@ async function fit(
 }
 
 /** Poisons a LoRA weight after `step`: the next forward gives NaN. */
-const poisonAfter = (step: number) => (m: PeftModel): TrainerCallback[] => [
-  {
-    onStepEnd: (e) => {
-      if (e.step === step) {
-        const [, v] = m.trainableParameters()[1]!;
-        v.assign(tf.fill(v.shape, NaN));
-      }
+const poisonAfter =
+  (step: number) =>
+  (m: PeftModel): TrainerCallback[] => [
+    {
+      onStepEnd: (e) => {
+        if (e.step === step) {
+          const [, v] = m.trainableParameters()[1]!;
+          v.assign(tf.fill(v.shape, NaN));
+        }
+      },
     },
-  },
-];
+  ];
 
 describe('divergence', needsShared(gpt2Dir), () => {
   it('a NaN stop with no checkpoint saved does not claim one is kept; the advice lowers the rate or clips', async () => {
@@ -142,7 +144,16 @@ describe('divergence', needsShared(gpt2Dir), () => {
     const data = path.join(root, 'rows.jsonl');
     writeFileSync(data, train.map((e) => JSON.stringify(e)).join('\n') + '\n');
     const file = path.join(root, 'e.json');
-    writeFileSync(file, JSON.stringify({ model: gpt2Dir, dataset: { pretokenized: data }, method: 'lora', peft_config: { r: 2 }, training_args: { output_dir: 'out', max_steps: 8, learning_rate: 1e6, per_device_train_batch_size: 8 } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        model: gpt2Dir,
+        dataset: { pretokenized: data },
+        method: 'lora',
+        peft_config: { r: 2 },
+        training_args: { output_dir: 'out', max_steps: 8, learning_rate: 1e6, per_device_train_batch_size: 8 },
+      }),
+    );
     const r = spawnSync(process.execPath, [CLI, 'train', '--config', file, '--quiet'], { encoding: 'utf8' });
     if (r.status === 0) {
       expect(r.stderr).toMatch(/^warning: .*uniform-guess/m);

@@ -19,9 +19,24 @@ const readJson = (...parts: string[]) => JSON.parse(readFileSync(path.join(...pa
 
 /** The keys of transformers 4.39's TrainerState (trainer_callback.py). */
 const TRAINER_STATE_KEYS = [
-  'best_metric', 'best_model_checkpoint', 'epoch', 'eval_steps', 'global_step', 'is_hyper_param_search', 'is_local_process_zero',
-  'is_world_process_zero', 'log_history', 'logging_steps', 'max_steps', 'num_input_tokens_seen', 'num_train_epochs', 'save_steps',
-  'total_flos', 'train_batch_size', 'trial_name', 'trial_params',
+  'best_metric',
+  'best_model_checkpoint',
+  'epoch',
+  'eval_steps',
+  'global_step',
+  'is_hyper_param_search',
+  'is_local_process_zero',
+  'is_world_process_zero',
+  'log_history',
+  'logging_steps',
+  'max_steps',
+  'num_input_tokens_seen',
+  'num_train_epochs',
+  'save_steps',
+  'total_flos',
+  'train_batch_size',
+  'trial_name',
+  'trial_params',
 ];
 const TRAIN_KEYS = ['epoch', 'total_flos', 'train_loss', 'train_runtime', 'train_samples', 'train_samples_per_second', 'train_steps_per_second'];
 const EVAL_KEYS = ['epoch', 'eval_loss', 'eval_runtime', 'eval_samples', 'eval_samples_per_second', 'eval_steps_per_second'];
@@ -35,18 +50,30 @@ beforeAll(async () => {
 const lora = () => getPeftModel(loadPretrained(modelDir), 'lora', { r: 2, lora_alpha: 4, target_modules: ['c_attn'] }, { seed: 1 });
 
 function trainer(outputDir: string) {
-  const args = parseTrainingArguments({ output_dir: outputDir, max_steps: 6, logging_steps: 2, save_steps: 3, save_total_limit: 5, per_device_train_batch_size: 4, learning_rate: 1e-2, seed: 3 });
+  const args = parseTrainingArguments({
+    output_dir: outputDir,
+    max_steps: 6,
+    logging_steps: 2,
+    save_steps: 3,
+    save_total_limit: 5,
+    per_device_train_batch_size: 4,
+    learning_rate: 1e-2,
+    seed: 3,
+  });
   return new Trainer(lora(), args, copyTask(16, { vocab: 12 }), copyTask(4, { seed: 9, vocab: 12 }), [], { quiet: true });
 }
 
 describe("transformers' log_history", () => {
   const plan = (logging_steps: number): RunPlan => ({
     args: parseTrainingArguments({ logging_steps, per_device_eval_batch_size: 2 }),
-    maxSteps: 5, stepsPerEpoch: 5, trainExamples: 10, evalExamples: 3,
+    maxSteps: 5,
+    stepsPerEpoch: 5,
+    trainExamples: 10,
+    evalExamples: 3,
   });
   const step = (s: number, loss: number): LogEntry => ({ step: s, epoch: s / 5, loss, learning_rate: 0.1 * s, grad_norm: s, tokens_per_s: 9 });
 
-  it('has one entry per logging_steps: the mean loss since the last (4 decimals), that step\'s rate and norm; evaluations as eval_*', () => {
+  it("has one entry per logging_steps: the mean loss since the last (4 decimals), that step's rate and norm; evaluations as eval_*", () => {
     const history = [step(1, 1), step(2, 2.123456), step(3, 3), step(4, 4), { step: 4, epoch: 0.8, eval_loss: 2.5, eval_runtime: 0.5 }, step(5, 5)];
     expect(hfLogHistory(history, plan(2))).toEqual([
       { loss: 1.5617, grad_norm: 2, learning_rate: 0.2, epoch: 0.4, step: 2 },
@@ -66,10 +93,19 @@ describe("transformers' Trainer output files", () => {
     await t.fit();
   });
 
-  it('trainer_state.json in output_dir: HF\'s keys, the logged steps, evaluations and the train metrics last', () => {
+  it("trainer_state.json in output_dir: HF's keys, the logged steps, evaluations and the train metrics last", () => {
     const s = readJson(out, 'trainer_state.json');
     expect(Object.keys(s)).toEqual(TRAINER_STATE_KEYS);
-    expect(s).toMatchObject({ global_step: 6, max_steps: 6, logging_steps: 2, save_steps: 3, eval_steps: 0, train_batch_size: 4, num_train_epochs: 2, epoch: 1.5 });
+    expect(s).toMatchObject({
+      global_step: 6,
+      max_steps: 6,
+      logging_steps: 2,
+      save_steps: 3,
+      eval_steps: 0,
+      train_batch_size: 4,
+      num_train_epochs: 2,
+      epoch: 1.5,
+    });
     const log = s.log_history as Record<string, number>[];
     expect(log.filter((e) => 'loss' in e).map((e) => [e.step, Object.keys(e).sort()])).toEqual(
       [2, 4, 6].map((n) => [n, ['epoch', 'grad_norm', 'learning_rate', 'loss', 'step']]),
@@ -92,7 +128,7 @@ describe("transformers' Trainer output files", () => {
     expect(readJson(out, 'training_args.json')).toEqual(JSON.parse(JSON.stringify(t.args)));
   });
 
-  it('train_results.json, eval_results.json and all_results.json with HF\'s keys', () => {
+  it("train_results.json, eval_results.json and all_results.json with HF's keys", () => {
     const train = readJson(out, 'train_results.json');
     expect(Object.keys(train)).toEqual(TRAIN_KEYS);
     expect(train).toMatchObject({ epoch: 1.5, train_samples: 16 });
@@ -111,15 +147,20 @@ describe("transformers' Trainer output files", () => {
     expect(flos).toBe(6 * 6 * 4 * 9 * flopParameters(m));
   });
 
-  it('a checkpoint from before trainer_state.json took HF\'s shape (ours under that name) still resumes exactly', async () => {
+  it("a checkpoint from before trainer_state.json took HF's shape (ours under that name) still resumes exactly", async () => {
     const legacy = tmp('peft-hf-legacy-');
     cpSync(path.join(out, 'checkpoint-3'), path.join(legacy, 'checkpoint-3'), { recursive: true });
     renameSync(path.join(legacy, 'checkpoint-3', 'resume_state.json'), path.join(legacy, 'checkpoint-3', 'trainer_state.json'));
     const resumed = trainer(legacy);
     const r = await resumed.fit(true);
     expect(r.resumed_from).toBe(path.join(legacy, 'checkpoint-3'));
-    const curve = (dir: string) => readFileSync(path.join(dir, 'loss_log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LogEntry)
-      .filter((e) => e.loss !== undefined).map(({ step, loss, learning_rate, grad_norm }) => ({ step, loss, learning_rate, grad_norm }));
+    const curve = (dir: string) =>
+      readFileSync(path.join(dir, 'loss_log.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as LogEntry)
+        .filter((e) => e.loss !== undefined)
+        .map(({ step, loss, learning_rate, grad_norm }) => ({ step, loss, learning_rate, grad_norm }));
     expect(curve(legacy)).toEqual(curve(out));
     expect(existsSync(path.join(legacy, 'checkpoint-6', 'resume_state.json'))).toBe(true);
   });
@@ -138,11 +179,23 @@ describe('adapter_config.json names its base model', () => {
   it('peft-lab train writes it, with the HF files beside the adapter', () => {
     const dir = tmp('peft-hf-cli-');
     const data = path.join(dir, 'rows.jsonl');
-    writeFileSync(data, copyTask(8, { vocab: 12 }).map((e) => JSON.stringify(e)).join('\n') + '\n');
-    writeFileSync(path.join(dir, 'experiment.json'), JSON.stringify({
-      model: modelDir, dataset: { pretokenized: data }, method: 'lora', peft_config: { r: 2, lora_alpha: 4, target_modules: ['c_attn'] },
-      training_args: { output_dir: 'out', max_steps: 2, per_device_train_batch_size: 4, logging_steps: 1 }, seed: 1,
-    }));
+    writeFileSync(
+      data,
+      copyTask(8, { vocab: 12 })
+        .map((e) => JSON.stringify(e))
+        .join('\n') + '\n',
+    );
+    writeFileSync(
+      path.join(dir, 'experiment.json'),
+      JSON.stringify({
+        model: modelDir,
+        dataset: { pretokenized: data },
+        method: 'lora',
+        peft_config: { r: 2, lora_alpha: 4, target_modules: ['c_attn'] },
+        training_args: { output_dir: 'out', max_steps: 2, per_device_train_batch_size: 4, logging_steps: 1 },
+        seed: 1,
+      }),
+    );
     const r = peftLab(['train', '--config', path.join(dir, 'experiment.json'), '--quiet']);
     expect(r.status, r.stderr).toBe(0);
     expect(readJson(dir, 'out', 'adapter', 'adapter_config.json').base_model_name_or_path).toBe(modelDir);

@@ -102,7 +102,12 @@ afterAll(() => rmSync(BUILD, { recursive: true, force: true }));
 /** A run's folder with its experiment file: `method` on the copy task, 2 epochs of 4 batches. */
 function setup(method: string, label: string): string {
   const root = mkdtempSync(path.join(os.tmpdir(), `peft-strace-${method}-${label}-`));
-  writeFileSync(path.join(root, 'rows.jsonl'), copyTask(32, { vocab: 12, seed: 8 }).map((e) => JSON.stringify(e)).join('\n') + '\n');
+  writeFileSync(
+    path.join(root, 'rows.jsonl'),
+    copyTask(32, { vocab: 12, seed: 8 })
+      .map((e) => JSON.stringify(e))
+      .join('\n') + '\n',
+  );
   writeFileSync(
     path.join(root, 'experiment.json'),
     JSON.stringify({
@@ -111,7 +116,16 @@ function setup(method: string, label: string): string {
       method,
       peft_config: METHODS[method],
       seed: 5,
-      training_args: { output_dir: 'out', max_steps: STEPS, save_steps: 2, save_total_limit: 2, learning_rate: 1e-2, warmup_steps: 2, per_device_train_batch_size: 8, seed: 11 },
+      training_args: {
+        output_dir: 'out',
+        max_steps: STEPS,
+        save_steps: 2,
+        save_total_limit: 2,
+        learning_rate: 1e-2,
+        warmup_steps: 2,
+        per_device_train_batch_size: 8,
+        seed: 11,
+      },
     }),
   );
   return root;
@@ -181,7 +195,9 @@ function savedBytes(outDir: string): Map<string, Buffer> {
   const ckpt = path.join(outDir, LAST);
   const files = [
     ...readdirSync(path.join(outDir, 'adapter')).map((f) => path.join('adapter', f)),
-    ...readdirSync(ckpt).filter((f) => f.endsWith('.safetensors')).map((f) => path.join(LAST, f)),
+    ...readdirSync(ckpt)
+      .filter((f) => f.endsWith('.safetensors'))
+      .map((f) => path.join(LAST, f)),
   ];
   return new Map(files.sort().map((f) => [f, readFileSync(path.join(outDir, f))]));
 }
@@ -236,9 +252,16 @@ function killAndResume(method: string, k: KillPoint, reference: Reference): void
   rmSync(root, { recursive: true, force: true });
 }
 
-describe('kills at checkpoint-writing system calls (strace), every method', { ...skipUnless(STRACE_OK, `${STRACE} missing or not permitted to trace`), ...needsShared(gpt2Dir) }, () => {
-  it.each(Object.keys(METHODS))('%s: killed mid-run, in the final re-save and the adapter save, once or twice, --resume gives the same curve and bytes', { timeout: 300_000 }, (method) => {
-    const reference = referenceRun(method);
-    for (const k of KILL_POINTS.filter((p) => !p.only || p.only.includes(method))) killAndResume(method, k, reference);
-  });
+describe('kills at checkpoint-writing system calls (strace), every method', {
+  ...skipUnless(STRACE_OK, `${STRACE} missing or not permitted to trace`),
+  ...needsShared(gpt2Dir),
+}, () => {
+  it.each(Object.keys(METHODS))(
+    '%s: killed mid-run, in the final re-save and the adapter save, once or twice, --resume gives the same curve and bytes',
+    { timeout: 300_000 },
+    (method) => {
+      const reference = referenceRun(method);
+      for (const k of KILL_POINTS.filter((p) => !p.only || p.only.includes(method))) killAndResume(method, k, reference);
+    },
+  );
 });

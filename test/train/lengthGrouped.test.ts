@@ -6,16 +6,21 @@ import { defaultMegaBatchMult, lengthGroupedIndices } from '../../src/train/leng
 describe("group_by_length (transformers' get_length_grouped_indices)", () => {
   it('is a permutation whose megabatches are sorted longest first, and the seed fixes it', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 1, max: 16 }), fc.nat(), (lengths, bs, seed) => {
-        const order = lengthGroupedIndices(lengths, bs, new Rng(seed));
-        expect([...order].sort((a, b) => a - b)).toEqual([...lengths.keys()]);
-        const mega = defaultMegaBatchMult(lengths.length, bs) * bs;
-        for (let i = 0; i < order.length; i += mega) {
-          const ls = order.slice(i, i + mega).map((j) => lengths[j]!);
-          expect(ls).toEqual([...ls].sort((a, b) => b - a));
-        }
-        expect(lengthGroupedIndices(lengths, bs, new Rng(seed))).toEqual(order);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 300 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.nat(),
+        (lengths, bs, seed) => {
+          const order = lengthGroupedIndices(lengths, bs, new Rng(seed));
+          expect([...order].sort((a, b) => a - b)).toEqual([...lengths.keys()]);
+          const mega = defaultMegaBatchMult(lengths.length, bs) * bs;
+          for (let i = 0; i < order.length; i += mega) {
+            const ls = order.slice(i, i + mega).map((j) => lengths[j]!);
+            expect(ls).toEqual([...ls].sort((a, b) => b - a));
+          }
+          expect(lengthGroupedIndices(lengths, bs, new Rng(seed))).toEqual(order);
+        },
+      ),
     );
   });
 

@@ -21,7 +21,15 @@ function experiment(dir: string, data: string): string {
       method: 'lora',
       peft_config: { r: 4, lora_alpha: 8, lora_dropout: 0.1 },
       // tiny-gpt2 keeps dropout 0.1 in training: the resumed run must restore the dropout RNG too.
-      training_args: { output_dir: path.join(dir, 'out'), max_steps: 24, save_steps: 4, learning_rate: 5e-3, per_device_train_batch_size: 8, warmup_steps: 3, seed: 5 },
+      training_args: {
+        output_dir: path.join(dir, 'out'),
+        max_steps: 24,
+        save_steps: 4,
+        learning_rate: 5e-3,
+        per_device_train_batch_size: 8,
+        warmup_steps: 3,
+        seed: 5,
+      },
       seed: 5,
     }),
   );
@@ -41,7 +49,12 @@ describe('peft-lab train: kill and --resume', needsShared(gpt2Dir), () => {
   it('a run killed mid-way resumes from its last checkpoint and continues the same loss curve', async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'peft-resume-'));
     const data = path.join(root, 'data.jsonl');
-    writeFileSync(data, copyTask(96).map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeFileSync(
+      data,
+      copyTask(96)
+        .map((e) => JSON.stringify(e))
+        .join('\n') + '\n',
+    );
     const refDir = path.join(root, 'ref');
     const runDir = path.join(root, 'run');
     for (const d of [refDir, runDir]) spawnSync('mkdir', ['-p', d]);

@@ -86,11 +86,19 @@ const logFile = (outputDir: string): LogEntry[] =>
 
 /** Every file of a saved adapter (or model directory), by name. */
 function files(dir: string): Map<string, Buffer> {
-  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(path.join(dir, f))]));
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(path.join(dir, f))]),
+  );
 }
 
 /** Trains `method` for STEPS steps in `outputDir`, killed after each of `kills` and resumed. */
-async function run(method: string, outputDir: string, kills: number[]): Promise<{ curve: ReturnType<typeof curve>; fileCurve: ReturnType<typeof curve>; adapter: Map<string, Buffer> }> {
+async function run(
+  method: string,
+  outputDir: string,
+  kills: number[],
+): Promise<{ curve: ReturnType<typeof curve>; fileCurve: ReturnType<typeof curve>; adapter: Map<string, Buffer> }> {
   const a = args(outputDir);
   const resumes = [false, ...kills.map(() => true)];
   for (const [i, resume] of resumes.entries()) {
@@ -137,9 +145,7 @@ describe('every method resumes exactly after kills', needsShared(gpt2Dir), () =>
     const models: PeftModel[] = [];
     const fresh = (method: string, config?: Record<string, unknown>) => {
       const a = args(path.join(root, 'unused'));
-      const m = config
-        ? getPeftModel(loadBase('tiny-gpt2'), method, config, { seed: 5, totalSteps: plannedSteps(a, train.length) })
-        : attach(method, train, a);
+      const m = config ? getPeftModel(loadBase('tiny-gpt2'), method, config, { seed: 5, totalSteps: plannedSteps(a, train.length) }) : attach(method, train, a);
       models.push(m);
       return m;
     };

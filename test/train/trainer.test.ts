@@ -36,7 +36,15 @@ describe('learning-rate schedules (transformers get_scheduler)', () => {
 describe('Trainer', needsShared(gpt2Dir, t5Dir), () => {
   it('LoRA on tiny GPT-2 learns a copy task (loss falls well below its start)', async () => {
     const model = getPeftModel(loadPretrained(gpt2Dir!), 'lora', { r: 8, lora_alpha: 16, target_modules: ['c_attn', 'c_proj', 'c_fc'] }, { seed: 3 });
-    const args = parseTrainingArguments({ output_dir: tmp(), max_steps: 120, learning_rate: 1e-2, per_device_train_batch_size: 16, warmup_steps: 5, logging_steps: 20, seed: 7 });
+    const args = parseTrainingArguments({
+      output_dir: tmp(),
+      max_steps: 120,
+      learning_rate: 1e-2,
+      per_device_train_batch_size: 16,
+      warmup_steps: 5,
+      logging_steps: 20,
+      seed: 7,
+    });
     const trainer = new Trainer(model, args, copyTask(256, { vocab: 12 }), copyTask(32, { seed: 99, vocab: 12 }), [], { quiet: true });
     const r = await trainer.fit();
     expect(r.global_step).toBe(120);
@@ -65,7 +73,15 @@ describe('Trainer', needsShared(gpt2Dir, t5Dir), () => {
   it('full fine-tuning trains every parameter and the same seed gives the same loss curve', async () => {
     const run = async () => {
       const model = getPeftModel(loadPretrained(gpt2Dir!), 'full', {});
-      const args = parseTrainingArguments({ output_dir: tmp(), max_steps: 6, learning_rate: 1e-3, per_device_train_batch_size: 8, gradient_accumulation_steps: 2, weight_decay: 0.01, seed: 11 });
+      const args = parseTrainingArguments({
+        output_dir: tmp(),
+        max_steps: 6,
+        learning_rate: 1e-3,
+        per_device_train_batch_size: 8,
+        gradient_accumulation_steps: 2,
+        weight_decay: 0.01,
+        seed: 11,
+      });
       // Dropout on: the seeded masks must repeat too.
       const trainer = new Trainer(model, args, copyTask(64), [], [], { quiet: true });
       expect(model.paramCounts().trainable_params).toBe(model.paramCounts().all_params);
@@ -96,14 +112,21 @@ describe('Trainer', needsShared(gpt2Dir, t5Dir), () => {
     const model = getPeftModel(loadPretrained(gpt2Dir!), 'lora', { r: 4 }, { seed: 1 });
     const out = tmp();
     const args = parseTrainingArguments({ output_dir: out, max_steps: 10, learning_rate: 1e-3, per_device_train_batch_size: 4, save_steps: 2, seed: 1 });
-    const trainer = new Trainer(model, args, copyTask(64), [], [
-      {
-        onStepEnd: (e) => {
-          // Poison a weight after step 3: the next forward produces NaN.
-          if (e.step === 3) model.trainableParameters()[1]![1].assign(tf.fill(model.trainableParameters()[1]![1].shape, NaN));
+    const trainer = new Trainer(
+      model,
+      args,
+      copyTask(64),
+      [],
+      [
+        {
+          onStepEnd: (e) => {
+            // Poison a weight after step 3: the next forward produces NaN.
+            if (e.step === 3) model.trainableParameters()[1]![1].assign(tf.fill(model.trainableParameters()[1]![1].shape, NaN));
+          },
         },
-      },
-    ], { quiet: true });
+      ],
+      { quiet: true },
+    );
     await expect(trainer.fit()).rejects.toThrow(/diverged at step 4: loss is NaN \(last finite loss [0-9.]+\)/);
     const { listCheckpoints } = await import('../../src/train/checkpoint.ts');
     expect(listCheckpoints(out).map((d) => path.basename(d))).toEqual(['checkpoint-2']);

@@ -33,8 +33,7 @@ export const command: Command = {
   },
   async run(values, positionals) {
     const kind = positionals[0];
-    if (kind !== 'train' && kind !== 'generate')
-      throw new UserError(`bench: say what to measure: 'train' or 'generate' (got '${kind ?? ''}')`);
+    if (kind !== 'train' && kind !== 'generate') throw new UserError(`bench: say what to measure: 'train' or 'generate' (got '${kind ?? ''}')`);
     // Decided before the backend starts: the native kernels are registered when it does.
     if (oneOf(values.native, 'native', ['on', 'off'] as const, 'on') === 'off') process.env.PEFT_NATIVE = '0';
     const config = oneOf(values.config, 'config', ['small', 'base'] as const);
@@ -46,7 +45,11 @@ export const command: Command = {
       printJson(
         await benchTrain({
           config,
-          method: oneOf(values.method, 'method', benchMethods().map((m) => m.name)),
+          method: oneOf(
+            values.method,
+            'method',
+            benchMethods().map((m) => m.name),
+          ),
           steps: optInt(values, 'steps', { min: 1 }) ?? 10,
           warmup: optInt(values, 'warmup', { min: 0 }),
           dropout,

@@ -32,7 +32,13 @@ function nativeReport(): DoctorReport['native'] {
     ...(native.reason ? { reason: native.reason } : {}),
     ...(native.stale ? { stale: 'built from older sources: run `node native/build.mjs`' } : {}),
     ...(native.info
-      ? { isa: native.info.isa, isa_reason: isaReason(native.info), threads: native.info.threads, self_test: native.info.selfTest, compiled: native.info.compiled }
+      ? {
+          isa: native.info.isa,
+          isa_reason: isaReason(native.info),
+          threads: native.info.threads,
+          self_test: native.info.selfTest,
+          compiled: native.info.compiled,
+        }
       : {}),
     build: native.build ?? null,
     path: native.path,

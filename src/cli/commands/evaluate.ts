@@ -16,7 +16,9 @@ function readPredictions(file: string): PredictionLine[] {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UserError(`evaluate: cannot read --predictions '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    throw new UserError(
+      `evaluate: cannot read --predictions '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
+    );
   }
   // A UTF-8 byte-order mark is not JSON: skip it, as score --jsonl and the dataset readers do.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -73,11 +75,15 @@ export const command: Command = {
     const byId = new Map(refs.map((r) => [r.id, r]));
     const missing = preds.filter((p) => !byId.has(p.id)).map((p) => p.id);
     if (missing.length)
-      throw new UserError(`evaluate: ${missing.length} prediction id(s) have no reference in ${refFile}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} (ids from ${predFile})`);
+      throw new UserError(
+        `evaluate: ${missing.length} prediction id(s) have no reference in ${refFile}: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} (ids from ${predFile})`,
+      );
     const predIds = new Set(preds.map((p) => p.id));
     const unpredicted = refs.filter((r) => !predIds.has(r.id)).map((r) => r.id);
     if (unpredicted.length)
-      throw new UserError(`evaluate: ${unpredicted.length} reference(s) have no prediction in ${predFile}: ${unpredicted.slice(0, 5).join(', ')}${unpredicted.length > 5 ? ', …' : ''}`);
+      throw new UserError(
+        `evaluate: ${unpredicted.length} reference(s) have no prediction in ${predFile}: ${unpredicted.slice(0, 5).join(', ')}${unpredicted.length > 5 ? ', …' : ''}`,
+      );
     const rows = preds.map((p) => {
       const r = byId.get(p.id)!;
       return { id: p.id, domain: r.domain, source: r.source, reference: r.target, prediction: p.prediction, truncated: p.truncated };

@@ -24,8 +24,7 @@ export const decodingOptions = {
 
 export function decodingFromFlags(v: ArgValues, defaults: { eos?: number; pad?: number }): GenerationOptions {
   const strategy = (v.strategy as string | undefined) ?? 'greedy';
-  if (!['greedy', 'beam', 'sample'].includes(strategy))
-    throw new UserError(`--strategy '${strategy}' is not valid; valid: greedy, beam, sample`);
+  if (!['greedy', 'beam', 'sample'].includes(strategy)) throw new UserError(`--strategy '${strategy}' is not valid; valid: greedy, beam, sample`);
   return {
     strategy: strategy as Strategy,
     maxNewTokens: optInt(v, 'max-new-tokens', { min: 1 }) ?? 20,

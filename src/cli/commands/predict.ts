@@ -39,7 +39,7 @@ export const command: Command = {
     '    [--no-repeat-ngram-size N] [--length-penalty X] [--temperature X] [--top-k N] [--top-p X] [--seed N]\n' +
     '  FILE.jsonl rows: {"translation": {"en", "ru"}} | {"article", "highlights"} | {"document", "summary"} | {"source"[, "target"]}, with "id"\n' +
     '  writes one {"id", "prediction"} line per input row; the prompt template / task prefix and length limits come from\n' +
-    '  the adapter\'s formatting.json (saved by every experiment), else the defaults; prints a summary JSON',
+    "  the adapter's formatting.json (saved by every experiment), else the defaults; prints a summary JSON",
   options: {
     model: { type: 'string' },
     adapter: { type: 'string' },
@@ -79,11 +79,17 @@ export const command: Command = {
       seed: g.seed,
     };
     const progress = new Progress('predict', rows.length, values.quiet === true, 2000);
-    const run = predictTexts(model, tokenizer, formatting, rows.map((r) => r.source), {
-      decoding,
-      batchSize,
-      onProgress: (done, total) => progress.update(done, `of ${total} rows`),
-    });
+    const run = predictTexts(
+      model,
+      tokenizer,
+      formatting,
+      rows.map((r) => r.source),
+      {
+        decoding,
+        batchSize,
+        onProgress: (done, total) => progress.update(done, `of ${total} rows`),
+      },
+    );
     mkdirSync(path.dirname(path.resolve(output)), { recursive: true });
     const lines = rows.map((r, i) => JSON.stringify({ id: r.id, prediction: run.predictions[i]!.prediction }) + '\n').join('');
     try {

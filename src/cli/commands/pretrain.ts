@@ -30,7 +30,7 @@ export const command: Command = {
     '       peft-lab pretrain --preset gpt2-micro|t5-micro --out DIR --tokenizer DIR (--minutes N | --max-steps N) [--resume]\n' +
     '             [--work-dir DIR] [--init-from MODEL_DIR] [--batch-size 16] [--learning-rate 2e-3 (GPT-2), 1e-2 (T5)] [--seed 42] [--quiet]\n' +
     '             [--prefix-lm-rate 0.5]   (t5-micro: share of prefix-LM examples beside span corruption)\n' +
-    '             [--optim adamw_torch|adamw_scale]   (default adamw_scale for t5-micro at lr 1e-2: steps relative to each weight\'s RMS)\n' +
+    "             [--optim adamw_torch|adamw_scale]   (default adamw_scale for t5-micro at lr 1e-2: steps relative to each weight's RMS)\n" +
     '  data: the TRAIN split (CORPUS_SPLIT) of the shared corpora in PEFT_DATA_DIR (default ../shared/datasets)\n' +
     '  the tokenizer step writes tokenizer.json (+ config, stats); a model step writes an HF model directory\n' +
     '  (config.json, model.safetensors in F16, tokenizer files, pretrain_loss.jsonl, pretrain_result.json);\n' +
@@ -64,8 +64,7 @@ export const command: Command = {
       printJson({ preset: 'tokenizer', out_dir: out, ...stats });
       return;
     }
-    if (!isPresetName(presetName))
-      throw new UserError(`pretrain: --preset '${presetName}' is not known; valid: tokenizer, ${PRESET_NAMES.join(', ')}`);
+    if (!isPresetName(presetName)) throw new UserError(`pretrain: --preset '${presetName}' is not known; valid: tokenizer, ${PRESET_NAMES.join(', ')}`);
     const minutes = optFloat(values, 'minutes');
     if (minutes !== undefined && !(minutes > 0)) throw new UserError(`--minutes must be > 0, got ${minutes}`);
     const learningRate = optFloat(values, 'learning-rate');

@@ -78,8 +78,7 @@ export const command: Command = {
     const doubleQuant = values['double-quant'] === true;
     const pattern = values.tensors === undefined ? undefined : String(values.tensors);
     const matches = pattern === undefined ? undefined : tensorNameMatcher(pattern);
-    const chosen = (name: string, t: Tensor) =>
-      matches ? matches(name) && FLOAT_DTYPES[t.dtype] !== undefined && t.data.length > 0 : isQuantizable(t);
+    const chosen = (name: string, t: Tensor) => (matches ? matches(name) && FLOAT_DTYPES[t.dtype] !== undefined && t.data.length > 0 : isQuantizable(t));
 
     const { tensors, metadata } = readSafetensors(input);
     const names = [...tensors.keys()];

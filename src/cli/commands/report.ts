@@ -13,12 +13,13 @@ export const command: Command = {
   summary: 'render REPORT.md again from saved experiment results (e.g. after editing REPORT.md.hbs)',
   usage:
     'peft-lab report --data report-assets/report-data.json [--template REPORT.md.hbs] [--out DIR]\n' +
-    '  report-data.json is written beside every report by the suites\' reporter; --out defaults to the folder that holds\n' +
+    "  report-data.json is written beside every report by the suites' reporter; --out defaults to the folder that holds\n" +
     '  its report-assets/; the benchmark table comes from report-assets/bench.json (or PEFT_BENCH_JSON) when present',
   options: { data: { type: 'string' }, template: { type: 'string' }, out: { type: 'string' } },
   async run(values) {
     const dataFile = requireString(values, 'data', 'report');
-    if (!existsSync(dataFile)) throw new UserError(`report: --data '${dataFile}' does not exist (it is written to <report dir>/report-assets/report-data.json)`);
+    if (!existsSync(dataFile))
+      throw new UserError(`report: --data '${dataFile}' does not exist (it is written to <report dir>/report-assets/report-data.json)`);
     let input: ReportInput;
     try {
       input = JSON.parse(readFileSync(dataFile, 'utf8')) as ReportInput;

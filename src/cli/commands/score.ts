@@ -124,9 +124,7 @@ function readTextCorpus(hypFile: string, refFiles: string[]): Corpus {
   const streams = refFiles.map((f) => readLines(f, '--ref'));
   streams.forEach((lines, k) => {
     if (lines.length !== hypotheses.length)
-      throw new UserError(
-        `score: --ref '${refFiles[k]}' has ${lines.length} lines but --hyp '${hypFile}' has ${hypotheses.length}; each line is one segment`,
-      );
+      throw new UserError(`score: --ref '${refFiles[k]}' has ${lines.length} lines but --hyp '${hypFile}' has ${hypotheses.length}; each line is one segment`);
   });
   // An empty corpus is reported here, where the file is known, so that the message names it.
   if (hypotheses.length === 0) throw new UserError(`score: --hyp '${hypFile}' has no segments (the file is empty)`);
@@ -224,9 +222,7 @@ function rougeFor(scorer: RougeScorer, refs: string[], hyp: string): Record<stri
 
 function scoreSentences(c: Corpus, set: ScoreSettings): Record<string, unknown>[] {
   const m = sacreMetrics(set, true);
-  const scorer = set.rougeTypes.length
-    ? rougeScorer({ types: set.rougeTypes, useStemmer: set.rougeStemmer, tokenizer: set.rougeTokenizer })
-    : undefined;
+  const scorer = set.rougeTypes.length ? rougeScorer({ types: set.rougeTypes, useStemmer: set.rougeStemmer, tokenizer: set.rougeTokenizer }) : undefined;
   return c.hypotheses.map((hyp, i) => {
     const refs = c.references[i]!;
     const out: Record<string, unknown> = {};
@@ -258,9 +254,7 @@ function scoreCorpus(c: Corpus, set: ScoreSettings): Record<string, unknown> {
     // The bootstrap draws from numpy's legacy stream seeded like sacrebleu's (SACREBLEU_SEED=none: from the OS).
     const rougeSeed = set.seed ?? randomInt(2 ** 32);
     const agg = set.confidence ? rougeBootstrapAggregate(perSegment, { seed: rougeSeed }) : undefined;
-    const signature = agg
-      ? formatSignature([['bs', 1000], ['seed', set.seed === null ? 'none' : rougeSeed], ...scorer.signatureFields])
-      : scorer.signature;
+    const signature = agg ? formatSignature([['bs', 1000], ['seed', set.seed === null ? 'none' : rougeSeed], ...scorer.signatureFields]) : scorer.signature;
     for (const t of set.rougeTypes) {
       const mean = (k: keyof RougeScore) => numpyMean(perSegment.map((s) => s[t]![k]));
       out[t] = {

@@ -53,7 +53,10 @@ export const command: Command = {
       totalSteps: plannedSteps(spec.training_args, data.train.length),
     });
     // The method's initialisation seed is the experiment's, which training_args.seed may override for training alone.
-    const trainer = new Trainer(model, spec.training_args, data.train, data.validation, [], { quiet: values.quiet === true, identity: { experiment: { init_seed: spec.seed } } });
+    const trainer = new Trainer(model, spec.training_args, data.train, data.validation, [], {
+      quiet: values.quiet === true,
+      identity: { experiment: { init_seed: spec.seed } },
+    });
     let result: TrainResult;
     try {
       result = await writingUnder(outputDir, () => trainer.fit(values.resume === true));
@@ -71,7 +74,13 @@ export const command: Command = {
       ...result,
       log_history: undefined,
       method_summary: model.adapter.summary?.(),
-      data: { train_examples: data.train.length, validation_examples: data.validation.length, dataset: data.dataset, cleaning: data.cleaning, encode: data.encodeStats },
+      data: {
+        train_examples: data.train.length,
+        validation_examples: data.validation.length,
+        dataset: data.dataset,
+        cleaning: data.cleaning,
+        encode: data.encodeStats,
+      },
     };
     await writingUnder(outputDir, () => writeFileSync(path.join(spec.training_args.output_dir, 'train_result.json'), JSON.stringify(summary, null, 2) + '\n'));
     printJson(summary);

@@ -58,8 +58,7 @@ export function cleanExamples(examples: readonly Example[], opts: CleanOptions =
   if (opts.htmlEntities !== false) steps.push({ key: 'htmlEntities', fn: decodeHtmlEntities });
   if (opts.controlChars !== false) steps.push({ key: 'controlChars', fn: stripControlChars });
   if (opts.nfc !== false) steps.push({ key: 'nfc', fn: toNfc });
-  if (ptbMode !== 'never')
-    steps.push({ key: 'ptbDetokenized', fn: (s) => (ptbMode === 'always' || looksPtbTokenized(s) ? ptbDetokenize(s) : s) });
+  if (ptbMode !== 'never') steps.push({ key: 'ptbDetokenized', fn: (s) => (ptbMode === 'always' || looksPtbTokenized(s) ? ptbDetokenize(s) : s) });
   if (opts.whitespace !== false) steps.push({ key: 'whitespace', fn: collapseWhitespace });
 
   const summary: CleaningSummary = {

@@ -29,8 +29,7 @@ const ACCENTS: Record<string, Record<string, string>> = {
   tilde: { a: 'ã', o: 'õ', n: 'ñ', A: 'Ã', O: 'Õ', N: 'Ñ' },
   uml: { a: 'ä', e: 'ë', i: 'ï', o: 'ö', u: 'ü', y: 'ÿ', A: 'Ä', E: 'Ë', I: 'Ï', O: 'Ö', U: 'Ü', Y: 'Ÿ' },
 };
-for (const [accent, letters] of Object.entries(ACCENTS))
-  for (const [base, ch] of Object.entries(letters)) NAMED[base + accent] ??= ch;
+for (const [accent, letters] of Object.entries(ACCENTS)) for (const [base, ch] of Object.entries(letters)) NAMED[base + accent] ??= ch;
 
 // HTML5 maps numeric references 128–159 to their Windows-1252 meaning (&#150; is an en dash).
 // biome-ignore-start lint/complexity/useSimpleNumberKeys: code points read best in hex, as the standard lists them

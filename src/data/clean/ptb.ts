@@ -52,7 +52,8 @@ function detokenizeLine(line: string): string {
       left = true;
       doubleQuoteOpen = false;
     } else if (tok === '`') text = "'";
-    else if (tok === "'") left = true; // closing single quote or plural possessive (students ')
+    else if (tok === "'")
+      left = true; // closing single quote or plural possessive (students ')
     else if (tok === '"') {
       // straight quotes in tokenized text alternate open/close
       if (doubleQuoteOpen) left = true;

@@ -3,8 +3,18 @@ import { emptyStats, type EncodeStats, type TargetOverflow, type TokenEncoder } 
 
 /** Language names as the T5 paper's task prefixes spell them. */
 const LANGUAGE_NAMES: Record<string, string> = {
-  en: 'English', ru: 'Russian', de: 'German', fr: 'French', ro: 'Romanian', es: 'Spanish', it: 'Italian',
-  uk: 'Ukrainian', pl: 'Polish', cs: 'Czech', zh: 'Chinese', ja: 'Japanese',
+  en: 'English',
+  ru: 'Russian',
+  de: 'German',
+  fr: 'French',
+  ro: 'Romanian',
+  es: 'Spanish',
+  it: 'Italian',
+  uk: 'Ukrainian',
+  pl: 'Polish',
+  cs: 'Czech',
+  zh: 'Chinese',
+  ja: 'Japanese',
 };
 
 export interface T5PrefixOptions {

@@ -21,7 +21,9 @@ export function parseDelimited(text: string, delimiter: ',' | '\t', label: strin
     const line = lines[r]!;
     if (fields.length === 1 && fields[0] === '' && header.length > 1) continue; // blank line
     if (fields.length !== header.length)
-      throw new UserError(`${label} line ${line}: ${fields.length} fields, but the header has ${header.length} (${header.join(', ')}); quote fields that contain '${delimiter === '\t' ? '\\t' : delimiter}'`);
+      throw new UserError(
+        `${label} line ${line}: ${fields.length} fields, but the header has ${header.length} (${header.join(', ')}); quote fields that contain '${delimiter === '\t' ? '\\t' : delimiter}'`,
+      );
     // fromEntries defines each column as an own property: assigning rec['__proto__'] would drop it.
     out.push(Object.fromEntries(header.map((name, i) => [name, fields[i]!])));
   }

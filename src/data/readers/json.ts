@@ -52,7 +52,9 @@ export async function readJson(file: string, limit = Infinity): Promise<RawRecor
   }
   const rows = Array.isArray(value) ? value : isRecord(value) && Array.isArray(value.data) ? value.data : undefined;
   if (!rows)
-    throw new UserError(`${file}: expected a JSON array of examples or an object {"data": [...]}, got ${describe(value)}${isRecord(value) ? ` with keys ${Object.keys(value).join(', ') || '(none)'}` : ''}`);
+    throw new UserError(
+      `${file}: expected a JSON array of examples or an object {"data": [...]}, got ${describe(value)}${isRecord(value) ? ` with keys ${Object.keys(value).join(', ') || '(none)'}` : ''}`,
+    );
   const out: RawRecord[] = [];
   for (let i = 0; i < rows.length && out.length < limit; i++) {
     const row: unknown = rows[i];

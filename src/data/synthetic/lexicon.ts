@@ -146,5 +146,7 @@ export const NUMBERS = data.numbers as unknown as ReadonlyArray<readonly [number
 
 /** Everything the generator can draw on, for the lexicon-size check. */
 export function lexiconSize(): number {
-  return NOUNS.length + ADJECTIVES.length + VERBS.length + TIMES.habitual.length + TIMES.frequency.length + TIMES.past.length + TIMES.future.length + NUMBERS.length;
+  return (
+    NOUNS.length + ADJECTIVES.length + VERBS.length + TIMES.habitual.length + TIMES.frequency.length + TIMES.past.length + TIMES.future.length + NUMBERS.length
+  );
 }

@@ -10,13 +10,83 @@ import type { Example } from '../types.ts';
  */
 
 const TOWNS = [
-  'Northfield', 'Easton', 'Millbrook', 'Ravenport', 'Lakeside', 'Westbury', 'Oakridge', 'Ashford Vale', 'Kingsmere',
-  'Harrowgate', 'Stonebridge', 'Fairhaven', 'Redcliffe', 'Brackenford', 'Elmstead', 'Thornbury', 'Larkhill', 'Marlow Cross',
-  'Silverdale', 'Copperton',
+  'Northfield',
+  'Easton',
+  'Millbrook',
+  'Ravenport',
+  'Lakeside',
+  'Westbury',
+  'Oakridge',
+  'Ashford Vale',
+  'Kingsmere',
+  'Harrowgate',
+  'Stonebridge',
+  'Fairhaven',
+  'Redcliffe',
+  'Brackenford',
+  'Elmstead',
+  'Thornbury',
+  'Larkhill',
+  'Marlow Cross',
+  'Silverdale',
+  'Copperton',
 ];
-const FIRST = ['Anna', 'David', 'Maria', 'James', 'Elena', 'Thomas', 'Sarah', 'Michael', 'Olga', 'Peter', 'Laura', 'Daniel', 'Irina', 'Robert', 'Helen', 'Samuel', 'Nina', 'George', 'Clara', 'Victor'];
-const LAST = ['Hartley', 'Morozova', 'Bennett', 'Kowalski', 'Ferguson', 'Lindqvist', 'Okafor', 'Petrov', 'Whitmore', 'Castellano', 'Duval', 'Nakamura', 'Brennan', 'Sokolova', 'Ashworth', 'Reyes', 'Holm', 'Varga', 'Quinn', 'Adeyemi'];
-const COMPANIES = ['Brightline Foods', 'Norwell Energy', 'Halcyon Motors', 'Tessera Software', 'Bluewater Shipping', 'Gransden Textiles', 'Corvid Robotics', 'Meridian Bank', 'Pinecrest Pharmaceuticals', 'Solent Airways'];
+const FIRST = [
+  'Anna',
+  'David',
+  'Maria',
+  'James',
+  'Elena',
+  'Thomas',
+  'Sarah',
+  'Michael',
+  'Olga',
+  'Peter',
+  'Laura',
+  'Daniel',
+  'Irina',
+  'Robert',
+  'Helen',
+  'Samuel',
+  'Nina',
+  'George',
+  'Clara',
+  'Victor',
+];
+const LAST = [
+  'Hartley',
+  'Morozova',
+  'Bennett',
+  'Kowalski',
+  'Ferguson',
+  'Lindqvist',
+  'Okafor',
+  'Petrov',
+  'Whitmore',
+  'Castellano',
+  'Duval',
+  'Nakamura',
+  'Brennan',
+  'Sokolova',
+  'Ashworth',
+  'Reyes',
+  'Holm',
+  'Varga',
+  'Quinn',
+  'Adeyemi',
+];
+const COMPANIES = [
+  'Brightline Foods',
+  'Norwell Energy',
+  'Halcyon Motors',
+  'Tessera Software',
+  'Bluewater Shipping',
+  'Gransden Textiles',
+  'Corvid Robotics',
+  'Meridian Bank',
+  'Pinecrest Pharmaceuticals',
+  'Solent Airways',
+];
 const TEAMS = ['Rovers', 'United', 'Athletic', 'City', 'Wanderers', 'Albion', 'Rangers', 'Town'];
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -94,7 +164,9 @@ function footballMatch(rng: Rng): Item {
       `The win moves ${home} up to ${placeWord} place in the table.`,
     ],
     extras: [
-      ag > 0 ? `${away} pulled ${ag === 1 ? 'a goal' : `${spell(ag)} goals`} back after the break but could not find an equaliser.` : `${away} rarely threatened and did not manage a shot on target.`,
+      ag > 0
+        ? `${away} pulled ${ag === 1 ? 'a goal' : `${spell(ag)} goals`} back after the break but could not find an equaliser.`
+        : `${away} rarely threatened and did not manage a shot on target.`,
       `"The players worked incredibly hard and deserved the three points," said manager ${manager}.`,
       `${home} travel to ${rng.pick(TOWNS)} next weekend.`,
     ],

@@ -20,8 +20,7 @@ export function registerKernelOverrides(backend: string): string[] {
   const names: string[] = [];
   if (backend === 'wasm') {
     if (!done.has('wasm')) {
-      if (!tf.getKernel('UnsortedSegmentSum', 'wasm'))
-        replaceKernel('UnsortedSegmentSum', 'wasm', unsortedSegmentSumWasm as unknown as tf.KernelFunc);
+      if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) replaceKernel('UnsortedSegmentSum', 'wasm', unsortedSegmentSumWasm as unknown as tf.KernelFunc);
       const mm = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc;
       const tr = tf.getKernel('Transpose', 'wasm')!.kernelFunc;
       replaceKernel('BatchMatMul', 'wasm', makeBatchMatMulTransposeFirst(mm, tr) as unknown as tf.KernelFunc);

@@ -32,7 +32,8 @@ function wasmAccess(b: WasmBackendLike): TensorAccess {
   return {
     alloc: (shape, dtype = 'float32') => b.makeOutput(shape, dtype),
     f32: (t) => (t.dtype === 'float32' ? (b.typedArrayFromHeap(t) as Float32Array) : undefined),
-    view: (t) => (t.dtype === 'float32' || t.dtype === 'int32' || t.dtype === 'bool' ? (b.typedArrayFromHeap(t) as Float32Array | Int32Array | Uint8Array) : undefined),
+    view: (t) =>
+      t.dtype === 'float32' || t.dtype === 'int32' || t.dtype === 'bool' ? (b.typedArrayFromHeap(t) as Float32Array | Int32Array | Uint8Array) : undefined,
     scalar: (t) => (size(t.shape) === 1 && t.dtype !== 'string' && t.dtype !== 'complex64' ? Number(b.typedArrayFromHeap(t)[0]) : undefined),
     dispose: (t) => void b.disposeData(t.dataId),
   };
@@ -41,8 +42,7 @@ function wasmAccess(b: WasmBackendLike): TensorAccess {
 function cpuAccess(b: CpuBackendLike): TensorAccess {
   const values = (t: TensorInfo) => b.data.get(t.dataId)?.values as TypedArray | undefined;
   return {
-    alloc: (shape, dtype = 'float32') =>
-      b.makeTensorInfo(shape, dtype, dtype === 'int32' ? new Int32Array(size(shape)) : new Float32Array(size(shape))),
+    alloc: (shape, dtype = 'float32') => b.makeTensorInfo(shape, dtype, dtype === 'int32' ? new Int32Array(size(shape)) : new Float32Array(size(shape))),
     f32: (t) => {
       const v = values(t);
       return t.dtype === 'float32' && v instanceof Float32Array ? v : undefined;

@@ -67,7 +67,21 @@ export interface NativeAddon {
 }
 
 /** Operation codes shared with native/src/kernels.h. */
-export const UNARY = { exp: 0, tanh: 1, geluNew: 2, powInt: 3, sqrt: 4, rsqrt: 5, log: 6, square: 7, neg: 8, sigmoid: 9, relu: 10, geluNewGrad: 11, floor: 12 } as const;
+export const UNARY = {
+  exp: 0,
+  tanh: 1,
+  geluNew: 2,
+  powInt: 3,
+  sqrt: 4,
+  rsqrt: 5,
+  log: 6,
+  square: 7,
+  neg: 8,
+  sigmoid: 9,
+  relu: 10,
+  geluNewGrad: 11,
+  floor: 12,
+} as const;
 export const BINARY = { add: 0, sub: 1, mul: 2, div: 3, geluNewBackward: 4, squaredDifference: 5 } as const;
 export const REDUCE = { sum: 0, max: 1, logSumExp: 2, mean: 3 } as const;
 export const BCAST = { full: 0, scalar: 1, row: 2, column: 3 } as const;

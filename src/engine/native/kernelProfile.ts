@@ -43,7 +43,9 @@ export function profileKernels(fn: () => void, opts: { byShape?: boolean } = {})
           const ms = performance.now() - t0;
           depth--;
           kernelMs += ms;
-          const shapes = Object.values(args.inputs).map((t) => `[${(t as tf.TensorInfo).shape}]`).join('x');
+          const shapes = Object.values(args.inputs)
+            .map((t) => `[${(t as tf.TensorInfo).shape}]`)
+            .join('x');
           const key = opts.byShape ? `${k.kernelName} ${shapes}` : k.kernelName;
           const row = agg.get(key) ?? { kernel: k.kernelName, shapes: opts.byShape ? shapes : '', calls: 0, ms: 0 };
           row.calls++;

@@ -369,7 +369,10 @@ export const transpose: NativeKernel = ({ inputs, attrs, acc, addon }) => {
   const r = x.shape.length;
   if (r === 0 || r > 8 || perm.length !== r || perm[r - 1] !== r - 1) return undefined;
   if (x.dtype !== 'float32' && x.dtype !== 'int32') return undefined;
-  const out = acc.alloc(perm.map((p) => x.shape[p]!), x.dtype);
+  const out = acc.alloc(
+    perm.map((p) => x.shape[p]!),
+    x.dtype,
+  );
   addon.transposeKeepLast(wordView(acc, x)!, wordView(acc, out)!, Int32Array.from(x.shape), Int32Array.from(perm));
   return out;
 };

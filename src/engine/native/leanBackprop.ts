@@ -27,12 +27,7 @@ interface EngineInternals {
   tidy<T extends tf.TensorContainer>(nameOrFn: string | (() => T), fn?: () => T): T;
   gradients: Gradients;
 }
-type Gradients = (
-  f: () => tf.Tensor,
-  xs: tf.Tensor[],
-  dy?: tf.Tensor,
-  allowNoGradients?: boolean,
-) => { value: tf.Tensor; grads: tf.Tensor[] };
+type Gradients = (f: () => tf.Tensor, xs: tf.Tensor[], dy?: tf.Tensor, allowNoGradients?: boolean) => { value: tf.Tensor; grads: tf.Tensor[] };
 
 /** The nodes on a path from some x to y, each with only the inputs that depend on an x. */
 function nodesBetween(tape: TapeNode[], xs: tf.Tensor[], y: tf.Tensor): TapeNode[] {
@@ -80,13 +75,10 @@ export function installLeanBackprop(): boolean {
 }
 
 /** Engine.gradients (same checks, same messages): records f's tape, then walks it back leanly. */
-function leanGradients(args: {
-  engine: EngineInternals;
-  f: () => tf.Tensor;
-  xs: tf.Tensor[];
-  dy: tf.Tensor | undefined;
-  allowNoGradients: boolean;
-}): { value: tf.Tensor; grads: tf.Tensor[] } {
+function leanGradients(args: { engine: EngineInternals; f: () => tf.Tensor; xs: tf.Tensor[]; dy: tf.Tensor | undefined; allowNoGradients: boolean }): {
+  value: tf.Tensor;
+  grads: tf.Tensor[];
+} {
   const { engine, f, xs, dy, allowNoGradients } = args;
   if (xs.length === 0) throw new Error('gradients() received an empty list of xs.');
   if (dy != null && dy.dtype !== 'float32') throw new Error(`dy must have 'float32' dtype, but has '${dy.dtype}'`);
@@ -121,13 +113,14 @@ function accumulateInputGradients(engine: EngineInternals, node: TapeNode, acc: 
   if (!node.gradient) throw new Error(`Cannot compute gradient: gradient function not found for ${node.kernelName}.`);
   const inputGradients = node.gradient(dys);
   for (const [name, x] of Object.entries(node.inputs)) {
-    if (!(name in inputGradients))
-      throw new Error(`Cannot backprop through input ${name}. Available gradients found: ${Object.keys(inputGradients)}.`);
+    if (!(name in inputGradients)) throw new Error(`Cannot backprop through input ${name}. Available gradients found: ${Object.keys(inputGradients)}.`);
     const dx = engine.tidy(() => inputGradients[name]!());
     if (dx.dtype !== 'float32')
       throw new Error(`Error in gradient for op ${node.kernelName}. The gradient of input ${name} must have 'float32' dtype, but has '${dx.dtype}'`);
     if (!tf.util.arraysEqual(dx.shape, x.shape))
-      throw new Error(`Error in gradient for op ${node.kernelName}. The gradient of input '${name}' has shape '${dx.shape}', which does not match the shape of the input '${x.shape}'`);
+      throw new Error(
+        `Error in gradient for op ${node.kernelName}. The gradient of input '${name}' has shape '${dx.shape}', which does not match the shape of the input '${x.shape}'`,
+      );
     const prev = acc.get(x.id);
     if (!prev) acc.set(x.id, dx);
     else {

@@ -14,7 +14,10 @@ const registered = new Map<string, string[]>();
 function selection(): string[] {
   const env = process.env.PEFT_NATIVE_KERNELS?.trim();
   if (!env) return Object.keys(NATIVE_KERNELS);
-  return env.split(',').map((s) => s.trim()).filter((k) => k in NATIVE_KERNELS);
+  return env
+    .split(',')
+    .map((s) => s.trim())
+    .filter((k) => k in NATIVE_KERNELS);
 }
 
 function wrap(backendName: string, impl: NativeKernel, fallback: tf.KernelFunc): tf.KernelFunc {

@@ -49,9 +49,7 @@ export function gpt2Config(raw: Record<string, unknown>, source = 'config.json')
   const c = { ...GPT2_DEFAULTS, ...raw } as GPT2Config;
   gpt2Sizes(raw, source);
   if (!SUPPORTED_ACTIVATIONS.includes(c.activation_function))
-    throw new UserError(
-      `${source}: activation_function '${c.activation_function}' is not supported; valid: ${SUPPORTED_ACTIVATIONS.join(', ')}`,
-    );
+    throw new UserError(`${source}: activation_function '${c.activation_function}' is not supported; valid: ${SUPPORTED_ACTIVATIONS.join(', ')}`);
   for (const k of ['reorder_and_upcast_attn', 'scale_attn_by_inverse_layer_idx'] as const)
     if (raw[k]) throw new UserError(`${source}: ${k}=true is not supported`);
   return c;

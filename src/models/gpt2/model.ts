@@ -37,7 +37,19 @@ export class GPT2Attention extends Module {
     if (!this.training) {
       // Decoding steps: the whole attention in one native call when available.
       const divisor = this.config.scale_attn_weights ? Math.sqrt(D) : 1;
-      const fast = attendCached({ q: qkv, k: qkv, v: qkv, kOffset: C, vOffset: 2 * C, pastKey: past?.key, pastValue: past?.value, bias, heads: H, headDim: D, divisor });
+      const fast = attendCached({
+        q: qkv,
+        k: qkv,
+        v: qkv,
+        kOffset: C,
+        vOffset: 2 * C,
+        pastKey: past?.key,
+        pastValue: past?.value,
+        bias,
+        heads: H,
+        headDim: D,
+        divisor,
+      });
       if (fast) return { out: this.c_proj.forward(fast.out), present: { key: fast.key, value: fast.value } };
     }
     const heads = (t: Tensor) => t.reshape([B, T, H, D]).transpose([0, 2, 1, 3]); // [B,H,T,D]
@@ -48,7 +60,10 @@ export class GPT2Attention extends Module {
     if (this.config.scale_attn_weights) att = tf.div(att, Math.sqrt(D));
     att = tf.softmax(tf.add(att, bias));
     att = dropout(att, this.config.attn_pdrop, this.training, nextDropoutSeed());
-    const y = tf.matMul(att as tf.Tensor4D, v as tf.Tensor4D).transpose([0, 2, 1, 3]).reshape([B, T, C]);
+    const y = tf
+      .matMul(att as tf.Tensor4D, v as tf.Tensor4D)
+      .transpose([0, 2, 1, 3])
+      .reshape([B, T, C]);
     const out = dropout(this.c_proj.forward(y), this.config.resid_pdrop, this.training, nextDropoutSeed());
     return { out, present: { key: k, value: v } };
   }
@@ -142,8 +157,7 @@ export class GPT2LMHeadModel extends Module {
   constructor(readonly config: GPT2Config) {
     super();
     this.transformer = this.registerModule('transformer', new GPT2Model(config));
-    if (!config.tie_word_embeddings)
-      this.lm_head = this.registerModule('lm_head', new Linear(config.n_embd, config.vocab_size, { bias: false }));
+    if (!config.tie_word_embeddings) this.lm_head = this.registerModule('lm_head', new Linear(config.n_embd, config.vocab_size, { bias: false }));
   }
 
   readonly modelType = 'gpt2' as const;
@@ -168,8 +182,7 @@ export class GPT2LMHeadModel extends Module {
       throw new UserError(
         `the sequence needs ${P + T} positions (cached, virtual and new tokens) but the model has n_positions=${this.config.n_positions}: shorten the input or generate fewer tokens`,
       );
-    const positionIds =
-      input.positionIds ?? tf.tile(tf.range(P, P + T, 1, 'int32').reshape([1, T]), [B, 1]);
+    const positionIds = input.positionIds ?? tf.tile(tf.range(P, P + T, 1, 'int32').reshape([1, T]), [B, 1]);
     let x = tf.add(embeds, t.wpe.forward(positionIds));
     x = dropout(x, this.config.embd_pdrop, this.training, nextDropoutSeed());
     const bias = causalPaddingBias(T, P, input.attentionMask);
@@ -184,9 +197,7 @@ export class GPT2LMHeadModel extends Module {
     x = t.ln_f.forward(x);
     if (input.outputHiddenStates) hidden.push(x);
     const head = this.lm_head?.weight ?? t.wte.weight;
-    const logits = tf
-      .matMul(x.reshape([B * T, this.config.n_embd]) as tf.Tensor2D, head as tf.Tensor2D, false, true)
-      .reshape([B, T, this.config.vocab_size]);
+    const logits = tf.matMul(x.reshape([B * T, this.config.n_embd]) as tf.Tensor2D, head as tf.Tensor2D, false, true).reshape([B, T, this.config.vocab_size]);
     const out: ModelOutput = { logits };
     if (input.useCache) out.pastKeyValues = presents;
     if (input.outputHiddenStates) out.hiddenStates = hidden;

@@ -54,7 +54,8 @@ export function checkSizesAgainstWeights(sizes: ConfigSizes, shapes: ReadonlyMap
   for (const f of sizes.fields) {
     if (f.layers !== undefined) {
       const n = layerCount(shapes.keys(), f.layers);
-      if (n !== f.value) throw new UserError(`${source}: ${f.field} is ${f.value} but the weights in ${weights} have ${n} (layers ${f.layers}.0 … ${f.layers}.${n - 1})`);
+      if (n !== f.value)
+        throw new UserError(`${source}: ${f.field} is ${f.value} but the weights in ${weights} have ${n} (layers ${f.layers}.0 … ${f.layers}.${n - 1})`);
       continue;
     }
     if (f.tensor === undefined) continue;

@@ -60,8 +60,7 @@ export function loadPretrained(dir: string): LanguageModel {
         unexpected.push(name);
         continue;
       }
-      if (p.shape.join(',') !== t.shape.join(','))
-        throw new UserError(`${file}: tensor '${name}' has shape [${t.shape}], the model expects [${p.shape}]`);
+      if (p.shape.join(',') !== t.shape.join(',')) throw new UserError(`${file}: tensor '${name}' has shape [${t.shape}], the model expects [${p.shape}]`);
       const values = floatParameter(t, `${file}: tensor '${name}'`);
       tf.tidy(() => p.assign(tf.tensor(values, t.shape, 'float32')));
       loaded.add(ours);
@@ -70,8 +69,7 @@ export function loadPretrained(dir: string): LanguageModel {
   const missing = [...params.keys()].filter((k) => !loaded.has(k));
   if (missing.length)
     throw new UserError(`${dir}: checkpoint lacks ${missing.length} weight(s): ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
-  if (unexpected.length)
-    throw new UserError(`${dir}: checkpoint has weights the model does not use: ${unexpected.slice(0, 5).join(', ')}`);
+  if (unexpected.length) throw new UserError(`${dir}: checkpoint has weights the model does not use: ${unexpected.slice(0, 5).join(', ')}`);
   recordNameOrPath(model, dir);
   return model.eval() as LanguageModel;
 }

@@ -77,7 +77,8 @@ export function t5Sizes(raw: Record<string, unknown>, source = 'config.json'): C
   const buckets = sizeField(raw, 'relative_attention_num_buckets', d.relative_attention_num_buckets, source);
   sizeField(raw, 'relative_attention_max_distance', d.relative_attention_max_distance, source);
   const proj = raw.feed_forward_proj ?? d.feed_forward_proj;
-  if (typeof proj !== 'string') throw new UserError(`${source}: feed_forward_proj must be a string such as "relu" or "gated-gelu", got ${JSON.stringify(proj)}`);
+  if (typeof proj !== 'string')
+    throw new UserError(`${source}: feed_forward_proj must be a string such as "relu" or "gated-gelu", got ${JSON.stringify(proj)}`);
   const gated = proj.startsWith('gated-');
   const untied = raw.tie_word_embeddings === false;
   const attn = 4 * D * H * kv;

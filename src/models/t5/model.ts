@@ -16,7 +16,10 @@ import { relativePositionBucket } from './relativePosition.ts';
 /** RMS norm without mean subtraction or bias, in float32 (T5LayerNorm). */
 export class T5LayerNorm extends Module {
   readonly weight: tf.Variable;
-  constructor(dim: number, readonly eps: number) {
+  constructor(
+    dim: number,
+    readonly eps: number,
+  ) {
     super();
     this.weight = this.registerParameter('weight', tf.ones([dim]));
   }
@@ -46,10 +49,7 @@ export class T5Attention extends Module {
     this.v = this.registerModule('v', new Linear(config.d_model, inner, { bias: false }));
     this.o = this.registerModule('o', new Linear(inner, config.d_model, { bias: false }));
     if (hasRelativeBias)
-      this.relative_attention_bias = this.registerModule(
-        'relative_attention_bias',
-        new Embedding(config.relative_attention_num_buckets, config.num_heads),
-      );
+      this.relative_attention_bias = this.registerModule('relative_attention_bias', new Embedding(config.relative_attention_num_buckets, config.num_heads));
   }
 
   protected override onChildReplaced(name: string, m: Module): void {
@@ -61,8 +61,7 @@ export class T5Attention extends Module {
     const { relative_attention_num_buckets: nb, relative_attention_max_distance: md } = this.config;
     const buckets = new Int32Array(queryLen * keyLen);
     for (let i = 0; i < queryLen; i++)
-      for (let j = 0; j < keyLen; j++)
-        buckets[i * keyLen + j] = relativePositionBucket(j - (i + past), !this.isDecoder, nb, md);
+      for (let j = 0; j < keyLen; j++) buckets[i * keyLen + j] = relativePositionBucket(j - (i + past), !this.isDecoder, nb, md);
     return tf.tidy(() =>
       this.relative_attention_bias!.forward(tf.tensor2d(buckets, [queryLen, keyLen], 'int32')) // [q,k,H]
         .transpose([2, 0, 1])
@@ -80,11 +79,7 @@ export class T5Attention extends Module {
    * extends `past` (key/value); cross-attention (kvSource = encoder output) projects it, or reuses
    * the cached projection.
    */
-  forward(
-    x: Tensor,
-    bias: Tensor,
-    opts: { past?: { key: Tensor; value: Tensor }; kvSource?: Tensor },
-  ): { out: Tensor; key: Tensor; value: Tensor } {
+  forward(x: Tensor, bias: Tensor, opts: { past?: { key: Tensor; value: Tensor }; kvSource?: Tensor }): { out: Tensor; key: Tensor; value: Tensor } {
     const [B, T] = x.shape as [number, number, number];
     const q = this.heads(this.q.forward(x)); // [B,H,T,D]
     let key: Tensor, value: Tensor;
@@ -119,7 +114,12 @@ export class T5Attention extends Module {
 export class T5LayerAttention extends Module {
   readonly layer_norm: T5LayerNorm;
   readonly attn: T5Attention;
-  constructor(readonly config: T5Config, isDecoder: boolean, hasRelativeBias: boolean, readonly cross: boolean) {
+  constructor(
+    readonly config: T5Config,
+    isDecoder: boolean,
+    hasRelativeBias: boolean,
+    readonly cross: boolean,
+  ) {
     super();
     this.attn = this.registerModule(cross ? 'EncDecAttention' : 'SelfAttention', new T5Attention(config, isDecoder, hasRelativeBias));
     this.layer_norm = this.registerModule('layer_norm', new T5LayerNorm(config.d_model, config.layer_norm_epsilon));
@@ -154,9 +154,7 @@ export class T5DenseActDense extends Module {
     if (name === 'wi' || name === 'wi_0' || name === 'wi_1' || name === 'wo') this[name] = m as LinearLike;
   }
   forward(x: Tensor): Tensor {
-    const h = this.gated
-      ? tf.mul(this.act(this.wi_0!.forward(x)), this.wi_1!.forward(x))
-      : this.act(this.wi!.forward(x));
+    const h = this.gated ? tf.mul(this.act(this.wi_0!.forward(x)), this.wi_1!.forward(x)) : this.act(this.wi!.forward(x));
     return this.wo.forward(dropout(h, this.config.dropout_rate, this.training, nextDropoutSeed()));
   }
 }
@@ -230,10 +228,9 @@ export class T5Stack extends Module {
     }
     const selfBias = tf.add(this.block[0]!.self.attn.computeBias(T, K, P), additive);
     const crossBias = opts.encoderHidden
-      ? tf.mul(
-          tf.sub(1, (opts.encoderMask ?? tf.ones(opts.encoderHidden.shape.slice(0, 2))).toFloat()),
-          FLOAT32_MIN,
-        ).reshape([B, 1, 1, opts.encoderHidden.shape[1]!])
+      ? tf
+          .mul(tf.sub(1, (opts.encoderMask ?? tf.ones(opts.encoderHidden.shape.slice(0, 2))).toFloat()), FLOAT32_MIN)
+          .reshape([B, 1, 1, opts.encoderHidden.shape[1]!])
       : undefined;
     let x = dropout(embeds, this.config.dropout_rate, this.training, nextDropoutSeed());
     const hidden: Tensor[] = [];
@@ -273,8 +270,7 @@ export class T5ForConditionalGeneration extends Module {
     this.shared = this.registerModule('shared', new Embedding(config.vocab_size, config.d_model));
     this.encoder = this.registerModule('encoder', new T5Stack(config, false, this.shared));
     this.decoder = this.registerModule('decoder', new T5Stack(config, true, this.shared));
-    if (!config.tie_word_embeddings)
-      this.lm_head = this.registerModule('lm_head', new Linear(config.d_model, config.vocab_size, { bias: false }));
+    if (!config.tie_word_embeddings) this.lm_head = this.registerModule('lm_head', new Linear(config.d_model, config.vocab_size, { bias: false }));
   }
 
   get vocabSize(): number {
@@ -302,9 +298,7 @@ export class T5ForConditionalGeneration extends Module {
   }
 
   forward(input: ModelInput): ModelOutput {
-    const enc = input.encoderHiddenStates
-      ? { last: input.encoderHiddenStates, hidden: [] as Tensor[] }
-      : this.encode(input);
+    const enc = input.encoderHiddenStates ? { last: input.encoderHiddenStates, hidden: [] as Tensor[] } : this.encode(input);
     const decIds = input.decoderInputIds ?? (input.labels ? this.shiftRight(input.labels) : undefined);
     if (!decIds) throw new Error('T5 needs decoderInputIds or labels');
     const dec = this.decoder.forward(this.shared.forward(decIds), input.decoderAttentionMask, {

@@ -144,9 +144,7 @@ export function trainBpeFromWordCounts(wordCounts: Map<string, number>, options:
   enqueue(heap, whereToUpdate, pairCounts);
   const mergeRank = doMerges({ vocab, words, pairCounts, heap, settings });
 
-  const merges = [...mergeRank.entries()]
-    .sort((x, y) => x[1] - y[1])
-    .map(([pair]) => `${vocab.idToToken[pairLeft(pair)]} ${vocab.idToToken[pairRight(pair)]}`);
+  const merges = [...mergeRank.entries()].sort((x, y) => x[1] - y[1]).map(([pair]) => `${vocab.idToToken[pairLeft(pair)]} ${vocab.idToToken[pairRight(pair)]}`);
   const vocabJson: Record<string, number> = {};
   vocab.idToToken.forEach((t, id) => (vocabJson[t] = id));
   return byteLevelBpeTokenizerJson(vocabJson, merges, settings.specialTokens);
@@ -319,11 +317,7 @@ function mergeWord(args: {
 }
 
 /** A GPT-2-style tokenizer.json around a byte-level BPE vocabulary and merge list. */
-export function byteLevelBpeTokenizerJson(
-  vocab: Record<string, number>,
-  merges: string[],
-  specialTokens: string[] = [],
-): TokenizerJson {
+export function byteLevelBpeTokenizerJson(vocab: Record<string, number>, merges: string[], specialTokens: string[] = []): TokenizerJson {
   const model: BpeModelJson = {
     type: 'BPE',
     dropout: null,

@@ -17,7 +17,9 @@ const readJson = (file: string): unknown => readJsonFile<unknown>(file, 'tokeniz
 function asTokenizerJson(value: unknown, file: string): TokenizerJson {
   const v = value as Partial<TokenizerJson> | null;
   if (!v || typeof v !== 'object' || !v.model || typeof v.model !== 'object' || typeof v.model.type !== 'string') {
-    throw new UserError(`${file} is not a Hugging Face tokenizer.json (no "model" with a "type"); save one with tokenizer.save() or tokenizers' Tokenizer.save()`);
+    throw new UserError(
+      `${file} is not a Hugging Face tokenizer.json (no "model" with a "type"); save one with tokenizer.save() or tokenizers' Tokenizer.save()`,
+    );
   }
   return {
     version: v.version ?? '1.0',
@@ -43,11 +45,7 @@ function readConfig(dir: string): TokenizerConfigJson {
 }
 
 /** Builds a tokenizer from an in-memory tokenizer.json (e.g. one our trainer just produced). */
-export function tokenizerFromJson(
-  json: TokenizerJson,
-  config: TokenizerConfigJson = {},
-  options: TokenizerOptions = {},
-): HfTokenizer {
+export function tokenizerFromJson(json: TokenizerJson, config: TokenizerConfigJson = {}, options: TokenizerOptions = {}): HfTokenizer {
   try {
     return new HfTokenizer(json, config, options);
   } catch (e) {
@@ -66,7 +64,8 @@ function loadSentencePiece(file: string, options: TokenizerOptions): HfTokenizer
  * In a directory, tokenizer.json is preferred; otherwise its single *.model file is converted.
  */
 export function loadTokenizer(location: string, options: TokenizerOptions = {}): HfTokenizer {
-  if (!existsSync(location)) throw new UserError(`tokenizer not found: ${location} does not exist (give a model directory, a tokenizer.json or a SentencePiece .model)`);
+  if (!existsSync(location))
+    throw new UserError(`tokenizer not found: ${location} does not exist (give a model directory, a tokenizer.json or a SentencePiece .model)`);
   if (statSync(location).isDirectory()) {
     const jsonFile = path.join(location, 'tokenizer.json');
     if (existsSync(jsonFile)) {

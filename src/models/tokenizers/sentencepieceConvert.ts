@@ -11,13 +11,7 @@
  * - added tokens: control pieces (`<pad>`, `</s>`), `<unk>` and the sentinels, all special.
  */
 import { UserError } from '../../util/errors.ts';
-import {
-  PieceType,
-  SpmModelType,
-  type SentencePiece,
-  type SentencePieceModel,
-  type SpmTrainerSpec,
-} from './sentencepieceModel.ts';
+import { PieceType, SpmModelType, type SentencePiece, type SentencePieceModel, type SpmTrainerSpec } from './sentencepieceModel.ts';
 import { specialAddedToken, type AddedTokenJson, type TokenizerJson } from './tokenizerJson.ts';
 
 export interface T5ConversionOptions {
@@ -48,7 +42,9 @@ function t5Pieces(model: SentencePieceModel, warn: (m: string) => void): { piece
       return;
     }
     if (spec.bosId < 0 && p.type === PieceType.Control && p.piece === spec.bosPiece) {
-      warn(`dropped control piece ${JSON.stringify(p.piece)} at id ${i}: BOS is disabled in the trainer spec (bos_id=-1) and T5's vocabulary has no such piece`);
+      warn(
+        `dropped control piece ${JSON.stringify(p.piece)} at id ${i}: BOS is disabled in the trainer spec (bos_id=-1) and T5's vocabulary has no such piece`,
+      );
       return;
     }
     pieces.push(p);
@@ -61,11 +57,7 @@ function base64(bytes: Uint8Array): string {
 }
 
 /** Builds T5's tokenizer.json from a parsed `.model`; `source` names the file in error messages. */
-export function t5TokenizerJsonFromSentencePiece(
-  model: SentencePieceModel,
-  options: T5ConversionOptions = {},
-  source = 'SentencePiece model',
-): TokenizerJson {
+export function t5TokenizerJsonFromSentencePiece(model: SentencePieceModel, options: T5ConversionOptions = {}, source = 'SentencePiece model'): TokenizerJson {
   const extraIds = options.extraIds ?? 100;
   const warn = options.onWarning ?? (() => {});
   const spec = model.trainerSpec;
@@ -104,7 +96,9 @@ function checkT5Layout(args: { spec: SpmTrainerSpec; pieces: SentencePiece[]; se
   ] as const) {
     const at = idOf(piece);
     if (at !== id) {
-      throw new UserError(`${source}: trainer spec says ${name}_id=${id} but piece ${JSON.stringify(piece)} is at id ${at}; expected a T5 vocabulary (<pad> 0, </s> 1, <unk> 2)`);
+      throw new UserError(
+        `${source}: trainer spec says ${name}_id=${id} but piece ${JSON.stringify(piece)} is at id ${at}; expected a T5 vocabulary (<pad> 0, </s> 1, <unk> 2)`,
+      );
     }
   }
   const unk = pieces[spec.unkId]!;
@@ -115,7 +109,9 @@ function checkT5Layout(args: { spec: SpmTrainerSpec; pieces: SentencePiece[]; se
   if (sentinels.length > 0) {
     const expected = Array.from({ length: extraIds }, (_, k) => extraIds - 1 - k);
     if (sentinels.length !== extraIds || sentinels.some((n, k) => n !== expected[k])) {
-      throw new UserError(`${source}: has ${sentinels.length} sentinel pieces in order ${sentinels.slice(0, 3).join(',')}...; expected ${extraIds} from <extra_id_${extraIds - 1}> down to <extra_id_0>`);
+      throw new UserError(
+        `${source}: has ${sentinels.length} sentinel pieces in order ${sentinels.slice(0, 3).join(',')}...; expected ${extraIds} from <extra_id_${extraIds - 1}> down to <extra_id_0>`,
+      );
     }
   }
 }

@@ -118,12 +118,23 @@ function readNormalizerSpec(bytes: Uint8Array | undefined): SpmNormalizerSpec {
   if (!bytes) return n;
   for (const f of new ProtoReader(bytes).fields()) {
     switch (f.field) {
-      case 1: n.name = asString(f); break;
-      case 2: n.precompiledCharsmap = asBytes(f).slice(); break;
-      case 3: n.addDummyPrefix = asBool(f); break;
-      case 4: n.removeExtraWhitespaces = asBool(f); break;
-      case 5: n.escapeWhitespaces = asBool(f); break;
-      default: break;
+      case 1:
+        n.name = asString(f);
+        break;
+      case 2:
+        n.precompiledCharsmap = asBytes(f).slice();
+        break;
+      case 3:
+        n.addDummyPrefix = asBool(f);
+        break;
+      case 4:
+        n.removeExtraWhitespaces = asBool(f);
+        break;
+      case 5:
+        n.escapeWhitespaces = asBool(f);
+        break;
+      default:
+        break;
     }
   }
   return n;

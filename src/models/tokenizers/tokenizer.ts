@@ -16,13 +16,7 @@
 import { Tokenizer as JsTokenizer } from '@huggingface/tokenizers';
 import { GPT2_SPLIT_PATTERN } from './byteLevel.ts';
 import { installFaithfulNormalizers } from './precompiledNormalizer.ts';
-import {
-  configTokenContent,
-  specialAddedToken,
-  type ComponentJson,
-  type TokenizerConfigJson,
-  type TokenizerJson,
-} from './tokenizerJson.ts';
+import { configTokenContent, specialAddedToken, type ComponentJson, type TokenizerConfigJson, type TokenizerJson } from './tokenizerJson.ts';
 import { unkRate } from './unkRate.ts';
 
 export interface EncodeOptions {

@@ -69,7 +69,9 @@ export function promptLearningAdapter<C extends PromptLearningConfig>(
         );
       const w = encoder.embedding.weight;
       if (t.shape.join(',') !== w.shape.join(','))
-        throw new UserError(`${source}: '${PROMPT_EMBEDDINGS}' has shape [${t.shape}], this config expects [${w.shape}] (different num_virtual_tokens or base model?)`);
+        throw new UserError(
+          `${source}: '${PROMPT_EMBEDDINGS}' has shape [${t.shape}], this config expects [${w.shape}] (different num_virtual_tokens or base model?)`,
+        );
       w.assign(t);
     },
     forward(base, input) {

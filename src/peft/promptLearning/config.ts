@@ -26,19 +26,14 @@ function fromModelConfig(model: LanguageModel, keys: string[]): number | undefin
 }
 
 /** Reads the shared fields (marking them used in `c`); `peftType` is the subclass's peft_type. */
-export function readPromptLearningFields<T extends string>(
-  c: ConfigReader,
-  model: LanguageModel,
-  peftType: T,
-): PromptLearningConfig & { peft_type: T } {
+export function readPromptLearningFields<T extends string>(c: ConfigReader, model: LanguageModel, peftType: T): PromptLearningConfig & { peft_type: T } {
   const where = c.where;
   c.oneOf('peft_type', [peftType], peftType);
   if (!c.has('num_virtual_tokens'))
     throw new UserError(`${where}: 'num_virtual_tokens' is required (how many virtual tokens to learn, an integer >= 1, e.g. 20)`);
   const dflt = (field: string, keys: string[]): number => {
     const v = fromModelConfig(model, keys);
-    if (v === undefined && !c.has(field))
-      throw new UserError(`${where}: '${field}' is required: the ${model.modelType} config has none of ${keys.join(', ')}`);
+    if (v === undefined && !c.has(field)) throw new UserError(`${where}: '${field}' is required: the ${model.modelType} config has none of ${keys.join(', ')}`);
     return c.int(field, v ?? 0, 1);
   };
   const seq2seq = model.isEncoderDecoder;
@@ -58,9 +53,13 @@ export function readPromptLearningFields<T extends string>(
   c.ignore('task_type', 'auto_mapping');
   const hidden = fromModelConfig(model, ['hidden_size', 'n_embd', 'd_model']);
   if (hidden !== undefined && cfg.token_dim !== hidden)
-    throw new UserError(`${where}: 'token_dim' must equal the model's hidden size ${hidden} (virtual tokens live in its embedding space), got ${cfg.token_dim}`);
+    throw new UserError(
+      `${where}: 'token_dim' must equal the model's hidden size ${hidden} (virtual tokens live in its embedding space), got ${cfg.token_dim}`,
+    );
   if (!seq2seq && cfg.num_transformer_submodules !== 1)
-    throw new UserError(`${where}: 'num_transformer_submodules' must be 1 for the decoder-only model '${model.modelType}', got ${cfg.num_transformer_submodules}`);
+    throw new UserError(
+      `${where}: 'num_transformer_submodules' must be 1 for the decoder-only model '${model.modelType}', got ${cfg.num_transformer_submodules}`,
+    );
   if (cfg.num_transformer_submodules > 2)
     throw new UserError(`${where}: 'num_transformer_submodules' must be 1 or 2 (encoder, or encoder and decoder), got ${cfg.num_transformer_submodules}`);
   return cfg;

@@ -39,12 +39,7 @@ export function batchedPrompt(table: Tensor, n: number, B: number): Tensor {
  * only when the virtual tokens enter the model: once per forward in training, on the first step
  * in generation (later steps find them in the cache, as peft's prepare_inputs_for_generation).
  */
-export function virtualTokenForward(
-  base: LanguageModel,
-  input: ModelInput,
-  nvt: number,
-  prompts: () => Tensor,
-): ModelOutput {
+export function virtualTokenForward(base: LanguageModel, input: ModelInput, nvt: number, prompts: () => Tensor): ModelOutput {
   const B = batchSize(input);
   const attentionMask = prependOnes(input.attentionMask, nvt);
   const withPrompt = (): Tensor => {
@@ -58,8 +53,6 @@ export function virtualTokenForward(
   }
   // peft drops position_ids, so GPT-2 numbers virtual and real tokens together: 0..nvt+T-1.
   if (input.pastKeyValues) return base.forward({ ...input, positionIds: undefined, attentionMask });
-  const labels = input.labels
-    ? tf.concat([tf.fill([B, nvt], -100, input.labels.dtype), input.labels], 1)
-    : undefined;
+  const labels = input.labels ? tf.concat([tf.fill([B, nvt], -100, input.labels.dtype), input.labels], 1) : undefined;
   return base.forward({ ...input, inputIds: undefined, inputsEmbeds: withPrompt(), positionIds: undefined, attentionMask, labels });
 }
