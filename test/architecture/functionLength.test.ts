@@ -2,12 +2,15 @@
 // split into named phases. The only exceptions are the models' forward passes, which follow the
 // Hugging Face modeling code step for step; splitting them would lose that line-by-line
 // correspondence, which is how they are checked against transformers.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../helpers/sourceFiles.ts';
 
+/** TypeScript sources, declaration files excluded. */
+const TS_SOURCE = /(?<!\.d)\.ts$/;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Lines from a function's first line (its signature) to its closing brace, both included. */
@@ -32,17 +35,6 @@ interface FunctionSpan {
   lines: number;
   /** 1-based line of the function's start. */
   line: number;
-}
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-    const rel = `${dir}/${entry.name}`;
-    if (entry.isDirectory()) {
-      if (entry.name !== 'node_modules') out.push(...sourceFiles(rel));
-    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) out.push(rel);
-  }
-  return out;
 }
 
 /** A function-like node's own name: its declared name, or the variable, property or class member it is assigned to. */
@@ -78,7 +70,7 @@ function tooLong(spans: readonly FunctionSpan[], allowed: Readonly<Record<string
   return spans.filter((s) => s.lines > MAX_LINES && !(s.id in allowed)).map((s) => `${s.id.split('#')[0]}:${s.line} ${s.id.split('#')[1]} (${s.lines} lines)`);
 }
 
-const files = SCANNED.flatMap(sourceFiles);
+const files = SCANNED.flatMap((dir) => sourceFiles(dir, TS_SOURCE));
 const spans = files.flatMap((f) => functionSpans(f, readFileSync(path.join(ROOT, f), 'utf8')));
 
 describe('function length', () => {

@@ -3,11 +3,12 @@
 // (the engine without models, a model without PEFT, training without experiments), and a reader
 // finds a behaviour by going down from where it is used. Folders sharing a layer may import each
 // other only one way: a cycle between two folders makes them one unit in all but name.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../helpers/sourceFiles.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -35,16 +36,6 @@ function folderOf(rel: string): { folder: string; layer: number } | undefined {
   for (let layer = 0; layer < LAYERS.length; layer++)
     for (const folder of LAYERS[layer]!) if (rel === folder || rel.startsWith(folder + '/')) return { folder, layer };
   return undefined;
-}
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-    const rel = `${dir}/${entry.name}`;
-    if (entry.isDirectory()) out.push(...sourceFiles(rel));
-    else if (SOURCE.test(entry.name)) out.push(rel);
-  }
-  return out;
 }
 
 interface Edge {
@@ -143,7 +134,7 @@ function folderCycles(edges: readonly Edge[]): string[] {
   });
 }
 
-const files = SCANNED.flatMap(sourceFiles);
+const files = SCANNED.flatMap((dir) => sourceFiles(dir, SOURCE));
 const edges = relativeImports();
 
 describe('layers', () => {

@@ -3,12 +3,13 @@
 // registered plugins for it, so adding or removing a method touches its folder and plugins/index.ts
 // only. The check reads string literals through TypeScript's parser, so comments and prose in
 // longer strings do not count.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { ALL_PLUGINS } from '../../plugins/index.ts';
+import { sourceFiles } from '../helpers/sourceFiles.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -37,16 +38,6 @@ const ALLOWED: readonly Allowed[] = [
   },
 ];
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
-    const rel = `${dir}/${entry.name}`;
-    if (entry.isDirectory()) out.push(...sourceFiles(rel));
-    else if (SOURCE.test(entry.name)) out.push(rel);
-  }
-  return out;
-}
-
 interface Literal {
   file: string;
   line: number;
@@ -74,7 +65,7 @@ function methodNameLiterals(literals: readonly Literal[], names: ReadonlySet<str
 }
 
 const METHOD_NAMES = new Set(ALL_PLUGINS.map((p) => p.name));
-const files = SCANNED.flatMap(sourceFiles);
+const files = SCANNED.flatMap((dir) => sourceFiles(dir, SOURCE));
 const literals = files.flatMap((f) => stringLiterals(f, readFileSync(path.join(ROOT, f), 'utf8')));
 
 describe('method names', () => {
