@@ -17,7 +17,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { byteLevelBpeTokenizerJson, trainBpe, type AddedTokenJson, type BpeModelJson, type TokenizerJson } from '../models/tokenizers/index.ts';
+import { byteLevelBpeTokenizerJson, eosTemplateProcessing, trainBpe, type AddedTokenJson, type BpeModelJson, type TokenizerJson } from '../models/tokenizers/index.ts';
 
 export const SPECIAL_TOKENS = ['<pad>', '</s>', '<unk>', '<|startoftext|>', '<sep>', '<|endoftext|>'] as const;
 export const NUM_SENTINELS = 100;
@@ -62,17 +62,7 @@ export function tokenizerJsonFor(flavor: TokenizerFlavor, shared: TokenizerJson)
   const eosId = (shared.model as BpeModelJson).vocab[eos]!;
   return {
     ...shared,
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: eos, type_id: 0 } }],
-      pair: [
-        { Sequence: { id: 'A', type_id: 0 } },
-        { SpecialToken: { id: eos, type_id: 0 } },
-        { Sequence: { id: 'B', type_id: 0 } },
-        { SpecialToken: { id: eos, type_id: 0 } },
-      ],
-      special_tokens: { [eos]: { id: eos, ids: [eosId], tokens: [eos] } },
-    },
+    post_processor: eosTemplateProcessing(eos, eosId),
   };
 }
 

@@ -142,9 +142,8 @@ function t5Normalizer(charsmap: Uint8Array): TokenizerJson['normalizer'] {
   return { type: 'Sequence', normalizers };
 }
 
-/** TemplateProcessing "$A </s>" / "$A </s> $B </s>". */
-function t5PostProcessor(spec: SpmTrainerSpec): TokenizerJson['post_processor'] {
-  const eos = spec.eosPiece;
+/** T5's post-processor, TemplateProcessing "$A </s>" / "$A </s> $B </s>": each sequence ends with `eos`. */
+export function eosTemplateProcessing(eos: string, eosId: number): TokenizerJson['post_processor'] {
   return {
     type: 'TemplateProcessing',
     single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: eos, type_id: 0 } }],
@@ -154,8 +153,12 @@ function t5PostProcessor(spec: SpmTrainerSpec): TokenizerJson['post_processor'] 
       { Sequence: { id: 'B', type_id: 0 } },
       { SpecialToken: { id: eos, type_id: 0 } },
     ],
-    special_tokens: { [eos]: { id: eos, ids: [spec.eosId], tokens: [eos] } },
+    special_tokens: { [eos]: { id: eos, ids: [eosId], tokens: [eos] } },
   };
+}
+
+function t5PostProcessor(spec: SpmTrainerSpec): TokenizerJson['post_processor'] {
+  return eosTemplateProcessing(spec.eosPiece, spec.eosId);
 }
 
 /** The tokenizer_config.json HF writes for T5 (special tokens and the sentinel list). */
