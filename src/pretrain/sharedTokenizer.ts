@@ -17,7 +17,14 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { byteLevelBpeTokenizerJson, eosTemplateProcessing, trainBpe, type AddedTokenJson, type BpeModelJson, type TokenizerJson } from '../models/tokenizers/index.ts';
+import {
+  byteLevelBpeTokenizerJson,
+  eosTemplateProcessing,
+  trainBpe,
+  type AddedTokenJson,
+  type BpeModelJson,
+  type TokenizerJson,
+} from '../models/tokenizers/index.ts';
 
 export const SPECIAL_TOKENS = ['<pad>', '</s>', '<unk>', '<|startoftext|>', '<sep>', '<|endoftext|>'] as const;
 export const NUM_SENTINELS = 100;
