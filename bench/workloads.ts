@@ -25,6 +25,7 @@ import { AdamW } from '../src/train/adamw.ts';
 import { nativeStatus } from '../src/engine/native/addon.ts';
 import { causalLMLossFused, geluNewFused, layerNormFused } from '../src/engine/native/fused.ts';
 import { LayerNorm } from '../src/models/linear.ts';
+import { median } from '../src/util/median.ts';
 
 export interface BenchModelConfig {
   n_layer: number;
@@ -118,12 +119,6 @@ export function useFusedOps(model: GPT2LMHeadModel): void {
 export function applyBenchMethod(model: GPT2LMHeadModel, name: string): { peft: PeftModel; note: string } {
   const { bench } = benchMethod(name);
   return { peft: getPeftModel(model, name, { ...bench.peft_config }, { seed: 0 }), note: bench.note };
-}
-
-function median(a: number[]): number {
-  const s = [...a].sort((x, y) => x - y);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function peakRssMb(): number {

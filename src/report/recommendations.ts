@@ -27,6 +27,7 @@
  */
 import type { Block, Row } from './model.ts';
 import { fmtCi, fmtInt, fmtNum, fmtP, fmtPct } from './numberFormat.ts';
+import { median } from '../util/median.ts';
 
 export interface Recommendation {
   block: string;
@@ -38,12 +39,6 @@ export interface Recommendation {
 const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${fmtP(p)}`);
 
 const better = (s: { delta: number; p_value: number; ci_separated: boolean } | null) => !!s && s.delta > 0 && (s.ci_separated || s.p_value < 0.05);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** Share of degenerate outputs from which a run counts as collapsed. */
 export const COLLAPSED_RATE = 0.05;
