@@ -1,4 +1,2 @@
-import { tf } from '../../src/engine/tf.ts';
-
-/** An int32 [rows, cols] tensor from a rectangular matrix: token ids, masks and labels for forward(). */
-export const t2 = (m: number[][]) => tf.tensor2d(m, [m.length, m[0]!.length], 'int32');
+/** `t2(rows)`: the engine's int32Matrix under the short name the tests use for ids, masks and labels. */
+export { int32Matrix as t2 } from '../../src/engine/int32Matrix.ts';
