@@ -1,10 +1,14 @@
 import { ConfigReader } from '../../src/util/configReader.ts';
 import { taskTypeFor, type PeftConfigBase } from '../../src/peft/plugin.ts';
+import { readTrainableTokenIndices, type TrainableTokensOption } from '../../src/peft/trainableTokens.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
 import { UserError } from '../../src/util/errors.ts';
 
-/** peft 0.10's IA3Config (field names and defaults as in Python). */
-export interface IA3Config extends PeftConfigBase {
+/**
+ * peft 0.10's IA3Config (field names and defaults as in Python), plus `trainable_token_indices`, which
+ * peft has on LoRA only: written only when set, so every other IA³ config stays one Python reads.
+ */
+export interface IA3Config extends PeftConfigBase, TrainableTokensOption {
   peft_type: 'IA3';
   target_modules: string[] | string | null;
   /** Targets whose *input* is scaled (the paper's feed-forward vectors); the others scale their output. */
@@ -38,6 +42,8 @@ export function parseIa3Config(raw: Record<string, unknown>, model: LanguageMode
     fan_in_fan_out: c.bool('fan_in_fan_out', false),
     modules_to_save: (c.strings('modules_to_save', null) as string[] | null) ?? null,
     init_ia3_weights: c.bool('init_ia3_weights', true),
+
+    ...readTrainableTokenIndices(c, model),
   };
   c.ignore('task_type', 'auto_mapping');
   c.rejectUnknown();

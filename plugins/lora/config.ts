@@ -1,10 +1,14 @@
 import { ConfigReader } from '../../src/util/configReader.ts';
 import { taskTypeFor, type PeftConfigBase } from '../../src/peft/plugin.ts';
+import { readTrainableTokenIndices, type TrainableTokensOption } from '../../src/peft/trainableTokens.ts';
 import type { LanguageModel } from '../../src/models/registry.ts';
 import { UserError } from '../../src/util/errors.ts';
 
-/** peft 0.10's LoraConfig (field names and defaults as in Python). */
-export interface LoraConfig extends PeftConfigBase {
+/**
+ * peft 0.10's LoraConfig (field names and defaults as in Python), plus peft 0.15's
+ * `trainable_token_indices`, written only when set so that peft 0.10 reads every other config.
+ */
+export interface LoraConfig extends PeftConfigBase, TrainableTokensOption {
   peft_type: 'LORA';
   r: number;
   target_modules: string[] | string | null;
@@ -61,6 +65,8 @@ export function parseLoraConfig(raw: Record<string, unknown>, model: LanguageMod
     loftq_config: {},
     use_dora: c.bool('use_dora', false),
     layer_replication: null,
+
+    ...readTrainableTokenIndices(c, model),
   };
   c.ignore('task_type', 'init_lora_weights', 'megatron_config', 'megatron_core', 'loftq_config', 'layer_replication', 'auto_mapping');
   c.rejectUnknown();

@@ -9,10 +9,14 @@
 import type { LanguageModel } from '../models/registry.ts';
 import type { FormulaConfig, FormulaResult } from '../peft/parameterFormula.ts';
 import { listPlugins } from '../peft/plugin.ts';
+import { trainableTokensCount } from '../peft/trainableTokens.ts';
 
 export type { FormulaResult } from '../peft/parameterFormula.ts';
 
 export function expectedTrainableParams(method: string, cfg: FormulaConfig, base: LanguageModel): FormulaResult {
   const formula = listPlugins().find((p) => p.name === method)?.parameterFormula;
-  return formula ? formula(cfg, base) : { count: null, formula: `no formula for '${method}'` };
+  if (!formula) return { count: null, formula: `no formula for '${method}'` };
+  const own = formula(cfg, base);
+  const rows = trainableTokensCount(cfg, base);
+  return own.count === null || rows.count === 0 ? own : { count: own.count + rows.count, formula: own.formula + rows.formula };
 }

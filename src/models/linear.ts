@@ -80,9 +80,20 @@ export class Conv1D extends Module implements LinearLike {
   }
 }
 
+/**
+ * Replaces some rows of an embedding table as it is read (peft's trainable tokens train only those
+ * rows); the table it returns is what both the input lookup and a tied output head use.
+ */
+export interface EmbeddingRowOverride {
+  /** The table [V, C] with the overridden rows in place of `weight`'s. */
+  table(weight: Tensor): Tensor;
+}
+
 /** torch.nn.Embedding. */
 export class Embedding extends Module {
   readonly weight: tf.Variable;
+  /** Set by a PEFT method that trains some rows; the weight itself stays frozen. */
+  rowOverride: EmbeddingRowOverride | undefined;
   constructor(
     readonly numEmbeddings: number,
     readonly embeddingDim: number,
@@ -91,9 +102,14 @@ export class Embedding extends Module {
     this.weight = this.registerParameter('weight', tf.zeros([numEmbeddings, embeddingDim]));
   }
 
+  /** The table as the model reads it: `weight`, or `weight` with overridden rows. */
+  table(): Tensor {
+    return this.rowOverride ? this.rowOverride.table(this.weight) : this.weight;
+  }
+
   forward(ids: Tensor): Tensor {
     return tf.tidy(() => {
-      const flat = tf.gather(this.weight, ids.reshape([-1]).toInt());
+      const flat = tf.gather(this.table(), ids.reshape([-1]).toInt());
       return flat.reshape([...ids.shape, this.embeddingDim]);
     });
   }

@@ -12,6 +12,7 @@ import { positionLimit, type LanguageModel } from '../models/registry.ts';
 import { showValue, UserError } from '../util/errors.ts';
 import type { Adapter } from './adapter.ts';
 import type { AdapterSize, AttachContext, PeftConfigBase, PeftPlugin, SizeField } from './plugin.ts';
+import { withTrainableTokens } from './trainableTokens.ts';
 
 /**
  * An adapter may be this many times its base model: a full-rank low-rank update on every linear
@@ -115,10 +116,10 @@ export function checkAdapterSize<C extends PeftConfigBase>(
   throw new UserError(`${where}: ${size.fields.map((f) => `${named(f)} = ${value(f.value)}`).join(', ')} ${makes}: make them smaller`);
 }
 
-/** plugin.attach, after checkAdapterSize: the one way a config becomes allocated tensors. */
+/** plugin.attach, after checkAdapterSize, with the config's trainable token rows: the one way a config becomes allocated tensors. */
 export function attachAdapter<C extends PeftConfigBase>(plugin: PeftPlugin<C>, model: LanguageModel, config: C, ctx: AttachContext, where: string): Adapter<C> {
   checkAdapterSize(plugin, config, model, where);
-  return plugin.attach(model, config, ctx);
+  return withTrainableTokens(plugin.attach(model, config, ctx), model);
 }
 
 /** A field name for a rank_pattern-like entry, cut when the key is long. */

@@ -36,4 +36,9 @@ export interface MethodCase {
    * all-parameters baseline, and LoRA r=8 α=16 (peft's example setting).
    */
   reference?: true;
+  /**
+   * The embedding rows of a decoder-only prompt template's special tokens train with the method
+   * (`trainable_token_indices`, resolved to the tokenizer's ids when the case is run).
+   */
+  train_template_tokens?: true;
 }

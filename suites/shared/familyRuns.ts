@@ -6,6 +6,7 @@
 import type { Task } from '../../src/data/index.ts';
 import { resolveBaseModel, type BaseModel, type ModelFamilyName } from '../../src/experiment/baseModels.ts';
 import { taskCorpus } from '../../src/experiment/taskCorpus.ts';
+import { templateTokenIds } from '../../src/experiment/templateTokens.ts';
 import { methodCases, type MethodCase } from '../../src/experiment/methods.ts';
 import type { Profile, TaskSizes } from '../../src/experiment/profile.ts';
 import { BASE_METHOD, runExperiment, type ExperimentOutcome, type ExperimentRunSpec } from '../../src/experiment/run.ts';
@@ -50,6 +51,8 @@ export class FamilyRuns {
     const peftConfig = { ...(c?.peft_config ?? {}) };
     // Prompt tuning's TEXT init reads the base model's tokenizer (only its cases have the field).
     if (peftConfig.prompt_tuning_init === 'TEXT') peftConfig.tokenizer_name_or_path = model.dir;
+    const templateIds = c?.train_template_tokens ? templateTokenIds(model.dir, null) : undefined;
+    if (templateIds) peftConfig.trainable_token_indices = templateIds;
     return experimentSpec({ settings: this.settings, c, order, model, peftConfig });
   }
 

@@ -196,7 +196,7 @@ export class GPT2LMHeadModel extends Module {
     });
     x = t.ln_f.forward(x);
     if (input.outputHiddenStates) hidden.push(x);
-    const head = this.lm_head?.weight ?? t.wte.weight;
+    const head = this.lm_head?.weight ?? t.wte.table();
     const logits = tf.matMul(x.reshape([B * T, this.config.n_embd]) as tf.Tensor2D, head as tf.Tensor2D, false, true).reshape([B, T, this.config.vocab_size]);
     const out: ModelOutput = { logits };
     if (input.useCache) out.pastKeyValues = presents;

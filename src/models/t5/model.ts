@@ -310,7 +310,7 @@ export class T5ForConditionalGeneration extends Module {
     const [B, T, C] = dec.last.shape as [number, number, number];
     // Tied embeddings: rescale by d_model^-0.5 before the (shared) LM head, as Mesh TF T5 did.
     const seq = this.config.tie_word_embeddings ? tf.mul(dec.last, this.config.d_model ** -0.5) : dec.last;
-    const head = this.lm_head?.weight ?? this.shared.weight;
+    const head = this.lm_head?.weight ?? this.shared.table();
     const logits = tf.matMul(seq.reshape([B * T, C]) as tf.Tensor2D, head as tf.Tensor2D, false, true).reshape([B, T, this.config.vocab_size]);
     const out: ModelOutput = { logits, encoderLastHiddenState: enc.last };
     if (input.useCache) out.pastKeyValues = dec.cache;
