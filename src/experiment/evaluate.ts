@@ -3,10 +3,12 @@
  * interval, plus quality per text type, the error analysis and a few side-by-side examples.
  *
  * - BLEU, chrF, chrF++: sacrebleu 2.6 defaults (13a tokenization for BLEU, chrF β=2, chrF++ with word
- *   bigrams); the interval is sacrebleu's `--confidence` (1000 resamples, seed 12345): bootstrap mean
- *   ± half-width.
- * - Mean sentence BLEU: sacrebleu's sentence_bleu (effective order) averaged over segments; interval
- *   from the same resamples of segments.
+ *   bigrams); the interval comes from sacrebleu's `--confidence` resamples (1000, seed 12345) as a
+ *   percentile interval: the 26th and 975th of the sorted resample scores, the ends sacrebleu halves into
+ *   its ± (same width). Its printed mean ± half-width would put a skewed interval near 0 below 0,
+ *   which no score can reach.
+ * - Mean sentence BLEU: sacrebleu's sentence_bleu (effective order) averaged over segments; percentile
+ *   interval from the same resamples of segments.
  * - ROUGE-1/2/L/Lsum (F, ×100): rouge-score 0.1.2 with its BootstrapAggregator (2.5th/97.5th
  *   percentiles). English summaries use rouge-score's tokenizer with the Porter stemmer (its usual
  *   setting for summarization); Russian output uses our Unicode tokenizer, because rouge-score's own
@@ -18,7 +20,7 @@
  */
 import type { Task } from '../data/index.ts';
 import { BLEU } from '../metrics/bleu.ts';
-import { bootstrapResampleIndices, estimateCi, SACREBLEU_DEFAULT_SEED } from '../metrics/bootstrap.ts';
+import { bootstrapResampleIndices, percentileInterval, SACREBLEU_DEFAULT_SEED } from '../metrics/bootstrap.ts';
 import { CHRF } from '../metrics/chrf.ts';
 import { rougeScorer, type RougeScore, type RougeScorer } from '../metrics/rouge.ts';
 import { ROUGE_DEFAULT_SEED, rougeBootstrapAggregate } from '../metrics/rougeBootstrap.ts';
@@ -71,11 +73,10 @@ const chrfpp = new CHRF({ wordOrder: 2 });
 
 function sacreCi(metric: BLEU | CHRF, hyps: string[], refs: string[], nSamples: number): ScoreWithCi {
   const s = metric.corpusScore(hyps, [refs], { nSamples, seed: SACREBLEU_DEFAULT_SEED });
-  const c = s.confidence!;
-  return { score: s.score, low: c.mean - c.ci, high: c.mean + c.ci };
+  return { score: s.score, ...percentileInterval(s.confidence!.resampleScores) };
 }
 
-/** Mean of per-segment values with a sacrebleu-style interval (same resampling and trimming). */
+/** Mean of per-segment values with a percentile interval over sacrebleu's resamples (same resampling and trimming). */
 export function meanWithCi(values: readonly number[], nSamples: number): ScoreWithCi {
   const n = values.length;
   const mean = values.reduce((s, v) => s + v, 0) / n;
@@ -86,8 +87,7 @@ export function meanWithCi(values: readonly number[], nSamples: number): ScoreWi
     for (let i = 0; i < r.length; i++) s += values[r[i]!]!;
     return s / r.length;
   });
-  const e = estimateCi(means);
-  return { score: mean, low: e.mean - e.ci, high: e.mean + e.ci };
+  return { score: mean, ...percentileInterval(means) };
 }
 
 /** Per-segment ROUGE F scores (×100) for each type. */

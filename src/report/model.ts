@@ -1,7 +1,9 @@
 /**
- * Turns the suites' test records into what REPORT.md.hbs renders: per (task, model) blocks with the
- * comparison table, Pareto frontiers, loss curves and stability, decoding comparison, quality by text
- * type, examples and error analysis; the setup section; rule-based recommendations; charts as SVG.
+ * Turns the suites' test records into what REPORT.md.hbs renders: the opening summary (summary.ts);
+ * per (task, model) blocks with the comparison table, Pareto frontiers, loss curves and stability,
+ * decoding comparison, quality by text type, examples and error analysis, detail tables; the setup
+ * section; rule-based recommendations; the comparison with the PyTorch + peft reference
+ * (referenceComparison.ts); charts as SVG.
  *
  * Everything is ordered by the suites' grid order (never by arrival), so a sharded run merged later
  * gives the same report as an unsharded one.
@@ -28,7 +30,11 @@ import type { BenchRecord, ReportInput, TestRecord } from './input.ts';
 import { paretoFrontier } from './pareto.ts';
 import { failureReasons, recommendations, type Recommendation } from './recommendations.ts';
 import { fmtInt, fmtMb, fmtNum, fmtPct } from './numberFormat.ts';
+import { referenceComparisons, type ReferenceComparison } from './referenceComparison.ts';
+import { runVerdict, type Verdict } from './runVerdict.ts';
+import { buildSummary, type Summary } from './summary.ts';
 import { intervalChart, lineChart, scatterChart } from './svg.ts';
+import { detailMetrics, tableMetrics } from './taskMetrics.ts';
 
 const TASK_ORDER = ['translation', 'summarization'];
 const FAMILY_ORDER = ['gpt2', 't5'];
@@ -50,6 +56,7 @@ export interface Row {
   label: string;
   method: string;
   hp: string;
+  hyperparameters: Record<string, number | string | boolean>;
   is_base: boolean;
   /** A run of the method every other is compared against (full fine-tuning). */
   is_baseline: boolean;
@@ -59,10 +66,18 @@ export interface Row {
   mem_train: number | null;
   mem_inf: number;
   s_epoch: number | null;
+  /** Wall-clock seconds of the whole training run. */
+  train_s: number | null;
   train_tps: number | null;
   inf_tps: number;
   q: Record<MetricName, ScoreWithCi>;
   main: ScoreWithCi;
+  /** The main table's metrics after the main one (Block.secondary_labels), as the task shows them (taskMetrics.ts). */
+  secondary: ScoreWithCi[];
+  /** The detail table's metrics (Block.detail_labels), the main one first. */
+  detail: ScoreWithCi[];
+  /** Collapsed, not above the untuned base, or sound (null for the base itself). */
+  verdict: Verdict | null;
   vs_base: Significance | null;
   vs_lora: Significance | null;
   vs_full: Significance | null;
@@ -107,6 +122,12 @@ export interface Block {
   model: { name: string; origin: string; params: number; random_init: boolean } | null;
   main_metric: MetricName;
   main_label: string;
+  /** Labels of Row.secondary and Row.detail. */
+  secondary_labels: string[];
+  detail_labels: string[];
+  /** Test examples each run is scored on, and the optimizer steps of its training runs. */
+  test_examples: number | null;
+  steps: number[];
   rows: Row[];
   skipped: SkippedExperiment[];
   failed: { name: string; error: string }[];
@@ -162,6 +183,10 @@ export interface ReportView {
   split: { train: number; validation: number; test: number; seed: number | string };
   counts: { experiments: number; cached: number; passed: number; failed: number; skipped: number };
   tasks: TaskSection[];
+  /** The report's opening: best method per block, the cost–quality trade-off, the PyTorch reference. */
+  summary: Summary;
+  /** Our runs against the PyTorch + peft reference's, setting by setting (detail tables). */
+  reference: ReferenceComparison[];
   recommendations: Recommendation[];
   bench: BenchRecord[] | null;
   /** Failed tests outside any (task, model) block (those inside are listed with the block). */
@@ -253,6 +278,7 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
   );
   const blocks = built.map((b) => b.block);
   const charts = built.flatMap((b) => b.charts);
+  const reference = referenceComparisons(blocks);
   const view: ReportView = {
     generated_at: input.generated_at,
     ...runSummary(experiments),
@@ -264,6 +290,8 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
       skipped: tests.filter((t) => t.state === 'skipped').length,
     },
     tasks: taskSections(blocks),
+    summary: buildSummary(blocks, reference),
+    reference,
     recommendations: recommendations(blocks),
     bench: input.bench,
     // Failures inside a block are listed with its table; here only the others.
@@ -392,12 +420,29 @@ interface References {
   comparison: BlockComparison | undefined;
 }
 
-function blockRow(r: ExperimentResult, { refLora, full, comparison }: References): Row {
+/** The metrics a block's tables show (taskMetrics.ts). */
+interface BlockMetrics {
+  table: MetricName[];
+  detail: MetricName[];
+}
+
+function blockRow(r: ExperimentResult, refs: References, metrics: BlockMetrics): Row {
+  const row = measuredRow(r, refs);
+  return {
+    ...row,
+    secondary: metrics.table.slice(1).map((m) => r.quality[m]),
+    detail: metrics.detail.map((m) => r.quality[m]),
+    verdict: runVerdict(row),
+  };
+}
+
+function measuredRow(r: ExperimentResult, { refLora, full, comparison }: References): Omit<Row, 'secondary' | 'detail' | 'verdict'> {
   return {
     id: r.id,
     label: r.label,
     method: r.method,
     hp: hpString(r.hyperparameters),
+    hyperparameters: r.hyperparameters,
     is_base: r.method === 'base',
     is_baseline: methodInfo(r.method)?.isBaseline ?? false,
     trainable: r.params.trainable,
@@ -406,6 +451,7 @@ function blockRow(r: ExperimentResult, { refLora, full, comparison }: References
     mem_train: r.training?.peak_tensor_mb ?? null,
     mem_inf: r.inference.peak_tensor_mb,
     s_epoch: r.training?.seconds_per_epoch ?? null,
+    train_s: r.training?.seconds ?? null,
     train_tps: r.training?.tokens_per_s ?? null,
     inf_tps: r.inference.tokens_per_s,
     q: r.quality,
@@ -531,7 +577,8 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
     full: results.find((r) => r.method === baseline) ?? null,
     comparison: input.comparison,
   };
-  const rows = results.map((r) => blockRow(r, refs));
+  const metrics: BlockMetrics = { table: tableMetrics(task, main), detail: detailMetrics(task, main) };
+  const rows = results.map((r) => blockRow(r, refs, metrics));
   const trained = results.filter((r) => r.training);
   const ctx: BlockContext = { task, family, anchor, assets, main, mainLabel: METRIC_LABELS[main] };
   const frontiers = paretoFrontiers(ctx, trained, charts);
@@ -549,6 +596,10 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
     model: model ? { name: model.name, origin: model.origin, params: model.params, random_init: model.random_init } : null,
     main_metric: main,
     main_label: ctx.mainLabel,
+    secondary_labels: metrics.table.slice(1).map((m) => METRIC_LABELS[m]),
+    detail_labels: metrics.detail.map((m) => METRIC_LABELS[m]),
+    test_examples: results[0]?.data.test_examples ?? null,
+    steps: uniq(trained.map((r) => r.training!.steps)).sort((a, b) => a - b),
     rows,
     skipped: input.skipped,
     failed: input.failed.map((t) => ({ name: t.path.slice(1).join(' › '), error: t.errors[0] ?? 'failed' })),
@@ -558,7 +609,7 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
     loss_chart: lossChartFile,
     method_chart: methodChartFile ? `${assets}/${methodChartFile}` : null,
     stability_summary: stabilitySummary(trained),
-    decoding: decodingView(input.decoding?.rows ?? [], main),
+    decoding: decodingView(input.decoding?.rows ?? [], metrics.table),
     domains,
     examples,
   };
@@ -633,9 +684,14 @@ function stabilitySummary(runs: ExperimentResult[]): string {
   );
 }
 
-/** Decoding rows with the main metric first, then the other two of BLEU / chrF / ROUGE-L. */
-function decodingView(rows: DecodingRow[], main: MetricName): Block['decoding'] {
-  const keys = (['main', 'bleu', 'chrf', 'rougeL'] as const).filter((k) => k === 'main' || k !== main);
+/** The metrics a decoding comparison records besides the main one. */
+const DECODING_METRICS = ['bleu', 'chrf', 'rougeL'] as const;
+const isDecodingMetric = (m: MetricName): m is (typeof DECODING_METRICS)[number] => (DECODING_METRICS as readonly string[]).includes(m);
+
+/** Decoding rows with the main metric first, then those of the task's table metrics the comparison records. */
+function decodingView(rows: DecodingRow[], table: MetricName[]): Block['decoding'] {
+  const [main, ...others] = table as [MetricName, ...MetricName[]];
+  const keys = ['main' as const, ...others.filter(isDecodingMetric)];
   return {
     columns: keys.map((k) => METRIC_LABELS[k === 'main' ? main : k]),
     rows: rows.map((r) => ({

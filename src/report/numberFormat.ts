@@ -4,6 +4,7 @@
  */
 import type { ScoreWithCi, Significance } from '../experiment/results.ts';
 import { escapeMarkdown } from './escape.ts';
+import { onMetricScale } from './metricScale.ts';
 
 const DASH = '–';
 const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -31,10 +32,28 @@ export function fmtPct(v: unknown): string {
   return `${v.toPrecision(2)}%`;
 }
 
-/** "12.34 [11.02, 13.70]". */
+/** "12.34 [11.02, 13.70]": the bounds on the metric's 0–100 scale (metricScale.ts says why). */
 export function fmtCi(s: ScoreWithCi | null | undefined, digits = 2): string {
   if (!s || !ok(s.score)) return DASH;
-  return `${fmtNum(s.score, digits)} [${fmtNum(s.low, digits)}, ${fmtNum(s.high, digits)}]`;
+  const { low, high } = onMetricScale(s);
+  return `${fmtNum(s.score, digits)} [${fmtNum(low, digits)}, ${fmtNum(high, digits)}]`;
+}
+
+/** A figure copied from elsewhere with the decimals it was written with, at least one: 10.0 → "10.0", 0.01 → "0.01". */
+export function fmtAsWritten(v: unknown): string {
+  if (!ok(v)) return DASH;
+  const decimals = String(v).split('.')[1]?.length ?? 0;
+  return fmtNum(v, Math.min(6, Math.max(1, decimals)));
+}
+
+/** "+1.23" / "-0.40": a difference, with its sign either way. */
+export function fmtSigned(v: number): string {
+  return `${v >= 0 ? '+' : ''}${fmtNum(v)}`;
+}
+
+/** "p = 0.004" or "p < 0.001", for prose. */
+export function fmtPText(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${fmtP(p)}`;
 }
 
 export function fmtP(p: unknown): string {

@@ -26,7 +26,7 @@
  * named with both intervals; otherwise one sentence says nothing did.
  */
 import type { Block, Row } from './model.ts';
-import { fmtCi, fmtInt, fmtNum, fmtP, fmtPct } from './numberFormat.ts';
+import { fmtCi, fmtInt, fmtNum, fmtPct, fmtPText, fmtSigned } from './numberFormat.ts';
 import { median } from '../util/median.ts';
 
 export interface Recommendation {
@@ -35,10 +35,12 @@ export interface Recommendation {
   text: string;
 }
 
-/** "p = 0.004" or "p < 0.001". */
-const pText = (p: number) => (p < 0.001 ? 'p < 0.001' : `p = ${fmtP(p)}`);
-
 const better = (s: { delta: number; p_value: number; ci_separated: boolean } | null) => !!s && s.delta > 0 && (s.ci_separated || s.p_value < 0.05);
+
+/** The run is significantly above the untuned base on the main metric (paired p < 0.05 or separated intervals). */
+export function aboveBase(r: Pick<Row, 'vs_base'>): boolean {
+  return better(r.vs_base);
+}
 
 /** Share of degenerate outputs from which a run counts as collapsed. */
 export const COLLAPSED_RATE = 0.05;
@@ -50,16 +52,14 @@ export const COLLAPSED_RATE = 0.05;
  */
 export const MIN_DISTINCT_PER_INPUT = 0.25;
 
-const signed = (v: number) => `${v >= 0 ? '+' : ''}${fmtNum(v)}`;
-
 /** Distinct outputs over outputs, from the degeneration profile or (older results) the error analysis. */
-function distinctShare(r: Row): { distinct: number; outputs: number } {
+function distinctShare(r: Pick<Row, 'degeneration' | 'errors'>): { distinct: number; outputs: number } {
   const d = r.degeneration;
   return d ? { distinct: d.distinct_outputs, outputs: d.outputs } : { distinct: r.errors.distinct_outputs, outputs: r.errors.outputs };
 }
 
 /** Why a run's outputs count as collapsed, with the numbers; empty when they do not. */
-export function collapseReasons(r: Row): string[] {
+export function collapseReasons(r: Pick<Row, 'degeneration' | 'errors'>): string[] {
   const out: string[] = [];
   const d = r.degeneration;
   if (d && d.degenerate_rate >= COLLAPSED_RATE)
@@ -73,10 +73,10 @@ export function collapseReasons(r: Row): string[] {
 /** Why a run does not count as better than the untuned base, with the numbers; null when it does. */
 function baseReason(r: Row, base: Row | undefined, metric: string): string | null {
   const s = r.vs_base;
-  if (better(s)) return null;
+  if (aboveBase(r)) return null;
   if (!s) return 'no test against the untuned base in this run';
   const vs = base ? ` against the base's ${fmtCi(base.main)}` : '';
-  return `not significantly above the untuned base (${metric} ${fmtCi(r.main)}${vs}: ${signed(s.delta)}, ${pText(s.p_value)}, intervals ${s.ci_separated ? 'separated' : 'overlap'})`;
+  return `not significantly above the untuned base (${metric} ${fmtCi(r.main)}${vs}: ${fmtSigned(s.delta)}, ${fmtPText(s.p_value)}, intervals ${s.ci_separated ? 'separated' : 'overlap'})`;
 }
 
 /** Every reason a run must not be recommended; empty for a sound run. */
@@ -131,7 +131,7 @@ function bestQuality(b: Block, runs: Row[], base: Row | undefined, add: Add): vo
   add(
     'best quality',
     `${top!.label}: ${b.main_label} ${fmtCi(top!.main)}` +
-      (base && top!.vs_base ? ` (untuned base ${fmtNum(base.main.score)}; ${signed(top!.vs_base.delta)}, ${pText(top!.vs_base.p_value)})` : '') +
+      (base && top!.vs_base ? ` (untuned base ${fmtNum(base.main.score)}; ${fmtSigned(top!.vs_base.delta)}, ${fmtPText(top!.vs_base.p_value)})` : '') +
       (second
         ? `; the runner-up ${second.label} scores ${fmtCi(second.main)} — the intervals ${separated ? 'do not overlap' : 'overlap, so the two are not distinguishable here'}.`
         : '.'),
@@ -158,7 +158,7 @@ function perParameter(b: Block, runs: Row[], base: Row | undefined, add: Add): v
   const top = [...gainers].sort((x, y) => eff(y) - eff(x))[0]!;
   add(
     'quality per parameter',
-    `${top.label}: +${fmtNum(top.main.score - base.main.score)} ${b.main_label} over the untuned base with ${fmtInt(top.trainable)} trainable parameters (${fmtPct(top.percent)}), ${fmtNum(eff(top), 1)} ${b.main_label} per million trainable parameters; it beats the base with ${pText(top.vs_base!.p_value)}.`,
+    `${top.label}: +${fmtNum(top.main.score - base.main.score)} ${b.main_label} over the untuned base with ${fmtInt(top.trainable)} trainable parameters (${fmtPct(top.percent)}), ${fmtNum(eff(top), 1)} ${b.main_label} per million trainable parameters; it beats the base with ${fmtPText(top.vs_base!.p_value)}.`,
   );
 }
 
@@ -173,12 +173,12 @@ function fullFineTuning(b: Block, runs: Row[], add: Add): void {
   if (s && s.delta < 0 && (s.ci_separated || s.p_value < 0.05))
     add(
       'full fine-tuning',
-      `Worth it here: full fine-tuning (${fmtCi(full.main)}) beats the best adapter ${a.label} (${fmtCi(a.main)}) by ${fmtNum(-s.delta)} ${m}, paired ${pText(s.p_value)}, for ${costs}.`,
+      `Worth it here: full fine-tuning (${fmtCi(full.main)}) beats the best adapter ${a.label} (${fmtCi(a.main)}) by ${fmtNum(-s.delta)} ${m}, paired ${fmtPText(s.p_value)}, for ${costs}.`,
     );
   else if (s)
     add(
       'full fine-tuning',
-      `Not worth it here: the best adapter ${a.label} (${fmtCi(a.main)}) is ${s.delta >= 0 ? 'at least as good as' : 'not significantly worse than'} full fine-tuning (${fmtCi(full.main)}; paired ${pText(s.p_value)}), which would cost ${costs}.`,
+      `Not worth it here: the best adapter ${a.label} (${fmtCi(a.main)}) is ${s.delta >= 0 ? 'at least as good as' : 'not significantly worse than'} full fine-tuning (${fmtCi(full.main)}; paired ${fmtPText(s.p_value)}), which would cost ${costs}.`,
     );
   else add('full fine-tuning', `Full fine-tuning ${fmtCi(full.main)} vs the best adapter ${a.label} ${fmtCi(a.main)} (no paired test in this run).`);
 }
@@ -210,7 +210,7 @@ function decodingAdvice(b: Block, failed: Set<string>, add: Add): void {
     const g = greedy.cells[0];
     for (const r of rows.filter((x) => x !== greedy && x.cells[0])) {
       const c = r.cells[0]!;
-      const cmp = `${m} ${fmtCi(c)} against greedy search's ${fmtCi(g)} (${signed(c.score - g.score)})`;
+      const cmp = `${m} ${fmtCi(c)} against greedy search's ${fmtCi(g)} (${fmtSigned(c.score - g.score)})`;
       if (c.low > g.high) {
         helped = true;
         const note = failed.has(label) ? '; the run itself failed above, so this repairs its outputs rather than making it a recommendation' : '';

@@ -20,7 +20,7 @@ const goldenFile = goldenPath('metrics', 'bleu_chrf.json');
 const golden = goldenFile ? readGolden<Golden>('metrics', 'bleu_chrf.json') : undefined;
 
 describe('experiment scoring against sacrebleu 2.6 (golden)', needsShared(goldenFile), () => {
-  it('BLEU, chrF, chrF++ intervals are sacrebleu --confidence (mean ± half-width)', () => {
+  it("BLEU, chrF, chrF++ intervals are percentile intervals over sacrebleu's --confidence resamples (its width, 2 × the ±)", () => {
     const c = golden!.cases.find((x) => x.id === 'pub-c-en-news-sysA')!;
     const q = scoreQuality('translation', c.hypotheses, c.references[0]!, 1000);
     for (const [label, key] of [
@@ -30,8 +30,9 @@ describe('experiment scoring against sacrebleu 2.6 (golden)', needsShared(golden
     ] as const) {
       const want = c.bootstrap!.find((b) => b.label === label)!.expected;
       expect(q[key].score).toBeCloseTo(want.score, 9);
-      expect(q[key].low).toBeCloseTo(want.mean - want.ci, 5);
-      expect(q[key].high).toBeCloseTo(want.mean + want.ci, 5);
+      expect(q[key].high - q[key].low).toBeCloseTo(2 * want.ci, 5);
+      expect(q[key].low).toBeLessThanOrEqual(want.mean);
+      expect(q[key].high).toBeGreaterThanOrEqual(want.mean);
     }
   });
 
@@ -86,6 +87,17 @@ describe('significance and intervals', () => {
         300,
       ),
     ).toBe(1 / 301);
+  });
+
+  it('a skewed mean near 0 gets a percentile interval from 0, where mean ± half-width would go below it', () => {
+    // One output in 200 scores; a resample holds it 0–3 times, so its mean ranges over 0–3.
+    const values = Array.from({ length: 200 }, (_, i) => (i === 0 ? 200 : 0));
+    const m = meanWithCi(values, 1000);
+    expect(m.score).toBe(1);
+    expect(m.low).toBe(0);
+    expect(m.high).toBeGreaterThan(m.score);
+    // The symmetric form of the same interval would start below 0.
+    expect(m.score - (m.high - m.low) / 2).toBeLessThan(0);
   });
 
   it('mean intervals collapse for constant values and contain the mean otherwise', () => {

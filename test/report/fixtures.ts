@@ -251,3 +251,24 @@ export function recordsFor(blocks: { task: 'translation' | 'summarization'; fami
 export function reportInput(blocks: Parameters<typeof recordsFor>[0]): ReportInput {
   return { tests: recordsFor(blocks), bench: null, generated_at: '2024-01-01T00:00:00.000Z' };
 }
+
+/** The experiment of a block's run in a fixture input, to change before building the report. */
+export function experimentIn(input: ReportInput, task: string, family: string, label: string): ExperimentResult {
+  const e = input.tests.find((t) => t.path[0] === `${task} · ${family}` && t.meta?.experiment?.label === label)?.meta?.experiment;
+  if (!e) throw new Error(`no run '${label}' in ${task} · ${family}`);
+  return e;
+}
+
+/**
+ * Gives a run a main-metric score (interval ±0.5) and its test against the untuned base (score 1 in
+ * blockFixture): significant or not, as a paired test over the same examples would say.
+ */
+export function setMain(e: ExperimentResult, score: number, vsBase: { p: number; separated: boolean }): void {
+  e.quality[e.main_metric] = ci(score, 0.5);
+  e.vs_base = { against: 'untuned base', metric: e.main_metric, delta: score - 1, p_value: vsBase.p, ci_separated: vsBase.separated };
+}
+
+/** Sets the share of degenerate outputs of a run (of its 24). */
+export function setDegenerate(e: ExperimentResult, degenerate: number): void {
+  e.degeneration = { ...e.degeneration!, degenerate, one_word_dominant: degenerate, degenerate_rate: degenerate / e.degeneration!.outputs };
+}

@@ -19,9 +19,11 @@ describe('REPORT.md rendering', () => {
   const { view, charts } = buildReport(input);
   const md = renderMarkdown(view);
 
-  it("has the report's eight sections, in order", () => {
+  it("opens with the summary, then the report's nine sections, in order", () => {
     const heads = [...md.matchAll(/^## (\d)\. /gm)].map((m) => Number(m[1]));
-    expect(heads).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(heads).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(md.indexOf('\n## Summary\n')).toBeGreaterThan(0);
+    expect(md.indexOf('\n## Summary\n')).toBeLessThan(md.indexOf('\n## 1. Setup\n'));
   });
 
   it('shows every experiment in its block comparison table, in grid order, with CIs and significance', () => {
@@ -65,8 +67,9 @@ describe('REPORT.md rendering', () => {
     expect(md).toContain('`abc123`');
     expect(md).toContain('seed 42');
     expect(md).toContain('![training loss](report-assets/translation-gpt2-loss.svg)');
-    expect(md).toContain('| adapter | strategy | chrF | BLEU | ROUGE-L | tokens/s | seconds |');
-    expect(md).toContain('| full fine-tuning | beam | 13.00 [12.00, 14.00] | 2.00 [1.50, 2.50] | 10.00 [9.00, 11.00] | 250 | 2.0 |');
+    expect(md).toContain('| adapter | strategy | chrF | BLEU | tokens/s | seconds |');
+    expect(md).toContain('| full fine-tuning | beam | 13.00 [12.00, 14.00] | 2.00 [1.50, 2.50] | 250 | 2.0 |');
+    expect(md).toContain('| adapter | strategy | ROUGE-L | tokens/s | seconds |');
     expect(md).toContain('everyday (Tatoeba) (n=14)');
     expect(md).toContain('I see you \\| every now and then.');
     expect(md).toMatch(/\| LoRA r=8 α=16 \| 24 \| 0 \| 1 \(4\.17%\) \| \d+ \(3\) \|/);
