@@ -39,6 +39,9 @@ export type { RougeTokenizer, RougeTokenizerName } from './rougeTokenizer.ts';
 export { ROUGE_DEFAULT_SEED, rougeBootstrapAggregate } from './rougeBootstrap.ts';
 export type { RougeAggregate, RougeBootstrapOptions } from './rougeBootstrap.ts';
 export { porterStem } from './porterStemmer.ts';
+export { sentencePerLine, splitSentences } from './sentenceSplit.ts';
+export { greedyOracle, leadSentences, oracleObjective } from './extractive.ts';
+export type { OracleSelection } from './extractive.ts';
 export { cometScore, findExecutable, parseCometOutput } from './comet.ts';
 export type { CometInput, CometOptions, CometResult } from './comet.ts';
 export {
