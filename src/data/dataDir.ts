@@ -8,19 +8,33 @@ import { DATA_FILE_EXTENSIONS } from './readers/readRecords.ts';
  * these aliases let configs say `opus_books` or `hf:abisee/cnn_dailymail:3.0.0` and get the local
  * copy when there is one, and the Hub otherwise.
  */
-const ALIASES: Array<{ name: string; file: string; ids: string[] }> = [
+const ALIASES: Array<{ name: string; file: string; ids: string[]; description: string }> = [
   {
     name: 'opus_books',
     file: 'opus-style-en-ru.jsonl',
     ids: ['opus-style-en-ru', 'opus_books', 'opus_books:en-ru', 'Helsinki-NLP/opus_books', 'Helsinki-NLP/opus_books:en-ru'],
+    // Not opus_books itself (unreachable where the shared folder was made): it has opus_books' schema, not its text.
+    description:
+      'a stand-in for opus_books: real English–Russian pairs from Tatoeba, WMT newstest 2012–2020, NTREX-128, TICO-19 and Debian package-description translations',
   },
   {
     name: 'cnn_dailymail',
     file: 'cnn_dailymail-sample.jsonl',
     ids: ['cnn_dailymail', 'cnn_dailymail:3.0.0', 'abisee/cnn_dailymail', 'abisee/cnn_dailymail:3.0.0', 'cnn_dailymail-sample'],
+    description: 'a sample of CNN/DailyMail 3.0.0: 200 articles of its test split, 120 of its train split',
   },
-  { name: 'xsum', file: 'xsum-sample.jsonl', ids: ['xsum', 'EdinburghNLP/xsum', 'EdinburghNLP/xsum:default', 'xsum-sample'] },
-  { name: 'debian-descriptions', file: 'debian-descriptions.jsonl', ids: ['debian-descriptions', 'debian_descriptions'] },
+  {
+    name: 'xsum',
+    file: 'xsum-sample.jsonl',
+    ids: ['xsum', 'EdinburghNLP/xsum', 'EdinburghNLP/xsum:default', 'xsum-sample'],
+    description: 'a sample of XSum: 200 articles of its test split',
+  },
+  {
+    name: 'debian-descriptions',
+    file: 'debian-descriptions.jsonl',
+    ids: ['debian-descriptions', 'debian_descriptions'],
+    description: 'Debian package descriptions → their one-line synopses',
+  },
 ];
 
 /** The Hub dataset behind each short name, for when no local copy exists. */
@@ -49,6 +63,15 @@ export function resolveInDataDir(id: string, dir: string): string | undefined {
     if (isFile(p)) return p;
   }
   return undefined;
+}
+
+/**
+ * What a shared-folder file is (`opus-style-en-ru.jsonl` → a stand-in for opus_books), for reports;
+ * undefined for any other file. Matched by file name, so a user's own `opus_books.jsonl` is not
+ * described as the stand-in. The dataset ids stay the Hugging Face names users script against.
+ */
+export function sharedDatasetDescription(file: string): string | undefined {
+  return ALIASES.find((a) => a.file === path.basename(file))?.description;
 }
 
 /** The names a user can give for the shared corpora (for help texts and errors). */

@@ -9,7 +9,7 @@ export { loadDataset, loadDefaultDataset, DEFAULT_REAL_DATASETS, type LoadOption
 export { prepareDataset, prepareLoaded, type PreparedDataset } from './prepare.ts';
 export { readRecords, isDataFileName, DATA_FILE_EXTENSIONS } from './readers/readRecords.ts';
 export { normalizeRecords, detectSchema, type SchemaOptions } from './schema.ts';
-export { resolveInDataDir, dataDirFromEnv, HUB_IDS, knownDataDirIds } from './dataDir.ts';
+export { resolveInDataDir, dataDirFromEnv, HUB_IDS, knownDataDirIds, sharedDatasetDescription } from './dataDir.ts';
 export { fetchHubParquet, parseHubId, defaultCacheDir, defaultEndpoint, hubOfflineFromEnv, type HubOptions, type HubFiles, type HubId } from './hub.ts';
 export { downloadFile, HttpStatusError, type DownloadOptions, type DownloadResult } from './download.ts';
 export { cleanExamples, DEFAULT_LENGTH_LIMITS, type CleanOptions, type CleaningSummary } from './clean/clean.ts';

@@ -10,7 +10,7 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { encodeCausal, encodeT5, type Example, type Task } from '../data/index.ts';
+import { encodeCausal, encodeT5, sharedDatasetDescription, type Example, type Task } from '../data/index.ts';
 import { initBackend } from '../engine/backend.ts';
 import { loadPretrained } from '../models/hf/loadPretrained.ts';
 import type { LanguageModel } from '../models/registry.ts';
@@ -152,10 +152,12 @@ interface SplitData {
 
 const encodedSplits = new Map<string, Promise<SplitData>>();
 
-/** Where the corpus came from, as the results record it. */
+/** Where the corpus came from, as the results record it: a shared file says what it is (a sample, a stand-in). */
 function originLabel(origin: Awaited<ReturnType<typeof loadCorpus>>['dataset']['origin']): string {
   if (origin.kind === 'synthetic') return `synthetic (${origin.generator}, seed ${origin.seed})`;
-  return origin.kind === 'hub' ? `hub ${origin.repo}` : path.basename(origin.path);
+  if (origin.kind === 'hub') return `hub ${origin.repo}`;
+  const description = origin.kind === 'data-dir' ? sharedDatasetDescription(origin.path) : undefined;
+  return description ? `${path.basename(origin.path)}: ${description}` : path.basename(origin.path);
 }
 
 /** The experiment's slice of the corpus split, tokenized as the architecture needs. */
