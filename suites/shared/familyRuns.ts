@@ -8,7 +8,7 @@ import { resolveBaseModel, type BaseModel, type ModelFamilyName } from '../../sr
 import { taskCorpus } from '../../src/experiment/taskCorpus.ts';
 import { templateTokenIds } from '../../src/experiment/templateTokens.ts';
 import { methodCases, type MethodCase } from '../../src/experiment/methods.ts';
-import type { Profile, TaskSizes } from '../../src/experiment/profile.ts';
+import { MAIN_DECODING, type Profile, type TaskSizes } from '../../src/experiment/profile.ts';
 import { BASE_METHOD, runExperiment, type ExperimentOutcome, type ExperimentRunSpec } from '../../src/experiment/run.ts';
 import { listPlugins } from '../../src/peft/plugin.ts';
 
@@ -113,7 +113,7 @@ function experimentSpec(args: {
     peft_config: peftConfig,
     training_args: trainingArgs(profile, sizes, c),
     seed: SEED,
-    decoding: { strategy: 'greedy', max_new_tokens: sizes.max_new_tokens },
+    decoding: { ...MAIN_DECODING[task], max_new_tokens: sizes.max_new_tokens },
     evaluation: { bootstrap_samples: profile.bootstrap_samples, examples_shown: profile.examples_shown, generation_batch_size: profile.generation_batch_size },
   };
 }
