@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BaseModel } from '../../src/experiment/baseModels.ts';
-import { blockCaseSpec, mainPlan, type BlockPlan } from '../../src/experiment/blockSpec.ts';
+import { blockCaseSpec, casePeftConfig, mainPlan, type BlockPlan } from '../../src/experiment/blockSpec.ts';
 import type { MethodCase } from '../../src/experiment/methods.ts';
 import { newsAvailable, newsBlocks, newsPlan } from '../../src/experiment/newsBlocks.ts';
 import { PROFILES } from '../../src/experiment/profile.ts';
 import { experimentKey, type ExperimentRunSpec } from '../../src/experiment/run.ts';
 import { FIXTURE_MODELS, isModelDir } from '../../src/experiment/baseModels.ts';
+import { templateTokenIds } from '../../src/experiment/templateTokens.ts';
 
 /*
  * The news blocks' specs: which corpus each trains on and which it scores, the article truncation and
@@ -104,5 +105,28 @@ describe('news blocks', () => {
     writeFileSync(path.join(dataDir, 'xsum-sample.jsonl'), '{"placeholder": "changed"}\n');
     expect(await experimentKey(toXsum)).not.toBe(keys[1]);
     expect(await experimentKey(toCnn)).toBe(keys[2]);
+  });
+});
+
+describe('a case peft_config in every block', () => {
+  const withTokens: MethodCase = { ...demoCase, train_template_tokens: true };
+
+  it.skipIf(!isModelDir(FIXTURE_MODELS.gpt2))('trains the template tokens on a decoder-only base when the case asks', () => {
+    const ids = templateTokenIds(FIXTURE_MODELS.gpt2, null)!;
+    expect(ids.length).toBeGreaterThan(0);
+    expect(casePeftConfig(withTokens, { dir: FIXTURE_MODELS.gpt2 })).toEqual({ r: 2, trainable_token_indices: ids });
+    expect(casePeftConfig(demoCase, { dir: FIXTURE_MODELS.gpt2 })).toEqual({ r: 2 });
+    expect(casePeftConfig(undefined, { dir: FIXTURE_MODELS.gpt2 })).toEqual({});
+    // The case's own config is not changed.
+    expect(withTokens.peft_config).toEqual({ r: 2 });
+  });
+
+  it.skipIf(!isModelDir(FIXTURE_MODELS.t5))('leaves an encoder-decoder base without template tokens', () => {
+    expect(casePeftConfig(withTokens, { dir: FIXTURE_MODELS.t5 })).toEqual({ r: 2 });
+  });
+
+  it('points prompt tuning TEXT init at the base model tokenizer', () => {
+    const text: MethodCase = { ...demoCase, peft_config: { prompt_tuning_init: 'TEXT' } };
+    expect(casePeftConfig(text, { dir: '/models/x' })).toEqual({ prompt_tuning_init: 'TEXT', tokenizer_name_or_path: '/models/x' });
   });
 });
