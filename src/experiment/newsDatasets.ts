@@ -19,3 +19,24 @@ export const NEWS_DATASET_INFO: Readonly<Record<NewsDataset, NewsDatasetInfo>> =
   cnn_dailymail: { title: 'CNN/DailyMail', lead: 3 },
   xsum: { title: 'XSum', lead: 1 },
 };
+
+export function isNewsDataset(name: string): name is NewsDataset {
+  return (NEWS_DATASETS as readonly string[]).includes(name);
+}
+
+/** The dataset as papers name it (its own name when it is not a news dataset). */
+export function newsDatasetTitle(name: string): string {
+  return isNewsDataset(name) ? NEWS_DATASET_INFO[name].title : name;
+}
+
+/**
+ * The suite's describe of one news dataset (suites/summarization/news.test.ts), and of one block on one
+ * model family inside it: the report finds a block's failed tests by these names.
+ */
+export function newsSuiteName(dataset: string): string {
+  return `summarization · ${newsDatasetTitle(dataset)}`;
+}
+
+export function newsBlockSuiteName(blockTitle: string, family: string): string {
+  return `${blockTitle} · ${family}`;
+}

@@ -9,10 +9,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type {} from '../../test/helpers/skip.ts';
-import { MODEL_FAMILIES, type ModelFamilyName } from '../../src/experiment/baseModels.ts';
+import { MODEL_FAMILIES } from '../../src/experiment/baseModels.ts';
 import { newsAvailable, newsBlocks, newsPlan } from '../../src/experiment/newsBlocks.ts';
 import { extractiveContext } from '../../src/experiment/newsContext.ts';
-import { NEWS_DATASET_INFO, NEWS_DATASETS, type NewsDataset } from '../../src/experiment/newsDatasets.ts';
+import { NEWS_DATASET_INFO, NEWS_DATASETS, newsBlockSuiteName, newsSuiteName, type NewsDataset } from '../../src/experiment/newsDatasets.ts';
 import { freshFromEnv, profileFromEnv } from '../../src/experiment/profile.ts';
 import { selectTestExamples } from '../../src/experiment/run.ts';
 import { experimentDataDir } from '../../src/experiment/taskCorpus.ts';
@@ -31,7 +31,7 @@ function needsSample(dataset: NewsDataset) {
 }
 
 for (const dataset of NEWS_DATASETS)
-  describe(`summarization · ${NEWS_DATASET_INFO[dataset].title}`, needsSample(dataset), () => {
+  describe(newsSuiteName(dataset), needsSample(dataset), () => {
     it(
       'extractive context: Lead-k and the greedy oracle',
       async ({ task: t }) => {
@@ -50,9 +50,11 @@ for (const dataset of NEWS_DATASETS)
 
     for (const block of newsBlocks().filter((b) => b.dataset === dataset)) {
       const plan = newsPlan(block, profile, dataDir);
-      describe.each(MODEL_FAMILIES.map((f) => [f]))(`${plan.block!.title} · %s`, (family: ModelFamilyName) => {
-        const runs = new FamilyRuns({ task: 'summarization', family, profile, fresh, dataDir, plan });
-        defineBlockTests(runs, NEWS_THRESHOLDS, { decoding: false });
-      });
+      // The report finds each block's tests by these names (newsBlockSuiteName).
+      for (const family of MODEL_FAMILIES)
+        describe(newsBlockSuiteName(plan.block!.title, family), () => {
+          const runs = new FamilyRuns({ task: 'summarization', family, profile, fresh, dataDir, plan });
+          defineBlockTests(runs, NEWS_THRESHOLDS, { decoding: false });
+        });
     }
   });
