@@ -6,7 +6,7 @@
  */
 import type { Task } from '../data/index.ts';
 import type { BaseModel, ModelFamilyName } from './baseModels.ts';
-import type { MethodCase } from './methods.ts';
+import { methodCases, referenceCases, type MethodCase } from './methods.ts';
 import type { Profile } from './profile.ts';
 import type { BlockRecord } from './results.ts';
 import { BASE_METHOD, type ExperimentData, type ExperimentRunSpec } from './run.ts';
@@ -20,6 +20,14 @@ export interface BlockPlan {
   max_steps: number;
   batch_size: number;
   max_new_tokens: number;
+  /** `reference`: only the reference cases run (absent: every case). */
+  cases?: 'reference';
+}
+
+/** The method cases the block runs, in grid order: every registered method's, or the plan's reference cases only. */
+export function blockCases(task: Task, family: ModelFamilyName, profile: Profile, plan: BlockPlan): MethodCase[] {
+  const all = methodCases(task, family, profile, plan.max_steps);
+  return plan.cases === 'reference' ? referenceCases(all) : all;
 }
 
 /** The task's main block: its corpus (real when present, else synthetic) with the profile's sizes. */

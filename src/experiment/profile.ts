@@ -53,6 +53,12 @@ export interface NewsSizes {
   few_shot: { train_examples: number; validation_examples: number; max_steps: number; batch_size: number };
   /** Per corpus: CNN/DM highlights run to 3–4 sentences (median ≈ 90 micro-tokenizer tokens), XSum's summary is one (≈ 40). */
   targets: Readonly<Record<NewsDataset, { max_target_length: number; max_new_tokens: number }>>;
+  /**
+   * The method cases each news block runs: `all` (every case, as every block), or `reference` (the
+   * reference cases only, LoRA r=8 α=16 and full fine-tuning: the smoke profile's pipeline check of
+   * the eight news blocks, which would otherwise train every case eight more times in CI).
+   */
+  cases: 'all' | 'reference';
 }
 
 export interface Profile {
@@ -119,12 +125,13 @@ const SMOKE: Profile = {
       batch_size: 8,
     },
   },
-  // A pipeline check on the news samples: a few steps, a handful of test articles.
+  // A pipeline check on the news samples: a few steps, a handful of test articles, the reference cases.
   news: {
     max_length: 128,
     test_examples: 8,
     few_shot: { train_examples: 64, validation_examples: 8, max_steps: 6, batch_size: 4 },
     targets: { cnn_dailymail: { max_target_length: 48, max_new_tokens: 32 }, xsum: { max_target_length: 24, max_new_tokens: 16 } },
+    cases: 'reference',
   },
   warmup_ratio: 0.1,
   group_by_length: false,
@@ -176,6 +183,7 @@ const STANDARD: Profile = {
     test_examples: 64,
     few_shot: { train_examples: 240, validation_examples: 16, max_steps: 60, batch_size: 16 },
     targets: { cnn_dailymail: { max_target_length: 128, max_new_tokens: 96 }, xsum: { max_target_length: 64, max_new_tokens: 48 } },
+    cases: 'all',
   },
   warmup_ratio: 0.05,
   group_by_length: true,
@@ -224,6 +232,7 @@ const FULL: Profile = {
     test_examples: 64,
     few_shot: { train_examples: 240, validation_examples: 16, max_steps: 200, batch_size: 8 },
     targets: { cnn_dailymail: { max_target_length: 128, max_new_tokens: 128 }, xsum: { max_target_length: 64, max_new_tokens: 64 } },
+    cases: 'all',
   },
   warmup_ratio: 0.03,
   group_by_length: true,

@@ -5,8 +5,8 @@
  */
 import type { Task } from '../../src/data/index.ts';
 import { resolveBaseModel, type BaseModel, type ModelFamilyName } from '../../src/experiment/baseModels.ts';
-import { blockCaseSpec, casePeftConfig, type BlockPlan } from '../../src/experiment/blockSpec.ts';
-import { methodCases, type MethodCase } from '../../src/experiment/methods.ts';
+import { blockCaseSpec, blockCases, casePeftConfig, type BlockPlan } from '../../src/experiment/blockSpec.ts';
+import type { MethodCase } from '../../src/experiment/methods.ts';
 import type { Profile } from '../../src/experiment/profile.ts';
 import { runExperiment, type ExperimentOutcome, type ExperimentRunSpec } from '../../src/experiment/run.ts';
 import { listPlugins } from '../../src/peft/plugin.ts';
@@ -38,7 +38,7 @@ export class FamilyRuns {
   private baselineP: Promise<ExperimentOutcome> | undefined;
 
   constructor(readonly settings: BlockSettings) {
-    this.cases = methodCases(settings.task, settings.family, settings.profile, settings.plan.max_steps);
+    this.cases = blockCases(settings.task, settings.family, settings.profile, settings.plan);
   }
 
   baseModel(): Promise<BaseModel> {

@@ -2,9 +2,10 @@
  * News summarization on the shared CNN/DailyMail and XSum samples, reported per dataset: for each, the
  * extractive context (Lead-k and the greedy oracle on the test examples), then every PEFT method on
  * GPT-2 and T5 in two settings — transfer (fine-tuned on the Debian descriptions) and few-shot
- * (fine-tuned on the sample's own small train split). Sizes and the article truncation come from
- * PEFT_PROFILE (src/experiment/profile.ts, `news`). Without the samples (no ../shared) the blocks are
- * skipped: news results are never made from synthetic text.
+ * (fine-tuned on the sample's own small train split). Sizes, the article truncation and which cases
+ * run (the smoke profile: the reference cases only) come from PEFT_PROFILE (src/experiment/profile.ts,
+ * `news`). Without the samples (no ../shared) the blocks are skipped: news results are never made from
+ * synthetic text.
  * Run: `PEFT_PROFILE=smoke npx vitest run suites/summarization`.
  */
 import { describe, expect, it } from 'vitest';

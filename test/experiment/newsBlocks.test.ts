@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BaseModel } from '../../src/experiment/baseModels.ts';
-import { blockCaseSpec, casePeftConfig, mainPlan, type BlockPlan } from '../../src/experiment/blockSpec.ts';
-import type { MethodCase } from '../../src/experiment/methods.ts';
+import { blockCases, blockCaseSpec, casePeftConfig, mainPlan, type BlockPlan } from '../../src/experiment/blockSpec.ts';
+import { methodCases, type MethodCase } from '../../src/experiment/methods.ts';
 import { newsAvailable, newsBlocks, newsPlan } from '../../src/experiment/newsBlocks.ts';
 import { PROFILES } from '../../src/experiment/profile.ts';
 import { experimentKey, type ExperimentRunSpec } from '../../src/experiment/run.ts';
@@ -128,5 +128,29 @@ describe('a case peft_config in every block', () => {
   it('points prompt tuning TEXT init at the base model tokenizer', () => {
     const text: MethodCase = { ...demoCase, peft_config: { prompt_tuning_init: 'TEXT' } };
     expect(casePeftConfig(text, { dir: '/models/x' })).toEqual({ prompt_tuning_init: 'TEXT', tokenizer_name_or_path: '/models/x' });
+  });
+});
+
+describe('the cases of a news block', () => {
+  const smoke = PROFILES.smoke;
+  const caseIds = (profile: typeof smoke, plan: BlockPlan) => blockCases('summarization', 't5', profile, plan).map((c) => c.case);
+
+  it('are the reference cases only in the smoke profile (LoRA r=8 α=16 and full fine-tuning), in grid order', () => {
+    for (const b of newsBlocks()) {
+      const plan = newsPlan(b, smoke, dataDir);
+      expect(plan.cases).toBe('reference');
+      expect(caseIds(smoke, plan)).toEqual(['lora-r8-a16', 'full']);
+    }
+  });
+
+  it("are every case in the standard and full profiles, and in the smoke profile's main block", () => {
+    const every = methodCases('summarization', 't5', standard, standard.news.few_shot.max_steps).map((c) => c.case);
+    expect(every.length).toBeGreaterThan(10);
+    const plan = newsPlan({ setting: 'few_shot', dataset: 'xsum' }, standard, dataDir);
+    expect(plan.cases).toBeUndefined();
+    expect(caseIds(standard, plan)).toEqual(every);
+    expect(newsPlan({ setting: 'transfer', dataset: 'xsum' }, PROFILES.full, dataDir).cases).toBeUndefined();
+    const main = mainPlan('summarization', smoke, dataDir);
+    expect(caseIds(smoke, main)).toEqual(methodCases('summarization', 't5', smoke).map((c) => c.case));
   });
 });
