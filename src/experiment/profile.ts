@@ -126,11 +126,13 @@ const SMOKE: Profile = {
     },
   },
   // A pipeline check on the news samples: a few steps, a handful of test articles, the reference cases.
+  // T5 drops a training pair whose summary is longer than max_target_length, so the target lengths are
+  // the standard profile's (the summaries' own); only the generated summaries are shorter.
   news: {
     max_length: 128,
     test_examples: 8,
     few_shot: { train_examples: 64, validation_examples: 8, max_steps: 6, batch_size: 4 },
-    targets: { cnn_dailymail: { max_target_length: 48, max_new_tokens: 32 }, xsum: { max_target_length: 24, max_new_tokens: 16 } },
+    targets: { cnn_dailymail: { max_target_length: 128, max_new_tokens: 32 }, xsum: { max_target_length: 64, max_new_tokens: 16 } },
     cases: 'reference',
   },
   warmup_ratio: 0.1,

@@ -2,11 +2,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { encodeT5 } from '../../src/data/index.ts';
+import { plainEncoder } from '../../src/experiment/data.ts';
 import type { BaseModel } from '../../src/experiment/baseModels.ts';
 import { blockCases, blockCaseSpec, casePeftConfig, mainPlan, type BlockPlan } from '../../src/experiment/blockSpec.ts';
 import { methodCases, type MethodCase } from '../../src/experiment/methods.ts';
 import { newsAvailable, newsBlocks, newsPlan } from '../../src/experiment/newsBlocks.ts';
 import { PROFILES } from '../../src/experiment/profile.ts';
+import { experimentDataDir, loadCorpus } from '../../src/experiment/taskCorpus.ts';
+import { loadTokenizer } from '../../src/models/tokenizers/index.ts';
 import { experimentKey, type ExperimentRunSpec } from '../../src/experiment/run.ts';
 import { FIXTURE_MODELS, isModelDir } from '../../src/experiment/baseModels.ts';
 import { templateTokenIds } from '../../src/experiment/templateTokens.ts';
@@ -152,5 +156,29 @@ describe('the cases of a news block', () => {
     expect(newsPlan({ setting: 'transfer', dataset: 'xsum' }, PROFILES.full, dataDir).cases).toBeUndefined();
     const main = mainPlan('summarization', smoke, dataDir);
     expect(caseIds(smoke, main)).toEqual(methodCases('summarization', 't5', smoke).map((c) => c.case));
+  });
+});
+
+describe('the news summaries T5 is fine-tuned on in few-shot blocks', () => {
+  const shared = experimentDataDir();
+  const ready = isModelDir(FIXTURE_MODELS.t5) && newsAvailable('cnn_dailymail', shared) && newsAvailable('xsum', shared);
+
+  // T5 drops a pair whose target is longer than max_target_length: too short a length leaves a
+  // few-shot block with a handful of training pairs and no held-out loss at all.
+  it.skipIf(!ready)('fit max_target_length in every profile: most training pairs and held-out pairs are kept', async () => {
+    const tok = loadTokenizer(FIXTURE_MODELS.t5);
+    const eos = tok.tokenToId('</s>');
+    for (const profile of Object.values(PROFILES))
+      for (const dataset of ['cnn_dailymail', 'xsum'] as const) {
+        const { data } = newsPlan({ setting: 'few_shot', dataset }, profile, shared);
+        const { splits } = await loadCorpus(dataset, shared);
+        const encoded = (examples: typeof splits.train) =>
+          encodeT5(examples, plainEncoder(tok), { maxSourceLength: data.max_length, maxTargetLength: data.max_target_length, eosTokenId: eos }).stats;
+        const train = encoded(splits.train.slice(0, data.train_examples));
+        const validation = encoded(splits.validation.slice(0, data.validation_examples));
+        const where = `${profile.name} ${dataset}: train ${JSON.stringify(train)}, validation ${JSON.stringify(validation)}`;
+        expect(train.encoded, where).toBeGreaterThanOrEqual(0.75 * train.examples);
+        expect(validation.encoded, where).toBeGreaterThanOrEqual(0.5 * validation.examples);
+      }
   });
 });
