@@ -21,8 +21,11 @@ export function referenceCases(cases: readonly MethodCase[]): MethodCase[] {
   return cases.filter((c) => c.reference === true);
 }
 
-/** Every registered method's cases, in registration order (cache keys and the report follow it). */
-export function methodCases(task: Task, family: ModelFamilyName, profile: Profile): MethodCase[] {
-  const ctx = { task, family, maxSteps: profile.sizes[task].max_steps, loraGrid: profile.lora_grid };
+/**
+ * Every registered method's cases, in registration order (cache keys and the report follow it).
+ * `maxSteps`: the block's training steps, when not the task's (AdaLoRA schedules its budget by them).
+ */
+export function methodCases(task: Task, family: ModelFamilyName, profile: Profile, maxSteps = profile.sizes[task].max_steps): MethodCase[] {
+  const ctx = { task, family, maxSteps, loraGrid: profile.lora_grid };
   return listPlugins().flatMap((p) => p.experimentCases?.(ctx) ?? []);
 }

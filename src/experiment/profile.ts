@@ -13,6 +13,7 @@
 import type { Task } from '../data/index.ts';
 import type { DecodingSpec } from './predict.ts';
 import { UserError } from '../util/errors.ts';
+import type { NewsDataset } from './newsDatasets.ts';
 
 export const PROFILE_NAMES = ['smoke', 'standard', 'full'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];
@@ -51,9 +52,35 @@ export const MAIN_DECODING: Readonly<Record<Task, Omit<DecodingSpec, 'max_new_to
   summarization: { strategy: 'beam', num_beams: 4, length_penalty: 1, no_repeat_ngram_size: 4 },
 };
 
+/**
+ * The news summarization blocks (src/experiment/newsBlocks.ts). Transfer blocks train with the
+ * summarization sizes (the Debian block's budget) and these lengths; few-shot blocks train on the news
+ * corpus's own train split with `few_shot`.
+ */
+export interface NewsSizes {
+  /**
+   * The article truncation, as TaskSizes.max_length: decoder-only prompt + target tokens (generation
+   * reads max_length − max_new_tokens prompt tokens), T5 source tokens. Results record what it meant
+   * (DataRecord.truncation).
+   */
+  max_length: number;
+  /** At most this many examples of the news test split (the shared samples' splits hold 64 and 40). */
+  test_examples: number;
+  few_shot: { train_examples: number; validation_examples: number; max_steps: number; batch_size: number };
+  /** Per corpus: CNN/DM highlights run to 3–4 sentences (median ≈ 90 micro-tokenizer tokens), XSum's summary is one (≈ 40). */
+  targets: Readonly<Record<NewsDataset, { max_target_length: number; max_new_tokens: number }>>;
+  /**
+   * The method cases each news block runs: `all` (every case, as every block), or `reference` (the
+   * reference cases only, LoRA r=8 α=16 and full fine-tuning: the smoke profile's pipeline check of
+   * the eight news blocks, which would otherwise train every case eight more times in CI).
+   */
+  cases: 'all' | 'reference';
+}
+
 export interface Profile {
   name: ProfileName;
   sizes: Record<Task, TaskSizes>;
+  news: NewsSizes;
   warmup_ratio: number;
   /** Batches of similar lengths (HF's group_by_length): far less padding on short pairs. */
   group_by_length: boolean;
@@ -114,6 +141,16 @@ const SMOKE: Profile = {
       batch_size: 8,
     },
   },
+  // A pipeline check on the news samples: a few steps, a handful of test articles, the reference cases.
+  // T5 drops a training pair whose summary is longer than max_target_length, so the target lengths are
+  // the standard profile's (the summaries' own); only the generated summaries are shorter.
+  news: {
+    max_length: 128,
+    test_examples: 8,
+    few_shot: { train_examples: 64, validation_examples: 8, max_steps: 6, batch_size: 4 },
+    targets: { cnn_dailymail: { max_target_length: 128, max_new_tokens: 32 }, xsum: { max_target_length: 64, max_new_tokens: 16 } },
+    cases: 'reference',
+  },
   warmup_ratio: 0.1,
   group_by_length: false,
   lora_grid: cross([4, 8, 16, 32], [16, 32, 64]),
@@ -159,6 +196,15 @@ const STANDARD: Profile = {
       batch_size: 32,
     },
   },
+  // gpt2-micro reads 256 positions: with CNN/DM's 96 new tokens, 160 prompt tokens of a median
+  // 1,081-token article. Few-shot: 60 steps × 16 = 4 passes over CNN/DM's 240 training articles.
+  news: {
+    max_length: 256,
+    test_examples: 64,
+    few_shot: { train_examples: 240, validation_examples: 16, max_steps: 60, batch_size: 16 },
+    targets: { cnn_dailymail: { max_target_length: 128, max_new_tokens: 96 }, xsum: { max_target_length: 64, max_new_tokens: 48 } },
+    cases: 'all',
+  },
   warmup_ratio: 0.05,
   group_by_length: true,
   lora_grid: [
@@ -199,6 +245,14 @@ const FULL: Profile = {
       max_steps: 2000,
       batch_size: 16,
     },
+  },
+  // t5-small's usual 512 source tokens (gpt2 reads 1,024 positions).
+  news: {
+    max_length: 512,
+    test_examples: 64,
+    few_shot: { train_examples: 240, validation_examples: 16, max_steps: 200, batch_size: 8 },
+    targets: { cnn_dailymail: { max_target_length: 128, max_new_tokens: 128 }, xsum: { max_target_length: 64, max_new_tokens: 64 } },
+    cases: 'all',
   },
   warmup_ratio: 0.03,
   group_by_length: true,

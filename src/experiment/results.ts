@@ -152,6 +152,22 @@ export interface DataRecord {
   encode: Record<string, unknown> | null;
   /** How examples were chosen (src/experiment/selection.ts); absent in results from before it existed. */
   selection?: SelectionRecord;
+  /** The corpus whose test split was scored, when it is not `dataset` (trained on one corpus, evaluated on another). */
+  eval_dataset?: string;
+  eval_origin?: string;
+  /** How much of each test source the model read (absent in results from before it was recorded). */
+  truncation?: TruncationRecord;
+}
+
+/** Source truncation at generation: what a report states as "articles cut to their first N tokens". */
+export interface TruncationRecord {
+  /** Prompt tokens the model reads: T5's task prefix + source + end-of-sequence; decoder-only template + source. */
+  max_prompt_tokens: number;
+  /** Of those, tokens left for the source text (the rest is template or prefix); the source is cut from its end. */
+  max_source_tokens: number;
+  /** Test sources longer than that (cut), and the median length of a test source, in the model's tokens. */
+  test_sources_cut: number;
+  test_source_tokens_median: number;
 }
 
 export interface SelectionRecord {
@@ -208,11 +224,28 @@ export interface DegenerationProfile {
   distinct_per_input: number;
 }
 
+/**
+ * A suite block other than its task's main one: the news summarization blocks (src/experiment/newsBlocks.ts).
+ * The report keeps each block's results, comparisons and skips apart by `id`.
+ */
+export interface BlockRecord {
+  /** `news-few_shot-cnn_dailymail`. */
+  id: string;
+  /** `few-shot · CNN/DailyMail`. */
+  title: string;
+  /** transfer: fine-tuned on another corpus; few_shot: on the small train split of the corpus scored. */
+  setting: 'transfer' | 'few_shot';
+  train_dataset: string;
+  eval_dataset: string;
+}
+
 /** One experiment's outcome, as attached to the test's meta and cached on disk. */
 export interface ExperimentResult {
   schema: number;
-  /** Stable id: `<task>/<family>/<case>`. */
+  /** Stable id: `<task>/<family>/<case>`, or `<task>/<family>/<block id>/<case>` in another block. */
   id: string;
+  /** The block when it is not the task's main one (absent: the main block). */
+  block?: BlockRecord;
   /** Hash of everything that determines the result (the cache key). */
   key: string;
   task: Task;
@@ -254,12 +287,14 @@ export interface SkippedExperiment {
   label: string;
   model_family: string;
   reason: string;
+  block?: BlockRecord;
 }
 
 /** Paired comparisons of every method in one (task, model) block against the reference systems. */
 export interface BlockComparison {
   task: Task;
   model_family: string;
+  block?: BlockRecord;
   metric: MetricName;
   /** id of the reference system → id of the compared system → result. */
   against: Record<string, Record<string, Significance>>;
@@ -285,10 +320,34 @@ export interface DecodingComparison {
   rows: DecodingRow[];
 }
 
+/** One extractive reference point scored like a system (src/experiment/newsContext.ts). */
+export interface ContextRow {
+  /** `Lead-3`, `extractive oracle`. */
+  label: string;
+  system: 'lead' | 'oracle';
+  /** Sentences per summary: k for Lead-k, the mean number selected for the oracle. */
+  sentences: number;
+  /** Every metric as the systems of the block are scored (same references, same settings). */
+  quality: Quality;
+  /** ROUGE-Lsum with one sentence per line on both sides: the number papers print as ROUGE-L. */
+  rougeLsum_sentences: ScoreWithCi;
+}
+
+/** The extractive context of one news test set: what the report prints above the systems scored on it. */
+export interface ExtractiveContext {
+  task: Task;
+  dataset: string;
+  test_examples: number;
+  rows: ContextRow[];
+  /** How the rows were made (sentence splitter, oracle objective, whole articles). */
+  note: string;
+}
+
 /** What a suite test attaches to `task.meta.peftLab`: exactly one of the fields is set. */
 export interface SuiteMeta {
   experiment?: ExperimentResult;
   skipped?: SkippedExperiment;
   comparison?: BlockComparison;
   decoding?: DecodingComparison;
+  context?: ExtractiveContext;
 }

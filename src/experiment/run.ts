@@ -33,11 +33,12 @@ import { makeFormatting, saveFormatting, type Formatting } from './savedFormatti
 import { generationPeakMb, trainingStepPeakMb } from './stepPeakMemory.ts';
 import { canonicalJson, hashFile, sha256 } from './hash.ts';
 import { predictTexts, type DecodingSpec } from './predict.ts';
-import { RESULT_SCHEMA, type DataRecord, type ExperimentResult, type ParamRecord, type TrainingRecord } from './results.ts';
+import { RESULT_SCHEMA, type BlockRecord, type DataRecord, type ExperimentResult, type ParamRecord, type TrainingRecord } from './results.ts';
 import { saveTrained } from './saveTrained.ts';
 import { selectExamples, type DomainWeights, type Selection } from './selection.ts';
 import { compareOnMainMetric } from './significance.ts';
 import { analyseStability, thinCurve } from './stability.ts';
+import { promptTruncation } from './truncation.ts';
 
 /** The method name of the untuned base model (evaluated, never trained). */
 export const BASE_METHOD = 'base';
@@ -45,6 +46,11 @@ export const BASE_METHOD = 'base';
 export interface ExperimentData {
   /** A dataset name (`opus_books`, `synthetic:translation`, a file) split with CORPUS_SPLIT. */
   name: string;
+  /**
+   * The dataset whose test split is scored, when it is not `name`: fine-tuned on one corpus, evaluated
+   * on another (the news transfer blocks). Its CORPUS_SPLIT test split, as for `name`.
+   */
+  eval_name?: string;
   dataDir: string | null;
   train_examples: number;
   validation_examples: number;
@@ -62,15 +68,22 @@ export interface ExperimentData {
 /** Seeds the domain draw of each split: fixed, so every method and run sees the same examples. */
 const SELECTION_SEED = 42;
 
-/** The test examples of `data`: the first n of the test split, or its domain mix (no token cap). */
+/** The dataset whose test split `data` is scored on. */
+export function evalCorpusName(data: Pick<ExperimentData, 'name' | 'eval_name'>): string {
+  return data.eval_name ?? data.name;
+}
+
+/** The test examples of `data`: the first n of the (evaluation corpus's) test split, or its domain mix (no token cap). */
 export async function selectTestExamples(data: ExperimentData): Promise<Selection> {
-  const { splits } = await loadCorpus(data.name, data.dataDir);
+  const { splits } = await loadCorpus(evalCorpusName(data), data.dataDir);
   return selectExamples(splits.test, data.test_examples, { domains: data.domains, seed: SELECTION_SEED + 2 });
 }
 
 export interface ExperimentRunSpec {
-  /** Stable id: `<task>/<family>/<case>`. */
+  /** Stable id: `<task>/<family>/<case>`, or `<task>/<family>/<block id>/<case>` in another block. */
   id: string;
+  /** The block when it is not the task's main one (labels the result; the data decides the key). */
+  block?: BlockRecord;
   order: number;
   label: string;
   hyperparameters: Record<string, number | string | boolean>;
@@ -117,6 +130,8 @@ export async function experimentKey(spec: ExperimentRunSpec): Promise<string> {
   const backend = await initBackend();
   const file = corpusFile(spec.data.name, spec.data.dataDir);
   const { dataDir: _d, ...data } = spec.data;
+  // Only when set, so that the keys of results scored on their training corpus stay what they were.
+  const evalFile = spec.data.eval_name ? corpusFile(spec.data.eval_name, spec.data.dataDir) : undefined;
   return sha256(
     canonicalJson({
       schema: RESULT_SCHEMA,
@@ -124,6 +139,7 @@ export async function experimentKey(spec: ExperimentRunSpec): Promise<string> {
       model: modelHash(spec.model.dir),
       data,
       data_file: file ? hashFile(file) : null,
+      ...(spec.data.eval_name ? { eval_data_file: evalFile ? hashFile(evalFile) : null } : {}),
       method: spec.method,
       // The model is identified by its hash; a path to it (prompt tuning's tokenizer) is not content.
       peft_config: Object.fromEntries(Object.entries(spec.peft_config).map(([k, v]) => [k, v === spec.model.dir ? '<model>' : v])),
@@ -158,6 +174,13 @@ function originLabel(origin: Awaited<ReturnType<typeof loadCorpus>>['dataset']['
   if (origin.kind === 'hub') return `hub ${origin.repo}`;
   const description = origin.kind === 'data-dir' ? sharedDatasetDescription(origin.path) : undefined;
   return description ? `${path.basename(origin.path)}: ${description}` : path.basename(origin.path);
+}
+
+/** The evaluation corpus, recorded when it is not the training corpus. */
+async function evalRecord(d: ExperimentData): Promise<Pick<DataRecord, 'eval_dataset' | 'eval_origin'>> {
+  if (!d.eval_name) return {};
+  const { dataset } = await loadCorpus(d.eval_name, d.dataDir);
+  return { eval_dataset: dataset.name, eval_origin: originLabel(dataset.origin) };
 }
 
 /** The experiment's slice of the corpus split, tokenized as the architecture needs. */
@@ -206,6 +229,13 @@ async function encodeSplitData(spec: ExperimentRunSpec, formatting: Formatting, 
         exhausted: trainSel.exhausted,
         too_long: trainSel.too_long,
       },
+      ...(await evalRecord(d)),
+      truncation: promptTruncation(
+        formatting,
+        encoder,
+        eos,
+        test.map((e) => e.source),
+      ),
     },
   };
 }
@@ -285,6 +315,7 @@ function cachedOutcome(spec: ExperimentRunSpec, dir: string): ExperimentOutcome 
   const result: ExperimentResult = {
     ...hit.result,
     id: spec.id,
+    ...(spec.block ? { block: spec.block } : {}),
     order: spec.order,
     label: spec.label,
     hyperparameters: spec.hyperparameters,
@@ -405,6 +436,7 @@ function experimentResult({ spec, key, env, baseParams, data, params, trained, t
     key,
     task: spec.task,
     profile: spec.profile,
+    ...(spec.block ? { block: spec.block } : {}),
     order: spec.order,
     method: spec.method,
     label: spec.label,

@@ -10,12 +10,14 @@
  */
 import type {
   BlockComparison,
+  BlockRecord,
   DecodingComparison,
   DecodingRow,
   DegenerationProfile,
   EnvironmentRecord,
   ErrorAnalysis,
   ExperimentResult,
+  ExtractiveContext,
   MetricName,
   ScoreWithCi,
   SelectionRecord,
@@ -29,6 +31,16 @@ import { baselineMethod, methodInfo } from '../peft/methodInfo.ts';
 import type { BenchRecord, ReportInput, TestRecord } from './input.ts';
 import { paretoFrontier } from './pareto.ts';
 import { failureReasons, recommendations, type Recommendation } from './recommendations.ts';
+import {
+  inNewsSection,
+  newsBlockFacts,
+  newsDatasetOrder,
+  newsSections,
+  newsSettingOrder,
+  testInNewsBlock,
+  type NewsBlockFacts,
+  type NewsSection,
+} from './newsSections.ts';
 import { fmtInt, fmtMb, fmtNum, fmtPct } from './numberFormat.ts';
 import { referenceComparisons, type ReferenceComparison } from './referenceComparison.ts';
 import { runVerdict, type Verdict } from './runVerdict.ts';
@@ -117,6 +129,10 @@ export interface ExampleView {
 export interface Block {
   task: string;
   family: string;
+  /** The suite block when it is not the task's main one (a news block); null for the main block. */
+  block: BlockRecord | null;
+  /** What a news block's table states: corpora, budget, article truncation (null for a main block). */
+  news: NewsBlockFacts | null;
   anchor: string;
   title: string;
   model: { name: string; origin: string; params: number; random_init: boolean } | null;
@@ -148,6 +164,17 @@ export interface TaskSection {
   task: string;
   title: string;
   main_label: string;
+  /** Every block of the task, the main ones first, then the news blocks by dataset (sections 3–9). */
+  blocks: Block[];
+  /** Section 2: the main blocks under the task's heading, then one group per news dataset. */
+  groups: ComparisonGroup[];
+}
+
+/** A heading of section 2 and its tables: the task's main blocks, or a news dataset with its extractive context. */
+export interface ComparisonGroup {
+  title: string;
+  main_label: string;
+  news: NewsSection | null;
   blocks: Block[];
 }
 
@@ -256,29 +283,40 @@ function selectionLine(s: SelectionRecord | undefined): string {
   return mix + cap;
 }
 
+/** What the suites' test records hold, sorted as the report orders it (never by arrival). */
+interface Collected {
+  tests: TestRecord[];
+  experiments: ExperimentResult[];
+  skipped: SkippedExperiment[];
+  comparisons: BlockComparison[];
+  decodings: DecodingComparison[];
+  contexts: ExtractiveContext[];
+  failedTests: TestRecord[];
+}
+
+function collect(input: ReportInput): Collected {
+  const tests = [...input.tests].sort((a, b) => a.file.localeCompare(b.file) || a.path.join('\u0000').localeCompare(b.path.join('\u0000')));
+  return {
+    tests,
+    experiments: tests.flatMap((t) => (t.meta?.experiment ? [t.meta.experiment] : [])).sort(byOrder),
+    skipped: tests.flatMap((t) => (t.meta?.skipped ? [t.meta.skipped] : [])).sort(byOrder),
+    comparisons: tests.flatMap((t) => (t.meta?.comparison ? [t.meta.comparison] : [])),
+    decodings: tests.flatMap((t) => (t.meta?.decoding ? [t.meta.decoding] : [])),
+    contexts: tests.flatMap((t) => (t.meta?.context ? [t.meta.context] : [])),
+    failedTests: tests.filter((t) => t.state === 'failed'),
+  };
+}
+
 /** Builds the report's content and its charts. `assets` is the charts folder relative to REPORT.md. */
 export function buildReport(input: ReportInput, assets = 'report-assets'): { view: ReportView; charts: Chart[] } {
-  const tests = [...input.tests].sort((a, b) => a.file.localeCompare(b.file) || a.path.join('\u0000').localeCompare(b.path.join('\u0000')));
-  const experiments = tests.flatMap((t) => (t.meta?.experiment ? [t.meta.experiment] : [])).sort(byOrder);
-  const skipped = tests.flatMap((t) => (t.meta?.skipped ? [t.meta.skipped] : [])).sort(byOrder);
-  const comparisons = tests.flatMap((t) => (t.meta?.comparison ? [t.meta.comparison] : []));
-  const decodings = tests.flatMap((t) => (t.meta?.decoding ? [t.meta.decoding] : []));
-  const failedTests = tests.filter((t) => t.state === 'failed');
-  const built = blockKeys(experiments, skipped).map(({ task, family }) =>
-    buildBlock({
-      task,
-      family,
-      results: experiments.filter((e) => e.task === task && familyOf(e) === family),
-      skipped: skipped.filter((s) => s.task === task && s.model_family === family),
-      comparison: comparisons.find((c) => c.task === task && c.model_family === family),
-      decoding: decodings.find((d) => d.task === task && d.model_family === family),
-      failed: failedTests.filter((t) => t.path[0] === `${task} · ${family}`),
-      assets,
-    }),
-  );
+  const c = collect(input);
+  const built = blockKeys(c.experiments, c.skipped).map((k) => buildBlock(blockInput(k, c, assets)));
   const blocks = built.map((b) => b.block);
   const charts = built.flatMap((b) => b.charts);
-  const reference = referenceComparisons(blocks);
+  const news = newsSections(blocks, c.contexts, c.failedTests);
+  // The PyTorch reference ran the main blocks' data only.
+  const reference = referenceComparisons(blocks.filter((b) => !b.block));
+  const { tests, experiments, failedTests } = c;
   const view: ReportView = {
     generated_at: input.generated_at,
     ...runSummary(experiments),
@@ -289,38 +327,94 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
       failed: failedTests.length,
       skipped: tests.filter((t) => t.state === 'skipped').length,
     },
-    tasks: taskSections(blocks),
-    summary: buildSummary(blocks, reference),
+    tasks: taskSections(blocks, news),
+    summary: buildSummary(blocks, reference, news),
     reference,
     recommendations: recommendations(blocks),
     bench: input.bench,
-    // Failures inside a block are listed with its table; here only the others.
+    // Failures inside a block or a news section are listed there; here only the others.
     failures: failedTests
-      .filter((t) => !blocks.some((b) => t.path[0] === `${b.task} · ${b.family}`))
+      .filter((t) => !blocks.some((b) => testInBlock(t, b)) && !inNewsSection(t, news))
       .map((t) => ({ name: t.path.join(' › '), error: t.errors[0] ?? 'failed' })),
-    skipped,
+    skipped: c.skipped,
     assets,
     carried: uniq(tests.flatMap((t) => (t.reported_at && t.meta?.experiment ? [{ block: t.path[0] ?? t.file, reported_at: t.reported_at }] : []))),
   };
   return { view, charts };
 }
 
-/** The (task, family) blocks in report order: tasks, then families, as TASK_ORDER and FAMILY_ORDER say. */
-function blockKeys(experiments: ExperimentResult[], skipped: SkippedExperiment[]): { task: string; family: string }[] {
-  return uniq(
-    [...experiments.map((e) => [e.task, familyOf(e)]), ...skipped.map((s) => [s.task, s.model_family])].map(([t, f]) => ({ task: t!, family: f! })),
-  ).sort(
-    (a, b) =>
-      TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task) ||
-      FAMILY_ORDER.indexOf(a.family) - FAMILY_ORDER.indexOf(b.family) ||
-      a.family.localeCompare(b.family),
-  );
+/** A block of the report: a task on a model family, in the task's main block or another (a news block). */
+interface BlockKey {
+  task: string;
+  family: string;
+  record: BlockRecord | null;
 }
 
-function taskSections(blocks: Block[]): TaskSection[] {
-  return TASK_ORDER.filter((t) => blocks.some((b) => b.task === t)).map((t) => {
-    const bs = blocks.filter((b) => b.task === t);
-    return { task: t, title: TASK_TITLES[t] ?? t, main_label: bs[0]!.main_label, blocks: bs };
+/** Whether a record of `task`, `family` and `block` belongs to the block `k` (a main block has no record). */
+function inKey(k: BlockKey, task: string, family: string, block: BlockRecord | undefined): boolean {
+  return k.task === task && k.family === family && (k.record?.id ?? null) === (block?.id ?? null);
+}
+
+/** Whether a test belongs to a block: by its describe path, as the suites name it. */
+function testInBlock(t: TestRecord, b: Pick<Block, 'task' | 'family' | 'block'>): boolean {
+  return b.block ? testInNewsBlock(t, b.block, b.family) : t.path[0] === `${b.task} · ${b.family}`;
+}
+
+function blockInput(k: BlockKey, c: Collected, assets: string): BlockInput {
+  return {
+    ...k,
+    results: c.experiments.filter((e) => inKey(k, e.task, familyOf(e), e.block)),
+    skipped: c.skipped.filter((s) => inKey(k, s.task, s.model_family, s.block)),
+    comparison: c.comparisons.find((x) => inKey(k, x.task, x.model_family, x.block)),
+    // Decoding is compared on the main blocks only.
+    decoding: k.record ? undefined : c.decodings.find((d) => d.task === k.task && d.model_family === k.family),
+    failed: c.failedTests.filter((t) => testInBlock(t, { ...k, block: k.record })),
+    assets,
+  };
+}
+
+/**
+ * The blocks in report order: tasks (TASK_ORDER), the main blocks before the others, news blocks by
+ * dataset, then families (FAMILY_ORDER), then setting (transfer before few-shot).
+ */
+function blockKeys(experiments: ExperimentResult[], skipped: SkippedExperiment[]): BlockKey[] {
+  const keys = [
+    ...experiments.map((e) => ({ task: e.task, family: familyOf(e), record: e.block ?? null })),
+    ...skipped.map((s) => ({ task: s.task, family: s.model_family, record: s.block ?? null })),
+  ];
+  const seen = new Set<string>();
+  return keys
+    .filter((k) => {
+      const id = `${k.task}\u0000${k.family}\u0000${k.record?.id ?? ''}`;
+      return !seen.has(id) && !!seen.add(id);
+    })
+    .sort(
+      (a, b) =>
+        TASK_ORDER.indexOf(a.task) - TASK_ORDER.indexOf(b.task) ||
+        Number(!!a.record) - Number(!!b.record) ||
+        (a.record && b.record ? newsDatasetOrder(a.record.eval_dataset, b.record.eval_dataset) : 0) ||
+        FAMILY_ORDER.indexOf(a.family) - FAMILY_ORDER.indexOf(b.family) ||
+        a.family.localeCompare(b.family) ||
+        (a.record && b.record ? newsSettingOrder(a.record, b.record) : 0),
+    );
+}
+
+function taskSections(blocks: Block[], news: NewsSection[]): TaskSection[] {
+  return TASK_ORDER.filter((t) => blocks.some((b) => b.task === t) || news.some((n) => n.task === t)).map((t) => {
+    const main = blocks.filter((b) => b.task === t && !b.block);
+    const sections = news.filter((n) => n.task === t);
+    const mainLabel = main[0]?.main_label ?? sections[0]!.main_label;
+    const title = TASK_TITLES[t] ?? t;
+    return {
+      task: t,
+      title,
+      main_label: mainLabel,
+      blocks: [...main, ...sections.flatMap((n) => n.blocks)],
+      groups: [
+        ...(main.length ? [{ title, main_label: mainLabel, news: null, blocks: main }] : []),
+        ...sections.map((n) => ({ title: `News summarization · ${n.title}`, main_label: n.main_label, news: n, blocks: n.blocks })),
+      ],
+    };
   });
 }
 
@@ -328,9 +422,10 @@ function dataSummaries(experiments: ExperimentResult[]) {
   return uniq(
     experiments.map((e) => ({
       task: e.task,
-      family: e.model.family,
-      dataset: e.data.dataset,
-      origin: e.data.origin,
+      // A news block's results: which block, and the corpus whose test split it scored.
+      family: e.block ? `${e.model.family} · ${e.block.title}` : e.model.family,
+      dataset: e.data.eval_dataset ? `${e.data.dataset} (test: ${e.data.eval_dataset})` : e.data.dataset,
+      origin: e.data.eval_origin ? `${e.data.origin} (test: ${e.data.eval_origin})` : e.data.origin,
       synthetic: e.data.synthetic,
       corpus_examples: e.data.corpus_examples,
       cleaning: cleaningLine(e.data.cleaning),
@@ -394,6 +489,8 @@ function significance(comparison: BlockComparison | undefined, refId: string | n
 interface BlockInput {
   task: string;
   family: string;
+  /** null: the task's main block. */
+  record: BlockRecord | null;
   results: ExperimentResult[];
   skipped: SkippedExperiment[];
   comparison: BlockComparison | undefined;
@@ -408,6 +505,8 @@ interface BlockContext {
   task: string;
   family: string;
   anchor: string;
+  /** What the charts' titles call the block: `Summarization · gpt2`, `CNN/DailyMail · few-shot · t5`. */
+  heading: string;
   assets: string;
   main: MetricName;
   mainLabel: string;
@@ -488,7 +587,7 @@ const COST_AXES: CostAxis[] = [
 
 /** Quality against each cost axis: the Pareto frontier as a table and as a scatter chart. */
 function paretoFrontiers(ctx: BlockContext, trained: ExperimentResult[], charts: Chart[]): FrontierTable[] {
-  const { task, family, anchor, assets, main, mainLabel } = ctx;
+  const { anchor, assets, main, mainLabel } = ctx;
   return COST_AXES.map((ax) => {
     const front = paretoFrontier(trained, ax.cost, (r) => r.quality[main].score);
     const onFront = new Set(front.map((r) => r.id));
@@ -496,7 +595,7 @@ function paretoFrontiers(ctx: BlockContext, trained: ExperimentResult[], charts:
     charts.push({
       file,
       svg: scatterChart({
-        title: `${TASK_TITLES[task] ?? task} · ${family}: ${mainLabel} vs ${ax.axis}`,
+        title: `${ctx.heading}: ${mainLabel} vs ${ax.axis}`,
         xLabel: ax.axis,
         yLabel: mainLabel,
         xLog: ax.log,
@@ -523,7 +622,7 @@ function lossChart(ctx: BlockContext, best: ExperimentResult[], refLora: Experim
   charts.push({
     file,
     svg: lineChart({
-      title: `${TASK_TITLES[ctx.task] ?? ctx.task} · ${ctx.family}: training loss`,
+      title: `${ctx.heading}: training loss`,
       xLabel: 'optimizer step',
       yLabel: 'training loss',
       series: curveRuns.map((r) => ({
@@ -565,34 +664,45 @@ function exampleViews(results: ExperimentResult[], best: ExperimentResult[]): Ex
   }));
 }
 
+/** The runs a block's rows are compared with: its LoRA r=8 α=16 and its full fine-tuning. */
+function blockReferences(results: readonly ExperimentResult[], comparison: BlockComparison | undefined): References {
+  const baseline = baselineMethod().name;
+  return {
+    refLora: results.find((r) => r.id.endsWith('/lora-r8-a16')) ?? null,
+    full: results.find((r) => r.method === baseline) ?? null,
+    comparison,
+  };
+}
+
+/** The block's name in chart titles, and its anchor (which names its chart files). */
+function blockNames({ task, family, record }: Pick<BlockInput, 'task' | 'family' | 'record'>): { heading: string; anchor: string } {
+  // Anchors name chart files and links: hyphens only (`news-few_shot-xsum` → `news-few-shot-xsum`).
+  if (record) return { heading: `${record.title} · ${family}`, anchor: `${task}-${family}-${record.id.replace(/[^A-Za-z0-9-]/g, '-')}` };
+  return { heading: `${TASK_TITLES[task] ?? task} · ${family}`, anchor: `${task}-${family}` };
+}
+
 /** One block of the report, and its charts in the order the report links them. */
 function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
   const charts: Chart[] = [];
-  const { task, family, results, assets } = input;
-  const anchor = `${task}-${family}`;
+  const { task, family, record, results, assets } = input;
   const main = results[0]?.main_metric ?? (task === 'translation' ? 'chrf' : 'rougeL');
-  const baseline = baselineMethod().name;
-  const refs: References = {
-    refLora: results.find((r) => r.id.endsWith('/lora-r8-a16')) ?? null,
-    full: results.find((r) => r.method === baseline) ?? null,
-    comparison: input.comparison,
-  };
+  const refs = blockReferences(results, input.comparison);
   const metrics: BlockMetrics = { table: tableMetrics(task, main), detail: detailMetrics(task, main) };
   const rows = results.map((r) => blockRow(r, refs, metrics));
   const trained = results.filter((r) => r.training);
-  const ctx: BlockContext = { task, family, anchor, assets, main, mainLabel: METRIC_LABELS[main] };
+  const ctx: BlockContext = { task, family, ...blockNames(input), assets, main, mainLabel: METRIC_LABELS[main] };
   const frontiers = paretoFrontiers(ctx, trained, charts);
   const best = bestPerMethod(trained, main);
   const lossChartFile = lossChart(ctx, best, refs.refLora, charts);
   const methodChartFile = methodChart({ ...ctx, rows }, charts);
-  const domains = domainTable(results);
-  const examples = exampleViews(results, best);
   const model = results[0]?.model;
   const block: Block = {
     task,
     family,
-    anchor,
-    title: `${TASK_TITLES[task] ?? task} · ${family}${model ? ` (${model.name})` : ''}`,
+    block: record,
+    news: record ? newsBlockFacts(record, results) : null,
+    anchor: ctx.anchor,
+    title: `${ctx.heading}${model ? ` (${model.name})` : ''}`,
     model: model ? { name: model.name, origin: model.origin, params: model.params, random_init: model.random_init } : null,
     main_metric: main,
     main_label: ctx.mainLabel,
@@ -602,7 +712,8 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
     steps: uniq(trained.map((r) => r.training!.steps)).sort((a, b) => a - b),
     rows,
     skipped: input.skipped,
-    failed: input.failed.map((t) => ({ name: t.path.slice(1).join(' › '), error: t.errors[0] ?? 'failed' })),
+    // The test's name below the block's describe (a news block's is the second level).
+    failed: input.failed.map((t) => ({ name: t.path.slice(record ? 2 : 1).join(' › '), error: t.errors[0] ?? 'failed' })),
     reference_lora: refs.refLora?.label ?? null,
     full_label: refs.full?.label ?? null,
     frontiers,
@@ -610,8 +721,8 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
     method_chart: methodChartFile ? `${assets}/${methodChartFile}` : null,
     stability_summary: stabilitySummary(trained),
     decoding: decodingView(input.decoding?.rows ?? [], metrics.table),
-    domains,
-    examples,
+    domains: domainTable(results),
+    examples: exampleViews(results, best),
   };
   return { block, charts };
 }
@@ -621,7 +732,7 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
  * hollow, when every run of the method failed), highest score first so the ranking and the overlap of
  * the intervals read at a glance; the untuned base is also a dashed line. Returns the file name.
  */
-function methodChart({ task, family, rows, anchor, mainLabel }: Omit<BlockContext, 'assets' | 'main'> & { rows: Row[] }, charts: Chart[]): string | null {
+function methodChart({ heading, rows, anchor, mainLabel }: Omit<BlockContext, 'assets' | 'main'> & { rows: Row[] }, charts: Chart[]): string | null {
   if (!rows.length) return null;
   const base = rows.find((r) => r.is_base);
   const failed = (r: Row) => !r.is_base && failureReasons(r, base, mainLabel).length > 0;
@@ -637,7 +748,7 @@ function methodChart({ task, family, rows, anchor, mainLabel }: Omit<BlockContex
   charts.push({
     file,
     svg: intervalChart({
-      title: `${TASK_TITLES[task] ?? task} · ${family}: ${mainLabel} by method`,
+      title: `${heading}: ${mainLabel} by method`,
       xLabel: `${mainLabel} with 95% interval (best run of each method)`,
       entries: entries.map((r) => ({
         label: r.label,

@@ -1,7 +1,9 @@
 /**
  * The report's opening, every number taken from the blocks: per (task, model) block the best method
  * on the main metric with its interval; the cost–quality trade-off between the best adapter and full
- * fine-tuning; and where our numbers stand against the PyTorch + peft reference.
+ * fine-tuning; and where our numbers stand against the PyTorch + peft reference. The news blocks get
+ * one line per dataset (its blocks' best runs beside the extractive references), so the summary keeps
+ * its length however many news blocks ran.
  *
  * "Best" is chosen only among sound runs, by the recommendations' own tests as the tables' verdict
  * column shows them (runVerdict.ts): a run whose outputs collapsed or that is not significantly above
@@ -9,6 +11,7 @@
  * task (a collapsed run can still collect chrF points) or does not beat noise.
  */
 import type { Block, Row } from './model.ts';
+import type { NewsSection } from './newsSections.ts';
 import { fmtCi, fmtInt, fmtNum, fmtPct, fmtPText, fmtSigned } from './numberFormat.ts';
 import type { ReferenceComparison, Standing } from './referenceComparison.ts';
 import type { Verdict } from './runVerdict.ts';
@@ -21,6 +24,8 @@ export interface SummaryLine {
 
 export interface Summary {
   best: SummaryLine[];
+  /** One line per news dataset. */
+  news: SummaryLine[];
   tradeoffs: SummaryLine[];
   reference: SummaryLine[];
 }
@@ -110,10 +115,30 @@ function referenceLine(c: ReferenceComparison, block: Block | undefined): string
   return `${main[0]!.metric_label} ours vs reference: ${scores}. Ours is ${standingCounts(main.map((p) => p.standing))} (reference: ${c.setup}${ours}).`;
 }
 
-export function buildSummary(blocks: readonly Block[], reference: readonly ReferenceComparison[]): Summary {
+/** A news block's best sound run in a few words: `LoRA r=8 α=16 12.00 [11.50, 12.50]`. */
+function newsBest(b: Block): string {
+  const best = top(soundRuns(b));
+  if (best) return `${best.label} ${fmtCi(best.main)}`;
+  const base = b.rows.find((r) => r.is_base);
+  const baseText = base ? ` (${fmtNum(base.main.score)})` : '';
+  return b.rows.some((r) => !r.is_base) ? `no sound run above the untuned base${baseText}` : `no fine-tuned run${baseText}`;
+}
+
+/** One news dataset: each block's best sound run (setting · family), then the extractive references on the same articles. */
+function newsLine(n: NewsSection): string {
+  const blocks = n.blocks.map((b) => `${b.news!.setting === 'transfer' ? 'transfer' : 'few-shot'} · ${b.family}: ${newsBest(b)}`);
+  const runs = blocks.length ? `${n.main_label} of the best sound run per block: ${blocks.join('; ')}` : `${n.main_label}: no block ran`;
+  if (!n.context) return `${runs}.`;
+  const refs = n.context.rows.map((r) => `${r.label} ${fmtNum(r.main.score)}`).join(', ');
+  return `${runs} — extractive references on the same ${fmtInt(n.context.test_examples)} test articles: ${refs}.`;
+}
+
+export function buildSummary(blocks: readonly Block[], reference: readonly ReferenceComparison[], news: readonly NewsSection[]): Summary {
+  const main = blocks.filter((b) => !b.block);
   return {
-    best: blocks.map((b) => ({ block: b.title, text: bestLine(b) })),
-    tradeoffs: blocks.flatMap((b) => {
+    best: main.map((b) => ({ block: b.title, text: bestLine(b) })),
+    news: news.map((n) => ({ block: `News summarization · ${n.title}`, text: newsLine(n) })),
+    tradeoffs: main.flatMap((b) => {
       const text = tradeoffLine(b);
       return text ? [{ block: b.title, text }] : [];
     }),

@@ -16,6 +16,7 @@ import { referenceCases } from '../../src/experiment/methods.ts';
 import { freshFromEnv, profileFromEnv } from '../../src/experiment/profile.ts';
 import type { DecodingRow, ExperimentResult, Significance } from '../../src/experiment/results.ts';
 import { selectTestExamples, type ExperimentOutcome } from '../../src/experiment/run.ts';
+import { mainPlan } from '../../src/experiment/blockSpec.ts';
 import { compareOnMainMetric, isSignificantlyBetter } from '../../src/experiment/significance.ts';
 import { registerAllPlugins } from '../../plugins/index.ts';
 import '../../src/report/taskMeta.ts';
@@ -32,52 +33,53 @@ export function defineExperimentSuite(task: Task, thresholds: SuiteThresholds): 
   const profile = profileFromEnv();
   const fresh = freshFromEnv();
   const dataDir = experimentDataDir();
-  const timeout = profile.test_timeout_s * 1000;
 
   describe.each(MODEL_FAMILIES.map((f) => [f]))(`${task} · %s`, (family: ModelFamilyName) => {
-    const runs = new FamilyRuns({ task, family, profile, fresh, dataDir });
+    const runs = new FamilyRuns({ task, family, profile, fresh, dataDir, plan: mainPlan(task, profile, dataDir) });
+    defineBlockTests(runs, thresholds, { decoding: true });
+  });
+}
 
+/**
+ * The tests of one block, inside its `describe`: the untuned base, one test per method case, the paired
+ * comparisons and (with `decoding`) the decoding-strategy comparison.
+ */
+export function defineBlockTests(runs: FamilyRuns, thresholds: SuiteThresholds, opts: { decoding: boolean }): void {
+  const { task, family, profile, plan } = runs.settings;
+  const timeout = profile.test_timeout_s * 1000;
+  it(
+    'untuned base model (the floor)',
+    async ({ task: t }) => {
+      const b = await runs.baseline();
+      t.meta.peftLab = { experiment: b.result };
+      assertSound(b.result);
+      expect(b.result.params.trainable).toBe(0);
+    },
+    timeout,
+  );
+
+  for (const c of runs.cases.map((x, i) => ({ ...x, order: i + 1 })))
     it(
-      'untuned base model (the floor)',
-      async ({ task: t }) => {
-        const b = await runs.baseline();
-        t.meta.peftLab = { experiment: b.result };
-        assertSound(b.result);
-        expect(b.result.params.trainable).toBe(0);
+      c.label,
+      async ({ task: t, skip }) => {
+        if (!registered(c.method)) {
+          const reason = `method '${c.method}' is not registered (plugins/index.ts); nothing was run`;
+          const id = `${task}/${family}/${plan.block ? `${plan.block.id}/` : ''}${c.case}`;
+          t.meta.peftLab = {
+            skipped: { id, task, order: c.order, method: c.method, label: c.label, model_family: family, reason, ...(plan.block ? { block: plan.block } : {}) },
+          };
+          skip(reason);
+        }
+        const r = (await runs.outcomeOf(c, c.order)).result;
+        t.meta.peftLab = { experiment: r };
+        assertMethodResult(r, thresholdFor(thresholds, thresholdProfile(profile.name, r.model.random_init), family, c.method, c.case));
       },
       timeout,
     );
 
-    for (const c of runs.cases.map((x, i) => ({ ...x, order: i + 1 })))
-      it(
-        c.label,
-        async ({ task: t, skip }) => {
-          if (!registered(c.method)) {
-            const reason = `method '${c.method}' is not registered (plugins/index.ts); nothing was run`;
-            t.meta.peftLab = {
-              skipped: {
-                id: `${task}/${family}/${c.case}`,
-                task,
-                order: c.order,
-                method: c.method,
-                label: c.label,
-                model_family: family,
-                reason,
-              },
-            };
-            skip(reason);
-          }
-          const r = (await runs.outcomeOf(c, c.order)).result;
-          t.meta.peftLab = { experiment: r };
-          assertMethodResult(r, thresholdFor(thresholds, thresholdProfile(profile.name, r.model.random_init), family, c.method, c.case));
-        },
-        timeout,
-      );
+  it('significance against LoRA r=8 and full fine-tuning', ({ task: t }) => compareWithReferences(runs, t), timeout);
 
-    it('significance against LoRA r=8 and full fine-tuning', ({ task: t }) => compareWithReferences(runs, t), timeout);
-
-    it('decoding strategies on the best adapters', ({ task: t }) => compareDecodingOfBest(runs, t), timeout);
-  });
+  if (opts.decoding) it('decoding strategies on the best adapters', ({ task: t }) => compareDecodingOfBest(runs, t), timeout);
 }
 
 function assertSound(r: ExperimentResult): void {
@@ -133,8 +135,9 @@ async function compareWithReferences(runs: FamilyRuns, t: TestTask): Promise<voi
     }
     against[refResult.id] = row;
   }
+  const block = runs.settings.plan.block;
   t.meta.peftLab = {
-    comparison: { task, model_family: family, metric: ran[0]?.[1].result.main_metric ?? 'chrf', against },
+    comparison: { task, model_family: family, ...(block ? { block } : {}), metric: ran[0]?.[1].result.main_metric ?? 'chrf', against },
   };
   expect(Object.keys(against).length).toBeGreaterThan(0);
   for (const row of Object.values(against))
@@ -147,7 +150,7 @@ async function compareWithReferences(runs: FamilyRuns, t: TestTask): Promise<voi
 /** Greedy, beam and sampling decoding compared on the adapters with the best main metric. */
 async function compareDecodingOfBest(runs: FamilyRuns, t: TestTask): Promise<void> {
   const { task, family, profile } = runs.settings;
-  const sizes = profile.sizes[task];
+  const maxNewTokens = runs.settings.plan.max_new_tokens;
   const ran = await runs.registeredOutcomes();
   const score = (o: ExperimentOutcome) => o.result.quality[o.result.main_metric].score;
   const best = [...ran].sort((a, b) => score(b[1]) - score(a[1]) || a[2] - b[2]).slice(0, profile.decoding_top);
@@ -162,7 +165,7 @@ async function compareDecodingOfBest(runs: FamilyRuns, t: TestTask): Promise<voi
         outcome: o,
         sources: test.map((e) => e.source),
         references: test.map((e) => e.target),
-        strategies: decodingStrategies(sizes.max_new_tokens, SEED),
+        strategies: decodingStrategies(maxNewTokens, SEED),
         batchSize: profile.generation_batch_size,
         bootstrapSamples: profile.bootstrap_samples,
       }),

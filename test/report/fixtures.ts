@@ -272,3 +272,151 @@ export function setMain(e: ExperimentResult, score: number, vsBase: { p: number;
 export function setDegenerate(e: ExperimentResult, degenerate: number): void {
   e.degeneration = { ...e.degeneration!, degenerate, one_word_dominant: degenerate, degenerate_rate: degenerate / e.degeneration!.outputs };
 }
+
+import type { BlockRecord, ExtractiveContext } from '../../src/experiment/results.ts';
+import { NEWS_DATASET_INFO, newsBlockSuiteName, newsSuiteName, type NewsDataset } from '../../src/experiment/newsDatasets.ts';
+
+export type NewsSetting = BlockRecord['setting'];
+
+/** The block record news.test.ts gives a news block (src/experiment/newsBlocks.ts). */
+export function newsRecord(dataset: NewsDataset, setting: NewsSetting): BlockRecord {
+  const title = NEWS_DATASET_INFO[dataset].title;
+  return setting === 'transfer'
+    ? {
+        id: `news-transfer-${dataset}`,
+        title: `${title} · transfer from debian-descriptions`,
+        setting,
+        train_dataset: 'debian-descriptions',
+        eval_dataset: dataset,
+      }
+    : { id: `news-few_shot-${dataset}`, title: `${title} · few-shot`, setting, train_dataset: dataset, eval_dataset: dataset };
+}
+
+/** Truncation the fixture news results record: gpt2-micro reads 160 prompt tokens, t5-micro 256. */
+export const NEWS_TRUNCATION = {
+  gpt2: { max_prompt_tokens: 160, max_source_tokens: 155, test_sources_cut: 8, test_source_tokens_median: 912 },
+  t5: { max_prompt_tokens: 256, max_source_tokens: 252, test_sources_cut: 7, test_source_tokens_median: 840 },
+} as const;
+
+/**
+ * One news block on one family as the suite reports it: blockFixture's runs (base, LoRA r=4 and r=8,
+ * IA³, full fine-tuning; prompt tuning skipped) with the block's record, ids and data; main-metric
+ * scores offset by `shift` so blocks tell apart.
+ */
+export function newsBlockFixture(dataset: NewsDataset, setting: NewsSetting, family: 'gpt2' | 't5', shift = 0) {
+  const f = blockFixture('summarization', family);
+  const block = newsRecord(dataset, setting);
+  const idOf = (id: string) => id.replace(`summarization/${family}/`, `summarization/${family}/${block.id}/`);
+  for (const e of f.experiments) {
+    e.id = idOf(e.id);
+    e.key = `${e.key}-${block.id}`;
+    e.block = block;
+    if (e.method !== 'base') {
+      e.quality.rougeL = { score: e.quality.rougeL.score + shift, low: e.quality.rougeL.low + shift, high: e.quality.rougeL.high + shift };
+      e.vs_base = { ...e.vs_base!, delta: e.vs_base!.delta + shift };
+    }
+    e.data = {
+      ...e.data,
+      dataset: block.train_dataset,
+      origin: `${block.train_dataset === 'debian-descriptions' ? 'debian-descriptions' : `${dataset}-sample`}.jsonl`,
+      test_examples: 8,
+      ...(setting === 'transfer' ? { eval_dataset: dataset, eval_origin: `${dataset}-sample.jsonl` } : {}),
+      truncation: NEWS_TRUNCATION[family],
+    };
+  }
+  f.skipped = { ...f.skipped, id: idOf(f.skipped.id), block };
+  f.comparison = {
+    ...f.comparison,
+    block,
+    against: Object.fromEntries(
+      Object.entries(f.comparison.against).map(([ref, row]) => [idOf(ref), Object.fromEntries(Object.entries(row).map(([id, s]) => [idOf(id), s]))]),
+    ),
+  };
+  return { block, experiments: f.experiments, skipped: f.skipped, comparison: f.comparison };
+}
+
+/** The extractive context news.test.ts attaches for a dataset (src/experiment/newsContext.ts). */
+export function newsContext(dataset: NewsDataset): ExtractiveContext {
+  const q = (m: number): Quality => ({
+    rouge1: ci(m * 1.2, 1),
+    rouge2: ci(m * 0.4, 1),
+    rougeL: ci(m, 1),
+    rougeLsum: ci(m, 1),
+    bleu: ci(m * 0.3, 1),
+    sentence_bleu: ci(m * 0.3, 1),
+    chrf: ci(m * 1.5, 1),
+    chrfpp: ci(m * 1.4, 1),
+  });
+  const lead = NEWS_DATASET_INFO[dataset].lead;
+  return {
+    task: 'summarization',
+    dataset,
+    test_examples: 8,
+    rows: [
+      {
+        label: `Lead-${lead}`,
+        system: 'lead',
+        sentences: lead,
+        quality: q(dataset === 'xsum' ? 13.5 : 22.25),
+        rougeLsum_sentences: ci(dataset === 'xsum' ? 13.5 : 33.1, 2),
+      },
+      {
+        label: 'extractive oracle',
+        system: 'oracle',
+        sentences: 2.4,
+        quality: q(dataset === 'xsum' ? 20.5 : 31.75),
+        rougeLsum_sentences: ci(dataset === 'xsum' ? 21 : 46.2, 2),
+      },
+    ],
+    note: 'sentences split by src/metrics/sentenceSplit.ts; Lead-k and the oracle read the whole article',
+  };
+}
+
+/** The test records of news.test.ts for `datasets`: the context test, then every block on both families (names as the suite gives them). */
+export function newsRecordsFor(datasets: readonly NewsDataset[]): TestRecord[] {
+  const out: TestRecord[] = [];
+  const file = 'suites/summarization/news.test.ts';
+  for (const [d, dataset] of datasets.entries()) {
+    const top = newsSuiteName(dataset);
+    out.push({
+      file,
+      path: [top, 'extractive context: Lead-k and the greedy oracle'],
+      state: 'passed',
+      errors: [],
+      duration_ms: 5,
+      meta: { context: newsContext(dataset) },
+    });
+    for (const [s, setting] of (['transfer', 'few_shot'] as const).entries())
+      for (const family of ['gpt2', 't5'] as const) {
+        const f = newsBlockFixture(dataset, setting, family, 2 * d + s);
+        const describe = newsBlockSuiteName(f.block.title, family);
+        for (const e of f.experiments)
+          out.push({ file, path: [top, describe, e.label], state: 'passed', errors: [], duration_ms: 10, meta: { experiment: e } });
+        out.push({
+          file,
+          path: [top, describe, f.skipped.label],
+          state: 'skipped',
+          errors: [],
+          note: f.skipped.reason,
+          duration_ms: 0,
+          meta: { skipped: f.skipped },
+        });
+        out.push({
+          file,
+          path: [top, describe, 'significance against LoRA r=8 and full fine-tuning'],
+          state: 'passed',
+          errors: [],
+          duration_ms: 5,
+          meta: { comparison: f.comparison },
+        });
+      }
+  }
+  return out;
+}
+
+/** reportInput with the news suite's records added. */
+export function reportInputWithNews(blocks: Parameters<typeof recordsFor>[0], datasets: readonly NewsDataset[] = ['cnn_dailymail', 'xsum']): ReportInput {
+  const input = reportInput(blocks);
+  input.tests.push(...newsRecordsFor(datasets));
+  return input;
+}

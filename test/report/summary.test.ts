@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReportInput } from '../../src/report/input.ts';
 import { buildReport } from '../../src/report/model.ts';
 import { renderMarkdown } from '../../src/report/render.ts';
-import { experimentIn, reportInput, setDegenerate, setMain } from './fixtures.ts';
+import { experimentIn, reportInput, reportInputWithNews, setDegenerate, setMain } from './fixtures.ts';
 
 const ALL = [
   { task: 'translation', family: 'gpt2' },
@@ -24,8 +24,8 @@ const render = (input: ReportInput) => renderMarkdown(buildReport(input).view);
 const bestLine = (md: string, block: string) => summarySection(md).find((l) => l.startsWith(`- **${block}`) && !l.includes('the best adapter'))!;
 
 describe('the summary at the top of REPORT.md', () => {
-  it('is at most 30 lines even with every block, every warning banner and every paragraph', () => {
-    const input = reportInput(ALL.map((b) => ({ ...b, synthetic: true })));
+  it('is at most 30 lines even with every block (the news blocks too), every warning banner and every paragraph', () => {
+    const input = reportInputWithNews(ALL.map((b) => ({ ...b, synthetic: true })));
     for (const t of input.tests) {
       if (t.meta?.experiment) t.meta.experiment.model.random_init = true;
       t.reported_at = '2024-01-01T00:00:00.000Z';
@@ -43,7 +43,8 @@ describe('the summary at the top of REPORT.md', () => {
     ]) {
       expect(summary.join('\n')).toContain(part);
     }
-    expect(summary.filter((l) => l.startsWith('- **'))).toHaveLength(4 + 4 + 2);
+    // Best per main block and one line per news dataset; trade-offs per main block; the reference's two blocks.
+    expect(summary.filter((l) => l.startsWith('- **'))).toHaveLength(4 + 2 + 4 + 2);
     expect(summary.length).toBeLessThanOrEqual(30);
     // Title, provenance and the summary come before the details.
     expect(md.split('\n').indexOf('## 1. Setup')).toBeLessThanOrEqual(35);
