@@ -50,8 +50,10 @@ export function readTrainableTokenIndices(c: ConfigReader, model: LanguageModel)
 
 /** The rows of one embedding that train; installed as the embedding's row override. */
 class TrainableTokenRows implements EmbeddingRowOverride {
-  /** [K, C]: the rows' current values. */
+  /** [K, C]: the rows' current values (peft's trainable_tokens_delta). */
   readonly delta: tf.Variable;
+  /** [K, C]: the rows as the base model had them (peft's trainable_tokens_original), for unmerging. */
+  readonly original: Tensor;
   /** [V, 1]: 1 for rows kept from the base table, 0 for the trained ones. */
   private readonly keep: Tensor;
   /** [V]: row v's position in `delta` plus one, 0 for rows kept (gathers a zero row). */
@@ -70,22 +72,25 @@ class TrainableTokenRows implements EmbeddingRowOverride {
     });
     this.keep = tf.tensor2d(keep, [V, 1]);
     this.slot = tf.tensor1d(slot, 'int32');
-    this.delta = tf.variable(
-      tf.tidy(() => tf.gather(embedding.weight, tf.tensor1d(indices, 'int32'))),
-      true,
-    );
+    this.original = tf.tidy(() => tf.gather(embedding.weight, tf.tensor1d(indices, 'int32')));
+    this.delta = tf.variable(this.original.clone(), true);
   }
 
-  /** W·keep + rows: differentiable in `delta` only (a gather of [0; delta] by slot). */
-  table(weight: Tensor): Tensor {
+  /** W·keep + rows: differentiable in `rows` (a gather of [0; rows] by slot). */
+  table(weight: Tensor, rows: Tensor = this.delta): Tensor {
     return tf.tidy(() => {
-      const padded = tf.concat([tf.zeros([1, this.embedding.embeddingDim]), this.delta], 0); // [K+1, C]
+      const padded = tf.concat([tf.zeros([1, this.embedding.embeddingDim]), rows], 0); // [K+1, C]
       return tf.add(tf.mul(weight, this.keep), tf.gather(padded, this.slot)); // [V, C]
     });
   }
 
+  /** Writes `rows` into the embedding's own table (merging: the trained rows; unmerging: the originals). */
+  writeInto(rows: Tensor): void {
+    tf.tidy(() => this.embedding.weight.assign(this.table(this.embedding.weight, rows)));
+  }
+
   dispose(): void {
-    tf.dispose([this.delta, this.keep, this.slot]);
+    tf.dispose([this.delta, this.original, this.keep, this.slot]);
   }
 }
 
@@ -139,31 +144,25 @@ export function withTrainableTokens<C extends PeftConfigBase & TrainableTokensOp
   return adapter.kind === 'layer' ? Object.assign(wrapped, mergeOps(adapter, embedding, rows)) : wrapped;
 }
 
-/** Merging writes the trained rows into the table (and unmerging restores the originals), as peft's index_copy. */
+/** Merging writes the trained rows into the table and unmerging writes the originals back, as peft's index_copy. */
 function mergeOps(adapter: LayerAdapter, embedding: Embedding, rows: TrainableTokenRows): Pick<LayerAdapter, 'merge' | 'unmerge' | 'mergeAndUnload'> {
-  let original: Tensor | undefined;
   const merge = (): void => {
     adapter.merge();
-    if (original) return;
-    original = tf.clone(embedding.weight);
-    embedding.weight.assign(rows.table(embedding.weight));
+    if (embedding.rowOverride !== rows) return;
+    rows.writeInto(rows.delta);
     embedding.rowOverride = undefined;
   };
   return {
     merge,
     unmerge(): void {
       adapter.unmerge();
-      if (!original) return;
-      embedding.weight.assign(original);
-      original.dispose();
-      original = undefined;
+      if (embedding.rowOverride === rows) return;
+      rows.writeInto(rows.original);
       embedding.rowOverride = rows;
     },
     mergeAndUnload(): void {
       merge();
       adapter.mergeAndUnload();
-      original?.dispose();
-      original = undefined;
     },
   };
 }

@@ -86,10 +86,12 @@ describe('trainable tokens (trainable_token_indices)', needsShared(baseDir('tiny
     const weight = wordEmbeddings(model.base).weight;
     const original = Float32Array.from(weight.dataSync());
     const before = logitsOf(model, marked);
+    const tensors = tf.memory().numTensors;
     layerAdapter(model.adapter).merge();
     expect(maxAbsDiff(logitsOf(model, marked), before)).toBeLessThan(1e-5);
     expect(maxAbsDiff(weight.dataSync(), original)).toBeGreaterThan(1e-3);
     layerAdapter(model.adapter).unmerge();
+    expect(tf.memory().numTensors, 'merge and unmerge leave no tensor behind').toBe(tensors);
     expect(maxAbsDiff(weight.dataSync(), original)).toBe(0);
     expect(maxAbsDiff(logitsOf(model, marked), before)).toBeLessThan(1e-5);
     layerAdapter(model.adapter).mergeAndUnload();
