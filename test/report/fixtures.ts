@@ -17,6 +17,14 @@ import { Rng } from '../../src/engine/random.ts';
 
 const ci = (score: number, half: number): ScoreWithCi => ({ score, low: score - half, high: score + half });
 
+/** Every (task, model) block of the main report, in the report's order. */
+export const ALL_BLOCKS = [
+  { task: 'translation', family: 'gpt2' },
+  { task: 'translation', family: 't5' },
+  { task: 'summarization', family: 'gpt2' },
+  { task: 'summarization', family: 't5' },
+] as const;
+
 export interface FixtureSpec {
   task: 'translation' | 'summarization';
   family: 'gpt2' | 't5';

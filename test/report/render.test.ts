@@ -4,15 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildReport } from '../../src/report/model.ts';
 import { renderMarkdown, writeReport } from '../../src/report/render.ts';
-import { blockFixture, reportInput } from './fixtures.ts';
+import { ALL_BLOCKS as ALL, blockFixture, reportInput } from './fixtures.ts';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'peft-report-'));
-const ALL = [
-  { task: 'translation', family: 'gpt2' },
-  { task: 'translation', family: 't5' },
-  { task: 'summarization', family: 'gpt2' },
-  { task: 'summarization', family: 't5' },
-] as const;
 
 describe('REPORT.md rendering', () => {
   const input = reportInput([...ALL]);

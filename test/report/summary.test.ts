@@ -2,14 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReportInput } from '../../src/report/input.ts';
 import { buildReport } from '../../src/report/model.ts';
 import { renderMarkdown } from '../../src/report/render.ts';
-import { experimentIn, reportInput, reportInputWithNews, setDegenerate, setMain } from './fixtures.ts';
-
-const ALL = [
-  { task: 'translation', family: 'gpt2' },
-  { task: 'translation', family: 't5' },
-  { task: 'summarization', family: 'gpt2' },
-  { task: 'summarization', family: 't5' },
-] as const;
+import { ALL_BLOCKS as ALL, experimentIn, reportInput, reportInputWithNews, setDegenerate, setMain } from './fixtures.ts';
 
 /** The rendered `## Summary` section, heading included, up to the next section. */
 function summarySection(md: string): string[] {
