@@ -1,5 +1,5 @@
 import { LORA_DROPOUT, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
-import { LORA_LEARNING_RATE } from '../lora/experimentCases.ts';
+import { loraLearningRate } from '../lora/experimentCases.ts';
 
 /**
  * AdaLoRA's budget schedule for a run of `steps` optimizer steps: warm up the first 10% at init_r,
@@ -11,7 +11,7 @@ function adaloraSchedule(steps: number): Record<string, number> {
 
 /** AdaLoRA at two budgets: ranks 12 → 8 and 6 → 4. */
 export function adaloraCases(ctx: CaseContext): MethodCase[] {
-  const lr = LORA_LEARNING_RATE[ctx.family];
+  const lr = loraLearningRate(ctx);
   return (
     [
       [12, 8],

@@ -1,9 +1,9 @@
 import { LORA_DROPOUT, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
-import { LORA_LEARNING_RATE } from '../lora/experimentCases.ts';
+import { loraLearningRate } from '../lora/experimentCases.ts';
 
 /** QLoRA at the reference LoRA setting (r=8, α=16) on an NF4 base with double quantization. */
 export function qloraCases(ctx: CaseContext): MethodCase[] {
-  const lr = LORA_LEARNING_RATE[ctx.family];
+  const lr = loraLearningRate(ctx);
   return [
     {
       case: 'qlora-r8-a16',

@@ -26,7 +26,7 @@ export interface PretrainOptions {
   /** Validation sequences scored at each evaluation (the final held-out loss uses up to 4×). */
   evalSequences?: number;
   saveSteps?: number;
-  /** Dropout while pretraining (default 0) and the value config.json ships (default 0.1). */
+  /** Dropout while pretraining (default 0) and the value config.json ships (default SHIPPED_DROPOUT). */
   pretrainDropout?: number;
   configDropout?: number;
   /**

@@ -11,8 +11,8 @@
  *   batch 16: the range small transformers train well in, and a small batch gives more updates
  *   in the few thousand steps two CPU cores allow.
  * - dropout 0 while pretraining: the run sees well under one epoch, so there is nothing to
- *   regularise and dropout only slows learning; config.json ships dropout 0.1 (the HF default),
- *   which is what fine-tuning on small task data wants (as T5 v1.1 recommends).
+ *   regularise and dropout only slows learning; config.json ships the preset's fine-tuning dropout
+ *   (SHIPPED_DROPOUT: GPT-2 0.1, the HF default; t5-micro 0, which its fine-tunes measured better).
  * - `--minutes N`: the cosine schedule runs on the wall clock, not on a step count: after a linear
  *   warmup of 40 steps the learning rate is peak · ½(1 + cos(π · t / T)), t the training time so
  *   far and T the training budget, and training stops at T. On a shared machine whose speed
@@ -38,7 +38,7 @@ import { saveHfModel } from './export.ts';
 import { initWeights } from './init.ts';
 import type { Log, PretrainOptions } from './options.ts';
 import { loadOrMakePlan, RESERVE_S, type PretrainPlan } from './plan.ts';
-import { preset as getPreset, type PresetName } from './presets.ts';
+import { preset as getPreset, SHIPPED_DROPOUT, type PresetName } from './presets.ts';
 import type { T5Objective } from './prefixLm.ts';
 import { buildPretrainResult, type ExportEvaluation, type PretrainResult } from './result.ts';
 import { WallClockCosine } from './schedule.ts';
@@ -143,7 +143,7 @@ interface ExportInput {
 /** Export: the preset's config with the fine-tuning dropout, F16 weights, the tokenizer, the loss curve. */
 function exportModel(model: LanguageModel, { opts, flavor, base, config, sharedJson, fit }: ExportInput): void {
   const dropoutKeys = flavor === 'gpt2' ? ['attn_pdrop', 'embd_pdrop', 'resid_pdrop'] : ['dropout_rate'];
-  const configDropout = opts.configDropout ?? 0.1;
+  const configDropout = opts.configDropout ?? SHIPPED_DROPOUT[opts.preset];
   const shipped = { ...config };
   for (const k of dropoutKeys) shipped[k] = configDropout;
   saveHfModel(model, opts.outDir, { config: shipped, generationConfig: base.generationConfig });

@@ -89,7 +89,7 @@ describe('peft-lab pretrain on tiny configs', needsShared(SHARED), () => {
       pad_token_id: 0,
       eos_token_id: 1,
       decoder_start_token_id: 0,
-      dropout_rate: 0.1,
+      dropout_rate: 0,
       feed_forward_proj: 'relu',
     });
   });
