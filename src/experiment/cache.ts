@@ -60,3 +60,13 @@ export function writeCached(dir: string, rows: readonly PredictionRow[], result:
   );
   writeJsonAtomic(path.join(dir, 'result.json'), result);
 }
+
+/**
+ * Adds fields scored after the run to its cached result (COMET, when a scorer is configured after
+ * the run was cached): result.json is rewritten whole and atomically, so the entry stays complete.
+ */
+export function amendCachedResult(dir: string, fields: Pick<ExperimentResult, 'comet'>): void {
+  const rf = path.join(dir, 'result.json');
+  const stored = JSON.parse(readFileSync(rf, 'utf8')) as ExperimentResult;
+  writeJsonAtomic(rf, { ...stored, ...fields });
+}

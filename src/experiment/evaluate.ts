@@ -14,6 +14,10 @@
  *   setting for summarization); Russian output uses our Unicode tokenizer, because rouge-score's own
  *   drops every non-ASCII letter and would score any Russian text 0.
  *
+ * - COMET (translation only): an external scorer's system score (src/metrics/comet.ts) with a
+ *   percentile interval over its segment scores, resampled as the mean sentence BLEU's; "not run"
+ *   with the reason when no scorer is configured or it fails.
+ *
  * Main metric: chrF for translation (at this model scale BLEU is noise decided by a few common words,
  * while chrF separates systems with intervals of a fraction of a point — see
  * ../shared/REFERENCE_RESULTS.md), ROUGE-L for summarization.
@@ -22,12 +26,13 @@ import type { Task } from '../data/index.ts';
 import { BLEU } from '../metrics/bleu.ts';
 import { bootstrapResampleIndices, percentileInterval, SACREBLEU_DEFAULT_SEED } from '../metrics/bootstrap.ts';
 import { CHRF } from '../metrics/chrf.ts';
+import { cometCommand, cometScore, missingScorerReason } from '../metrics/comet.ts';
 import { rougeScorer, type RougeScore, type RougeScorer } from '../metrics/rouge.ts';
 import { ROUGE_DEFAULT_SEED, rougeBootstrapAggregate } from '../metrics/rougeBootstrap.ts';
 import { UserError } from '../util/errors.ts';
 import { degenerationProfile } from './degeneration.ts';
 import { analyseErrors } from './errorAnalysis.ts';
-import type { DegenerationProfile, DomainQuality, ErrorAnalysis, ExampleOutput, MetricName, Quality, ScoreWithCi } from './results.ts';
+import type { CometRecord, DegenerationProfile, DomainQuality, ErrorAnalysis, ExampleOutput, MetricName, Quality, ScoreWithCi } from './results.ts';
 import { textType } from './textTypes.ts';
 
 export interface OutputRow {
@@ -169,4 +174,26 @@ export function evaluateOutputs(task: Task, rows: readonly OutputRow[], opts: Ev
       prediction: r.prediction,
     })),
   };
+}
+
+/** What COMET reads of each test example. */
+export type CometRow = Pick<OutputRow, 'source' | 'reference' | 'prediction'>;
+
+/** Why COMET cannot run now (no scorer configured), undefined when it can; costs no scoring. */
+export function cometUnavailable(): string | undefined {
+  return missingScorerReason(cometCommand());
+}
+
+/** COMET of a translation run's outputs (undefined for other tasks: COMET scores translations only). */
+export async function scoreComet(task: Task, rows: readonly CometRow[], nSamples = 1000): Promise<CometRecord | undefined> {
+  if (task !== 'translation') return undefined;
+  if (rows.length === 0) throw new UserError('cannot score zero outputs with COMET');
+  const r = await cometScore({
+    sources: rows.map((x) => x.source),
+    hypotheses: rows.map((x) => x.prediction),
+    references: rows.map((x) => x.reference),
+  });
+  if (!r.available) return { not_run: r.reason };
+  const { low, high } = meanWithCi(r.segments, nSamples);
+  return { score: r.score, low, high, command: r.command };
 }

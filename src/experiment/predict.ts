@@ -18,6 +18,7 @@ export interface DecodingSpec {
   num_beams?: number;
   length_penalty?: number;
   no_repeat_ngram_size?: number;
+  repetition_penalty?: number;
   temperature?: number;
   top_k?: number;
   top_p?: number;
@@ -51,6 +52,7 @@ export function generationOptions(d: DecodingSpec, ids: { eos?: number; pad: num
     numBeams: d.strategy === 'beam' ? (d.num_beams ?? 4) : 1,
     lengthPenalty: d.length_penalty,
     noRepeatNgramSize: d.no_repeat_ngram_size,
+    repetitionPenalty: d.repetition_penalty,
     temperature: d.temperature,
     topK: d.top_k,
     topP: d.top_p,

@@ -31,6 +31,22 @@ export const METRIC_LABELS: Readonly<Record<MetricName, string>> = {
 
 export type Quality = Record<MetricName, ScoreWithCi>;
 
+/**
+ * COMET of a translation run's test outputs, from an external scorer (src/metrics/comet.ts): its
+ * system score on the scorer's own scale (wmt22-comet-da: about 0–1, not ×100 like the metrics
+ * above) with a 95% percentile bootstrap interval over its segment scores, and the command that
+ * scored it. Or why it was not run: COMET is never approximated.
+ */
+export type CometRecord = CometScore | { not_run: string };
+
+export interface CometScore extends ScoreWithCi {
+  command: string;
+}
+
+export function cometScored(c: CometRecord | undefined): c is CometScore {
+  return c !== undefined && !('not_run' in c);
+}
+
 export interface DomainQuality {
   /** The text type (a group of `domain` values, see textTypes.ts). */
   domain: string;
@@ -102,9 +118,31 @@ export interface TrainingRecord {
   tokens_per_s: number;
   peak_tensor_mb: number;
   peak_rss_mb: number;
+  /** What peak_tensor_mb is made of (absent in results recorded before the split was measured). */
+  memory?: TrainingMemoryRecord;
   stability: StabilityNote;
   /** Method-specific facts (AdaLoRA's final rank pattern, QLoRA's bytes held in NF4). */
   method_summary: Record<string, unknown> | null;
+}
+
+/**
+ * A training step's peak memory by part (src/experiment/stepPeakMemory.ts), in MB. weights_mb,
+ * optimizer_mb, other_mb and activations_mb sum to peak_mb, which is the record's peak_tensor_mb.
+ */
+export interface TrainingMemoryRecord {
+  /** Every model weight, base and adapter: float tensors in the engine plus NF4 bytes held outside it. */
+  weights_mb: number;
+  /** Of weights_mb, the weights the optimizer updates. */
+  trainable_mb: number;
+  /** The tensors the optimizer keeps between steps (AdamW's first and second moments). */
+  optimizer_mb: number;
+  /** Tensors live before the step that are neither weights nor optimizer state (held elsewhere in the process). */
+  other_mb: number;
+  /** The step's peak over what was live before it: activations kept for the backward pass, gradients and temporaries. */
+  activations_mb: number;
+  /** The gradients the step returns: part of activations_mb (live at its end), not added to the peak. */
+  gradients_mb?: number;
+  peak_mb: number;
 }
 
 export interface InferenceRecord {
@@ -264,6 +302,11 @@ export interface ExperimentResult {
   training: TrainingRecord | null;
   inference: InferenceRecord;
   quality: Quality;
+  /**
+   * Translation only. Optional without a schema bump: results from before it existed (cache entries,
+   * earlier reports' data) stay valid and read as not run; it is not part of the cache key either.
+   */
+  comet?: CometRecord;
   main_metric: MetricName;
   per_domain: DomainQuality[];
   errors: ErrorAnalysis;
@@ -311,6 +354,10 @@ export interface DecodingRow {
   rougeL: ScoreWithCi;
   tokens_per_s: number;
   seconds: number;
+  /** Test examples decoded (the first n of the test split); absent in rows recorded before it was. */
+  examples?: number;
+  /** Decoded as the main tables are (the row the others are compared with); absent in older rows. */
+  main_decoding?: boolean;
 }
 
 export interface DecodingComparison {

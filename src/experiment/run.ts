@@ -23,17 +23,27 @@ import type { TrainExample } from '../train/collate.ts';
 import { plannedSteps, Trainer, type TrainResult } from '../train/trainer.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import type { BaseModel } from './baseModels.ts';
-import { cacheDir, readCached, resetCacheDir, writeCached, type PredictionRow } from './cache.ts';
+import { amendCachedResult, cacheDir, readCached, resetCacheDir, writeCached, type PredictionRow } from './cache.ts';
 import { corpusFile, loadCorpus } from './taskCorpus.ts';
 import { checkTemplateTokens, plainEncoder } from './data.ts';
 import { captureEnvironment } from './environment.ts';
-import { evaluateOutputs } from './evaluate.ts';
+import { cometUnavailable, evaluateOutputs, scoreComet } from './evaluate.ts';
 import { expectedTrainableParams } from './formulas.ts';
 import { makeFormatting, saveFormatting, type Formatting } from './savedFormatting.ts';
-import { generationPeakMb, trainingStepPeakMb } from './stepPeakMemory.ts';
+import { generationPeakMb, trainingStepMemory } from './stepPeakMemory.ts';
 import { canonicalJson, hashFile, sha256 } from './hash.ts';
 import { predictTexts, type DecodingSpec } from './predict.ts';
-import { RESULT_SCHEMA, type BlockRecord, type DataRecord, type ExperimentResult, type ParamRecord, type TrainingRecord } from './results.ts';
+import {
+  cometScored,
+  RESULT_SCHEMA,
+  type BlockRecord,
+  type CometRecord,
+  type DataRecord,
+  type ExperimentResult,
+  type ParamRecord,
+  type TrainingMemoryRecord,
+  type TrainingRecord,
+} from './results.ts';
 import { saveTrained } from './saveTrained.ts';
 import { selectExamples, type DomainWeights, type Selection } from './selection.ts';
 import { compareOnMainMetric } from './significance.ts';
@@ -257,9 +267,13 @@ function jsonSafe<T>(v: T): T {
 }
 
 /** Bytes a method holds outside the tensor engine (QLoRA's NF4 weights), from its summary. */
-function heldOutsideMb(summary: Record<string, unknown> | undefined): number {
+function heldOutsideBytes(summary: Record<string, unknown> | undefined): number {
   const b = summary?.quantized_bytes;
-  return typeof b === 'number' ? b / 2 ** 20 : 0;
+  return typeof b === 'number' ? b : 0;
+}
+
+function heldOutsideMb(summary: Record<string, unknown> | undefined): number {
+  return heldOutsideBytes(summary) / 2 ** 20;
 }
 
 function trainingRecord(
@@ -267,7 +281,7 @@ function trainingRecord(
   args: TrainingArguments,
   trainExamples: number,
   evalBefore: number | null,
-  peakMb: number,
+  memory: TrainingMemoryRecord,
   summary: Record<string, unknown> | undefined,
 ): TrainingRecord {
   const points = r.log_history.filter((e) => e.loss !== undefined).map((e) => ({ step: e.step, loss: e.loss! }));
@@ -286,8 +300,9 @@ function trainingRecord(
     seconds: r.train_seconds,
     seconds_per_epoch: r.seconds_per_epoch,
     tokens_per_s: r.tokens_per_s,
-    peak_tensor_mb: peakMb,
+    peak_tensor_mb: memory.peak_mb,
     peak_rss_mb: r.peak_rss_mb,
+    memory,
     stability: analyseStability(points.map((p) => p.loss)),
     method_summary: summary ? jsonSafe(summary) : null,
   };
@@ -323,6 +338,29 @@ function cachedOutcome(spec: ExperimentRunSpec, dir: string): ExperimentOutcome 
     vs_base: null,
   };
   return { result, predictions: hit.predictions, references: hit.references, dir };
+}
+
+/**
+ * COMET for a cached translation run. COMET is not in the cache key (configuring a scorer must not
+ * retrain anything), so a cached result without a COMET score is scored now when a scorer is
+ * configured, and the score is written back to its entry for later runs; without one it states this
+ * run's reason. A recorded score is kept whatever scorer is configured later (it names its command).
+ */
+async function withCachedComet(spec: ExperimentRunSpec, o: ExperimentOutcome): Promise<ExperimentOutcome> {
+  if (spec.task !== 'translation' || cometScored(o.result.comet)) return o;
+  const unavailable = cometUnavailable();
+  const comet: CometRecord | undefined = unavailable ? { not_run: unavailable } : await cometOfCached(spec, o);
+  if (cometScored(comet)) amendCachedResult(o.dir, { comet });
+  return { ...o, result: { ...o.result, ...(comet ? { comet } : {}) } };
+}
+
+/** COMET of cached outputs: the cache keeps no sources, so they come from the test split again, checked against the cached references. */
+async function cometOfCached(spec: ExperimentRunSpec, o: ExperimentOutcome): Promise<CometRecord | undefined> {
+  const test = (await selectTestExamples(spec.data)).examples;
+  if (test.length !== o.references.length || test.some((e, i) => e.target !== o.references[i]))
+    return { not_run: `the cached outputs in ${o.dir} do not match the test split any more (PEFT_FRESH=1 reruns the experiment)` };
+  const rows = test.map((e, i) => ({ source: e.source, reference: e.target, prediction: o.predictions[i]! }));
+  return scoreComet(spec.task, rows, spec.evaluation.bootstrap_samples);
 }
 
 /** The models an experiment holds, disposed together whatever happens. */
@@ -370,8 +408,11 @@ async function trainMethod({ spec, base, data, formatting, dir, quiet }: TrainIn
   const evalBefore = data.validation.length ? trainer.evaluate() : null;
   const r = await trainer.fit();
   const summary = peft.adapter.summary?.();
-  const stepPeak = await trainingStepPeakMb(peft, data.train, args.per_device_train_batch_size, trainer.padId);
-  const training = trainingRecord(r, args, data.train.length, evalBefore, stepPeak + heldOutsideMb(summary), summary);
+  const memory = await trainingStepMemory(peft, data.train, args.per_device_train_batch_size, trainer.padId, {
+    optimizerState: trainer.optimizer.stateTensors().values(),
+    outsideEngineBytes: heldOutsideBytes(summary),
+  });
+  const training = trainingRecord(r, args, data.train.length, evalBefore, memory, summary);
   // Keep the loss log, drop optimizer checkpoints (a full fine-tune's are 3× the model).
   for (const f of readdirSync(args.output_dir)) if (f.startsWith('checkpoint-')) rmSync(path.join(args.output_dir, f), { recursive: true, force: true });
   const adapterDir = path.join(dir, 'adapter');
@@ -425,9 +466,10 @@ interface ResultInput {
   trained: TrainedMethod | undefined;
   test: TestRun;
   evaluation: ReturnType<typeof evaluateOutputs>;
+  comet: CometRecord | undefined;
 }
 
-function experimentResult({ spec, key, env, baseParams, data, params, trained, test, evaluation }: ResultInput): ExperimentResult {
+function experimentResult({ spec, key, env, baseParams, data, params, trained, test, evaluation, comet }: ResultInput): ExperimentResult {
   const heldMb = heldOutsideMb(trained?.summary);
   const { run, rows } = test;
   return jsonSafe({
@@ -457,6 +499,7 @@ function experimentResult({ spec, key, env, baseParams, data, params, trained, t
       held_outside_engine_mb: heldMb,
     },
     quality: evaluation.quality,
+    ...(comet ? { comet } : {}),
     main_metric: evaluation.main_metric,
     per_domain: evaluation.per_domain,
     errors: evaluation.errors,
@@ -476,7 +519,7 @@ export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = 
   const key = await experimentKey(spec);
   const dir = cacheDir(spec.id, key, opts.runsDir);
   const hit = opts.fresh ? undefined : cachedOutcome(spec, dir);
-  if (hit) return withBaseline(spec, opts.baseline, hit);
+  if (hit) return withBaseline(spec, opts.baseline, await withCachedComet(spec, hit));
 
   // Long runs must never look hung: progress lines unless asked for silence.
   const quiet = opts.quiet ?? process.env.PEFT_QUIET === '1';
@@ -496,7 +539,8 @@ export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = 
       bootstrapSamples: spec.evaluation.bootstrap_samples,
       examplesShown: spec.evaluation.examples_shown,
     });
-    const result = experimentResult({ spec, key, env, baseParams, data, params, trained, test, evaluation });
+    const comet = await scoreComet(spec.task, test.rows, spec.evaluation.bootstrap_samples);
+    const result = experimentResult({ spec, key, env, baseParams, data, params, trained, test, evaluation, comet });
     writeCached(dir, test.rows, result);
     return withBaseline(spec, opts.baseline, { result, predictions: test.rows.map((r) => r.prediction), references: test.rows.map((r) => r.reference), dir });
   } finally {

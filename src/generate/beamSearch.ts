@@ -1,4 +1,4 @@
-import { banRepeatedNgrams, forbidEosBefore, logSoftmax } from './logitsProcessors.ts';
+import { banRepeatedNgrams, forbidEosBefore, logSoftmax, penalizeRepetitions } from './logitsProcessors.ts';
 import type { GenerationOptions, GenerationResult } from './options.ts';
 import type { Stepper } from './stepper.ts';
 
@@ -119,6 +119,8 @@ function processScores(args: { logits: Float32Array; state: BeamState; settings:
   const nextScores = new Float32Array(batch * nb * V);
   for (let r = 0; r < batch * nb; r++) {
     const s = logSoftmax(logits.subarray(r * V, (r + 1) * V));
+    // As transformers' beam search: the processors see log-probabilities, so the penalty multiplies them.
+    if (opts.repetitionPenalty !== undefined) penalizeRepetitions(s, state.seqs[r]!, opts.repetitionPenalty);
     if (opts.noRepeatNgramSize) banRepeatedNgrams(s, state.seqs[r]!, opts.noRepeatNgramSize);
     if (opts.minNewTokens) forbidEosBefore(s, curLen - promptLen, opts.minNewTokens, eos);
     for (let v = 0; v < V; v++) nextScores[r * V + v] = Math.fround(s[v]! + state.beamScores[r]!);

@@ -4,6 +4,26 @@
  * decoding is sequential, so doing this in JS costs little and keeps HF's exact semantics.
  */
 
+/**
+ * RepetitionPenaltyLogitsProcessor (the CTRL paper's penalty): each token id already in `seq` has its
+ * score divided by `penalty` when positive and multiplied when negative, so a penalty above 1 makes
+ * it less likely whatever the sign. An id seen several times is penalised once (torch's gather and
+ * scatter write the same value again). 1 leaves the scores alone.
+ */
+export function penalizeRepetitions(scores: Float32Array, seq: ArrayLike<number>, penalty: number): void {
+  if (penalty === 1) return;
+  // torch applies a Python float to float32 scores as a float32 scalar.
+  const p = Math.fround(penalty);
+  const seen = new Set<number>();
+  for (let i = 0; i < seq.length; i++) {
+    const id = seq[i]!;
+    if (seen.has(id) || id < 0 || id >= scores.length) continue;
+    seen.add(id);
+    const s = scores[id]!;
+    scores[id] = s < 0 ? s * p : s / p;
+  }
+}
+
 /** NoRepeatNGramLogitsProcessor: ban tokens that would repeat an n-gram already in `seq`. */
 export function banRepeatedNgrams(scores: Float32Array, seq: ArrayLike<number>, n: number): void {
   const len = seq.length;

@@ -12,6 +12,8 @@ export interface GenerationOptions {
   lengthPenalty?: number;
   earlyStopping?: boolean | 'never';
   noRepeatNgramSize?: number;
+  /** Above 1 makes tokens already in the sequence (prompt included for decoder-only models) less likely; 1 is off. */
+  repetitionPenalty?: number;
   temperature?: number;
   topK?: number;
   topP?: number;
@@ -39,6 +41,8 @@ export function validateGenerationOptions(o: GenerationOptions): void {
   int(o.noRepeatNgramSize, 'no_repeat_ngram_size', 0);
   int(o.topK, 'top_k', 0);
   if (o.topP !== undefined && !(o.topP > 0 && o.topP <= 1)) throw new UserError(`top_p must be in (0, 1], got ${o.topP}`);
+  if (o.repetitionPenalty !== undefined && !(Number.isFinite(o.repetitionPenalty) && o.repetitionPenalty > 0))
+    throw new UserError(`repetition_penalty must be a number > 0 (1.0 = off, above 1 penalises repeats), got ${o.repetitionPenalty}`);
   if (o.temperature !== undefined && !(o.temperature > 0)) throw new UserError(`temperature must be > 0, got ${o.temperature}`);
   if (o.strategy === 'beam' && (o.numReturnSequences ?? 1) > (o.numBeams ?? 1))
     throw new UserError(`num_return_sequences (${o.numReturnSequences}) must be <= num_beams (${o.numBeams ?? 1}) for beam search`);

@@ -1,5 +1,5 @@
 import { Rng } from '../engine/random.ts';
-import { applyTemperature, applyTopK, applyTopP, argmax, banRepeatedNgrams, forbidEosBefore, softmax } from './logitsProcessors.ts';
+import { applyTemperature, applyTopK, applyTopP, argmax, banRepeatedNgrams, forbidEosBefore, penalizeRepetitions, softmax } from './logitsProcessors.ts';
 import type { GenerationOptions, GenerationResult } from './options.ts';
 import type { Stepper } from './stepper.ts';
 
@@ -28,6 +28,8 @@ export function tokenByToken(stepper: Stepper, prefix: number[][], opts: Generat
     const stepTrace: StepTrace = { token: [], score: [], marginToSecond: [] };
     for (let r = 0; r < seqs.length; r++) {
       const scores = logits.slice(r * V, (r + 1) * V);
+      // transformers' order: repetition penalty, no-repeat-ngram, min_new_tokens, then the sampling warpers.
+      if (opts.repetitionPenalty !== undefined) penalizeRepetitions(scores, seqs[r]!, opts.repetitionPenalty);
       if (opts.noRepeatNgramSize) banRepeatedNgrams(scores, seqs[r]!, opts.noRepeatNgramSize);
       if (opts.minNewTokens) forbidEosBefore(scores, t, opts.minNewTokens, eos);
       let tok: number;

@@ -53,6 +53,17 @@ export function findExecutable(command: string): string | undefined {
   return undefined;
 }
 
+/** The scorer command `opts` names: `command`, else $PEFT_COMET_COMMAND, else `comet-score`. */
+export function cometCommand(opts: Pick<CometOptions, 'command'> = {}): string {
+  return opts.command ?? (process.env.PEFT_COMET_COMMAND || 'comet-score');
+}
+
+/** Why `command` cannot be run (undefined when it can): checked before any input is gathered for it. */
+export function missingScorerReason(command: string): string | undefined {
+  if (findExecutable(command)) return undefined;
+  return `no COMET scorer: '${command}' ${command.includes('/') ? 'does not exist or is not executable' : 'is not on PATH'}`;
+}
+
 /** Parses comet-score output into segment scores and the system score. */
 export function parseCometOutput(stdout: string, nSegments: number): { score: number; segments: number[] } | string {
   const segments = new Array<number>(nSegments).fill(NaN);
@@ -77,9 +88,9 @@ export async function cometScore(input: CometInput, opts: CometOptions = {}): Pr
   const n = input.hypotheses.length;
   if (input.sources.length !== n || input.references.length !== n)
     return { available: false, reason: `COMET needs one source and one reference per hypothesis (${n} hypotheses)` };
-  const command = opts.command ?? process.env.PEFT_COMET_COMMAND ?? 'comet-score';
+  const command = cometCommand(opts);
   const exe = findExecutable(command);
-  if (!exe) return { available: false, reason: `COMET not available: '${command}' was not found (install unbabel-comet or set PEFT_COMET_COMMAND)` };
+  if (!exe) return { available: false, reason: missingScorerReason(command)! };
   const dir = mkdtempSync(path.join(tmpdir(), 'peft-comet-'));
   try {
     const files = { src: path.join(dir, 'src.txt'), hyp: path.join(dir, 'hyp.txt'), ref: path.join(dir, 'ref.txt') };

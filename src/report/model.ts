@@ -11,6 +11,7 @@
 import type {
   BlockComparison,
   BlockRecord,
+  CometScore,
   DecodingComparison,
   DecodingRow,
   DegenerationProfile,
@@ -29,6 +30,7 @@ import { METRIC_LABELS } from '../experiment/results.ts';
 import { CORPUS_SPLIT } from '../data/corpusSplit.ts';
 import { baselineMethod, methodInfo } from '../peft/methodInfo.ts';
 import type { BenchRecord, ReportInput, TestRecord } from './input.ts';
+import { cometCell, cometNote, hasCometColumn, mergeCometNotes, type CometNote } from './comet.ts';
 import { paretoFrontier } from './pareto.ts';
 import { failureReasons, recommendations, type Recommendation } from './recommendations.ts';
 import {
@@ -41,6 +43,7 @@ import {
   type NewsBlockFacts,
   type NewsSection,
 } from './newsSections.ts';
+import { memorySplit, type MemorySplitView } from './memorySplit.ts';
 import { fmtInt, fmtMb, fmtNum, fmtPct } from './numberFormat.ts';
 import { referenceComparisons, type ReferenceComparison } from './referenceComparison.ts';
 import { runVerdict, type Verdict } from './runVerdict.ts';
@@ -88,6 +91,8 @@ export interface Row {
   secondary: ScoreWithCi[];
   /** The detail table's metrics (Block.detail_labels), the main one first. */
   detail: ScoreWithCi[];
+  /** COMET, in blocks with a COMET column (Block.comet_column); null: not run (the group's note says why). */
+  comet: CometScore | null;
   /** Collapsed, not above the untuned base, or sound (null for the base itself). */
   verdict: Verdict | null;
   vs_base: Significance | null;
@@ -141,6 +146,10 @@ export interface Block {
   /** Labels of Row.secondary and Row.detail. */
   secondary_labels: string[];
   detail_labels: string[];
+  /** The tables have a COMET column (translation). */
+  comet_column: boolean;
+  /** The block's COMET runs: scored, and why the others were not (null without a COMET column). */
+  comet: CometNote | null;
   /** Test examples each run is scored on, and the optimizer steps of its training runs. */
   test_examples: number | null;
   steps: number[];
@@ -155,8 +164,24 @@ export interface Block {
   method_chart: string | null;
   /** Counts of stability verdicts and the noisiest run, as one sentence. */
   stability_summary: string;
-  decoding: { columns: string[]; rows: { label: string; strategy: string; options: string; cells: ScoreWithCi[]; tokens_per_s: number; seconds: number }[] };
+  decoding: {
+    columns: string[];
+    rows: {
+      label: string;
+      strategy: string;
+      options: string;
+      /** Decoded as the main tables are: the row the others are compared with. */
+      main_decoding: boolean;
+      cells: ScoreWithCi[];
+      tokens_per_s: number;
+      seconds: number;
+    }[];
+    /** How many test examples the rows decoded, as a sentence; empty when the rows do not say. */
+    examples: string;
+  };
   domains: DomainTable;
+  /** Peak training memory by part, for the detail tables (null when no run recorded the split). */
+  memory: MemorySplitView | null;
   examples: ExampleView[];
 }
 
@@ -176,6 +201,8 @@ export interface ComparisonGroup {
   main_label: string;
   news: NewsSection | null;
   blocks: Block[];
+  /** The group's COMET runs, for its one note on runs not scored (null: no COMET column). */
+  comet: CometNote | null;
 }
 
 export interface DataSummary {
@@ -215,6 +242,8 @@ export interface ReportView {
   /** Our runs against the PyTorch + peft reference's, setting by setting (detail tables). */
   reference: ReferenceComparison[];
   recommendations: Recommendation[];
+  /** Every COMET run of the report, for the setup's account of the metrics (null: no translation runs). */
+  comet: CometNote | null;
   bench: BenchRecord[] | null;
   /** Failed tests outside any (task, model) block (those inside are listed with the block). */
   failures: { name: string; error: string }[];
@@ -331,6 +360,7 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
     summary: buildSummary(blocks, reference, news),
     reference,
     recommendations: recommendations(blocks),
+    comet: mergeCometNotes(blocks.map((b) => b.comet)),
     bench: input.bench,
     // Failures inside a block or a news section are listed there; here only the others.
     failures: failedTests
@@ -411,8 +441,14 @@ function taskSections(blocks: Block[], news: NewsSection[]): TaskSection[] {
       main_label: mainLabel,
       blocks: [...main, ...sections.flatMap((n) => n.blocks)],
       groups: [
-        ...(main.length ? [{ title, main_label: mainLabel, news: null, blocks: main }] : []),
-        ...sections.map((n) => ({ title: `News summarization · ${n.title}`, main_label: n.main_label, news: n, blocks: n.blocks })),
+        ...(main.length ? [{ title, main_label: mainLabel, news: null, blocks: main, comet: mergeCometNotes(main.map((b) => b.comet)) }] : []),
+        ...sections.map((n) => ({
+          title: `News summarization · ${n.title}`,
+          main_label: n.main_label,
+          news: n,
+          blocks: n.blocks,
+          comet: mergeCometNotes(n.blocks.map((b) => b.comet)),
+        })),
       ],
     };
   });
@@ -555,6 +591,7 @@ function measuredRow(r: ExperimentResult, { refLora, full, comparison }: Referen
     inf_tps: r.inference.tokens_per_s,
     q: r.quality,
     main: r.quality[r.main_metric],
+    comet: cometCell(r),
     vs_base: r.vs_base,
     vs_lora: r === refLora ? null : significance(comparison, refLora?.id ?? null, r.id),
     vs_full: r === full ? null : significance(comparison, full?.id ?? null, r.id),
@@ -708,6 +745,8 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
     main_label: ctx.mainLabel,
     secondary_labels: metrics.table.slice(1).map((m) => METRIC_LABELS[m]),
     detail_labels: metrics.detail.map((m) => METRIC_LABELS[m]),
+    comet_column: hasCometColumn(task),
+    comet: hasCometColumn(task) ? cometNote(results) : null,
     test_examples: results[0]?.data.test_examples ?? null,
     steps: uniq(trained.map((r) => r.training!.steps)).sort((a, b) => a - b),
     rows,
@@ -722,6 +761,7 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
     stability_summary: stabilitySummary(trained),
     decoding: decodingView(input.decoding?.rows ?? [], metrics.table),
     domains: domainTable(results),
+    memory: memorySplit(trained, refs.full, refs.refLora),
     examples: exampleViews(results, best),
   };
   return { block, charts };
@@ -812,9 +852,22 @@ function decodingView(rows: DecodingRow[], table: MetricName[]): Block['decoding
         .filter(([k]) => k !== 'strategy' && k !== 'max_new_tokens')
         .map(([k, v]) => `${k}=${v}`)
         .join(', '),
+      main_decoding: r.main_decoding ?? false,
       cells: keys.map((k) => r[k]),
       tokens_per_s: r.tokens_per_s,
       seconds: r.seconds,
     })),
+    examples: decodingExamples(rows),
   };
+}
+
+/**
+ * The decoding rows score a prefix of the test split, not the whole of it as the main tables do: the
+ * reader needs n to compare a row with the tables and to judge its interval.
+ */
+function decodingExamples(rows: DecodingRow[]): string {
+  const counts = uniq(rows.flatMap((r) => (r.examples === undefined ? [] : [r.examples]))).sort((a, b) => a - b);
+  if (counts.length === 0) return '';
+  const n = counts.length === 1 ? `${counts[0]}` : `${counts[0]}–${counts[counts.length - 1]}`;
+  return `Each adapter's settings decoded the same examples: the first ${n} of the test split (the main tables score all of it).`;
 }

@@ -39,6 +39,12 @@ export function fmtCi(s: ScoreWithCi | null | undefined, digits = 2): string {
   return `${fmtNum(s.score, digits)} [${fmtNum(low, digits)}, ${fmtNum(high, digits)}]`;
 }
 
+/** "0.8123 [0.8011, 0.8230]" as measured: for a score on a scale of its own (COMET), where the 0–100 bounds do not apply. */
+export function fmtCiAsMeasured(s: ScoreWithCi | null | undefined, digits = 4): string {
+  if (!s || !ok(s.score)) return DASH;
+  return `${fmtNum(s.score, digits)} [${fmtNum(s.low, digits)}, ${fmtNum(s.high, digits)}]`;
+}
+
 /** A figure copied from elsewhere with the decimals it was written with, at least one: 10.0 → "10.0", 0.01 → "0.01". */
 export function fmtAsWritten(v: unknown): string {
   if (!ok(v)) return DASH;

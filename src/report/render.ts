@@ -15,7 +15,7 @@ import { METRIC_LABELS, type MetricName } from '../experiment/results.ts';
 import { writeFileAtomic } from '../util/atomicWrite.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import { escapeMarkdown } from './escape.ts';
-import { cell, fmtAsWritten, fmtCi, fmtInt, fmtMb, fmtNum, fmtP, fmtPct, fmtRate, fmtSig } from './numberFormat.ts';
+import { cell, fmtAsWritten, fmtCi, fmtCiAsMeasured, fmtInt, fmtMb, fmtNum, fmtP, fmtPct, fmtRate, fmtSig } from './numberFormat.ts';
 import type { ReportInput } from './input.ts';
 import { mergeReportInput, readReportData } from './merge.ts';
 import { buildReport, type ReportView } from './model.ts';
@@ -35,6 +35,7 @@ function helpers(hb: typeof Handlebars): void {
   h('asWritten', (v: unknown) => safe(fmtAsWritten(v)));
   h('pct', (v: unknown) => safe(fmtPct(v)));
   h('ci', (s: Parameters<typeof fmtCi>[0], digits: unknown) => safe(fmtCi(s, typeof digits === 'number' ? digits : 2)));
+  h('ciAsMeasured', (s: Parameters<typeof fmtCiAsMeasured>[0], digits: unknown) => safe(fmtCiAsMeasured(s, typeof digits === 'number' ? digits : 4)));
   h('p', (v: unknown) => safe(fmtP(v)));
   h('sig', (s: Parameters<typeof fmtSig>[0]) => safe(fmtSig(s)));
   h('mb', (v: unknown) => safe(fmtMb(v)));

@@ -147,16 +147,18 @@ async function compareWithReferences(runs: FamilyRuns, t: TestTask): Promise<voi
     }
 }
 
-/** Greedy, beam and sampling decoding compared on the adapters with the best main metric. */
+/** Every setting of decodingStrategies (the main tables' own, greedy and its two repetition guards, beam, sampling) on the adapters with the best main metric. */
 async function compareDecodingOfBest(runs: FamilyRuns, t: TestTask): Promise<void> {
   const { task, family, profile } = runs.settings;
-  const maxNewTokens = runs.settings.plan.max_new_tokens;
   const ran = await runs.registeredOutcomes();
   const score = (o: ExperimentOutcome) => o.result.quality[o.result.main_metric].score;
   const best = [...ran].sort((a, b) => score(b[1]) - score(a[1]) || a[2] - b[2]).slice(0, profile.decoding_top);
   const rows: DecodingRow[] = [];
+  let settings = 0;
   for (const [c, o, order] of best) {
     const spec = runs.specs.get(c.case) ?? (await runs.specFor(c, order));
+    const strategies = decodingStrategies(spec.decoding, SEED);
+    settings += strategies.length;
     const n = Math.min(profile.decoding_examples, o.references.length);
     const test = (await selectTestExamples(spec.data)).examples.slice(0, n);
     rows.push(
@@ -165,7 +167,7 @@ async function compareDecodingOfBest(runs: FamilyRuns, t: TestTask): Promise<voi
         outcome: o,
         sources: test.map((e) => e.source),
         references: test.map((e) => e.target),
-        strategies: decodingStrategies(maxNewTokens, SEED),
+        strategies,
         batchSize: profile.generation_batch_size,
         bootstrapSamples: profile.bootstrap_samples,
       }),
@@ -174,7 +176,8 @@ async function compareDecodingOfBest(runs: FamilyRuns, t: TestTask): Promise<voi
   t.meta.peftLab = {
     decoding: { task, model_family: family, metric: best[0]?.[1].result.main_metric ?? 'chrf', rows },
   };
-  expect(rows.length).toBe(best.length * 3);
+  expect(rows.length).toBe(settings);
+  expect(rows.filter((r) => r.main_decoding).length).toBe(best.length);
   for (const r of rows) {
     expect(Number.isFinite(r.main.score)).toBe(true);
     expect(r.tokens_per_s).toBeGreaterThan(0);

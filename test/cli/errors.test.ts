@@ -74,5 +74,13 @@ describe('peft-lab bad input', needsShared(gpt2), () => {
       /--strategy 'nucleus' is not valid; valid: greedy, beam, sample/,
     );
     expectOneLine(['generate', '--model', gpt2!, '--input', file('i.json', '{"input_ids":[[1]]}'), '--top-p', '2'], /top_p must be in \(0, 1\]/);
+    expectOneLine(
+      ['generate', '--model', gpt2!, '--input', file('j.json', '{"input_ids":[[1]]}'), '--repetition-penalty', '0'],
+      /repetition_penalty must be a number > 0 \(1\.0 = off, above 1 penalises repeats\), got 0/,
+    );
+    expectOneLine(
+      ['generate', '--model', gpt2!, '--input', file('k.json', '{"input_ids":[[1]]}'), '--repetition-penalty', 'high'],
+      /--repetition-penalty must be a number, got 'high'/,
+    );
   });
 });

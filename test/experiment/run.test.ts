@@ -63,6 +63,11 @@ describe('runExperiment', () => {
     expect(r.training!.loss_curve).toHaveLength(3);
     expect(r.training!.batch_size).toBe(4);
     expect(r.training!.peak_tensor_mb).toBeGreaterThan(0);
+    // The peak by part: AdamW's two moments per trainable float32 weight, and parts that add up to the peak.
+    const memory = r.training!.memory!;
+    expect(memory.peak_mb).toBe(r.training!.peak_tensor_mb);
+    expect(memory.optimizer_mb * 2 ** 20).toBe(2 * 4 * r.params.trainable);
+    expect(memory.weights_mb + memory.optimizer_mb + memory.other_mb + memory.activations_mb).toBeCloseTo(memory.peak_mb, 9);
     expect(r.training!.eval_loss).not.toBeNull();
     expect(r.training!.eval_loss_before).not.toBeNull();
     expect(r.inference.new_tokens).toBeGreaterThan(0);
@@ -94,6 +99,9 @@ describe('runExperiment', () => {
     expect(await experimentKey(spec('gpt2', 'lora', { r: 8, lora_alpha: 8 }))).not.toBe(first.result.key);
     expect(await experimentKey({ ...s, label: 'renamed', order: 9 })).toBe(first.result.key);
     expect(await experimentKey({ ...s, seed: 8 })).not.toBe(first.result.key);
+    // A decoding option enters the key only when set: results cached before it existed keep theirs.
+    expect(await experimentKey({ ...s, decoding: { ...s.decoding, repetition_penalty: undefined } })).toBe(first.result.key);
+    expect(await experimentKey({ ...s, decoding: { ...s.decoding, repetition_penalty: 1.2 } })).not.toBe(first.result.key);
   });
 
   it('peft-lab predict on the saved adapter reproduces the outputs; evaluate reproduces the scores', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { applyTopK, applyTopP, banRepeatedNgrams, forbidEosBefore, logSoftmax, softmax } from '../../src/generate/logitsProcessors.ts';
+import { applyTopK, applyTopP, banRepeatedNgrams, forbidEosBefore, logSoftmax, penalizeRepetitions, softmax } from '../../src/generate/logitsProcessors.ts';
 
 describe('logits processors (transformers 4.39 semantics)', () => {
   it('top-k keeps ties with the k-th score', () => {
@@ -26,6 +26,28 @@ describe('logits processors (transformers 4.39 semantics)', () => {
     const t = new Float32Array(10);
     banRepeatedNgrams(t, [4], 2); // too short to ban anything
     expect(t.every((x) => x === 0)).toBe(true);
+  });
+
+  it('repetition penalty divides the seen tokens’ positive scores and multiplies their negative ones, once per id', () => {
+    const s = Float32Array.from([2, -1, 0.5, -3, 4, 0]);
+    penalizeRepetitions(s, [0, 1, 1, 3, 0, 5, 0], 2); // ids 0, 1, 3 and 5 seen; 0 three times, 1 twice
+    expect(Array.from(s)).toEqual([1, -2, 0.5, -6, 4, 0]);
+    const boost = Float32Array.from([1, -4, 3]);
+    penalizeRepetitions(boost, [0, 1], 0.5); // below 1 it favours repeats
+    expect(Array.from(boost)).toEqual([2, -2, 3]);
+    const ctrl = Float32Array.from([3, -2.5, 1]);
+    penalizeRepetitions(ctrl, [1, 0], 1.2);
+    expect(ctrl[0]).toBeCloseTo(2.5, 6); // 3 / 1.2
+    expect(ctrl[1]).toBeCloseTo(-3, 6); // -2.5 · 1.2
+    expect(ctrl[2]).toBe(1);
+  });
+
+  it('repetition penalty 1 is the identity, and a banned token stays banned', () => {
+    const s = Float32Array.from([0.3, -7, 2.5, -Infinity]);
+    penalizeRepetitions(s, [0, 1, 2, 3], 1);
+    expect(Array.from(s)).toEqual([0.3, -7, 2.5, -Infinity].map(Math.fround));
+    penalizeRepetitions(s, [3], 1.2);
+    expect(s[3]).toBe(-Infinity);
   });
 
   it('min_new_tokens forbids EOS until enough tokens were generated', () => {

@@ -23,7 +23,12 @@ describe('COMET plugin', () => {
   it('reports "not available" when no scorer is installed', async () => {
     const r = await cometScore(input, { command: 'no-such-comet-scorer-on-path' });
     expect(r.available).toBe(false);
-    if (!r.available) expect(r.reason).toMatch(/not found/);
+    if (!r.available) expect(r.reason).toBe("no COMET scorer: 'no-such-comet-scorer-on-path' is not on PATH");
+    const missing = path.join(dir, 'missing-scorer');
+    expect(await cometScore(input, { command: missing })).toEqual({
+      available: false,
+      reason: `no COMET scorer: '${missing}' does not exist or is not executable`,
+    });
   });
 
   it('runs the scorer on source/hypothesis/reference files and reads its scores', async () => {

@@ -11,6 +11,7 @@ import type {
   Quality,
   ScoreWithCi,
   SkippedExperiment,
+  TrainingMemoryRecord,
 } from '../../src/experiment/results.ts';
 import { RESULT_SCHEMA } from '../../src/experiment/results.ts';
 import { Rng } from '../../src/engine/random.ts';
@@ -59,7 +60,7 @@ export function makeExperiment(s: FixtureSpec): ExperimentResult {
   quality[main] = ci(s.main, 0.5);
   const steps = 12;
   const loss = Array.from({ length: steps }, (_, i) => ({ step: i + 1, loss: 6 - (isBase ? 0 : 2 * (i / steps)) + 0.1 * r() }));
-  return {
+  const e: ExperimentResult = {
     schema: RESULT_SCHEMA,
     id: `${s.task}/${s.family}/${s.caseId}`,
     key: `key-${s.task}-${s.family}-${s.caseId}`,
@@ -172,6 +173,28 @@ export function makeExperiment(s: FixtureSpec): ExperimentResult {
     },
     cached: false,
   };
+  if (e.training) e.training.memory = fixtureMemory(e.params, e.training.peak_tensor_mb);
+  return e;
+}
+
+/**
+ * A split of the fixture's peak as the experiments record it: float32 weights, AdamW's two moments per
+ * trainable weight, and the rest of the peak as the step's activations and gradients.
+ */
+export function fixtureMemory(params: ExperimentResult['params'], peak: number): TrainingMemoryRecord {
+  const MB = 2 ** 20;
+  const weights = (4 * params.all) / MB;
+  const trainable = (4 * params.trainable) / MB;
+  const optimizer = 2 * trainable;
+  return {
+    weights_mb: weights,
+    trainable_mb: trainable,
+    optimizer_mb: optimizer,
+    other_mb: 0,
+    activations_mb: peak - weights - optimizer,
+    gradients_mb: trainable,
+    peak_mb: peak,
+  };
 }
 
 /** A small block: base, two LoRA points, IA³, full fine-tuning; prompt tuning skipped. */
@@ -205,21 +228,31 @@ export function blockFixture(task: 'translation' | 'summarization', family: 'gpt
       [ids[4]!]: { [ids[1]!]: sig(-6, 0.001), [ids[2]!]: sig(-5, 0.001), [ids[3]!]: sig(-8, 0.001) },
     },
   };
+  // The settings of decodingStrategies, the main tables' greedy search first; none clearly above it.
+  const settings: { strategy: string; extra: Record<string, number>; main: number; tokens_per_s: number; seconds: number }[] = [
+    { strategy: 'greedy', extra: {}, main: 12, tokens_per_s: 300, seconds: 1 },
+    { strategy: 'greedy', extra: { no_repeat_ngram_size: 3 }, main: 12.5, tokens_per_s: 290, seconds: 1.1 },
+    { strategy: 'greedy', extra: { repetition_penalty: 1.2 }, main: 11.5, tokens_per_s: 295, seconds: 1.05 },
+    { strategy: 'beam', extra: {}, main: 13, tokens_per_s: 250, seconds: 2 },
+    { strategy: 'sample', extra: {}, main: 14, tokens_per_s: 200, seconds: 3 },
+  ];
   const decoding: DecodingComparison = {
     task,
     model_family: family,
     metric: main,
-    rows: ['greedy', 'beam', 'sample'].map((strategy, i) => ({
+    rows: settings.map((d) => ({
       experiment_id: ids[4]!,
       label: 'full fine-tuning',
-      strategy,
-      options: { strategy, max_new_tokens: 24 },
-      main: ci(12 + i, 1),
+      strategy: d.strategy,
+      options: { strategy: d.strategy, max_new_tokens: 24, ...d.extra },
+      main: ci(d.main, 1),
       bleu: ci(2, 0.5),
-      chrf: ci(12 + i, 1),
+      chrf: ci(d.main, 1),
       rougeL: ci(10, 1),
-      tokens_per_s: 300 - 50 * i,
-      seconds: 1 + i,
+      tokens_per_s: d.tokens_per_s,
+      seconds: d.seconds,
+      examples: 24,
+      main_decoding: d === settings[0],
     })),
   };
   return { experiments, skipped, comparison, decoding };

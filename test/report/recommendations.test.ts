@@ -120,18 +120,54 @@ describe('recommendations from the degeneration profile and the decoding compari
   it('say when no decoding setting clearly beats greedy search, with the closest one', () => {
     const recs = buildReport(reportInput([{ task: 'translation', family: 'gpt2' }])).view.recommendations;
     expect(recs.filter((r) => r.rule === 'decoding').map((r) => r.text)).toEqual([
-      "No decoding setting clearly beats greedy search (intervals overlap or lie below); the closest is sampling for full fine-tuning, chrF 14.00 [13.00, 15.00] against greedy search's 12.00 [11.00, 13.00] (+2.00).",
+      "No decoding setting clearly beats greedy search, the main tables' decoding (intervals overlap or lie below); the closest is sampling for full fine-tuning, chrF 14.00 [13.00, 15.00] against greedy search's 12.00 [11.00, 13.00] (+2.00).",
     ]);
   });
 
   it('name a decoding setting whose interval lies above greedy search’s, against the plain greedy row', () => {
     const input = reportInput([{ task: 'translation', family: 'gpt2' }]);
     const d = decodingOf(input);
-    const greedy = d.rows[0]!;
-    d.rows.push({ ...greedy, options: { strategy: 'greedy', max_new_tokens: 24, no_repeat_ngram_size: 3 }, main: { score: 16, low: 15.2, high: 16.8 } });
+    const row = (option: string) => d.rows.find((r) => option in r.options)!;
+    row('no_repeat_ngram_size').main = { score: 16, low: 15.2, high: 16.8 };
     const recs = buildReport(input).view.recommendations.filter((r) => r.rule === 'decoding');
     expect(recs.map((r) => r.text)).toEqual([
       "greedy search (no_repeat_ngram_size=3) clearly helps full fine-tuning: chrF 16.00 [15.20, 16.80] against greedy search's 12.00 [11.00, 13.00] (+4.00), the intervals do not overlap.",
+    ]);
+  });
+
+  it('weigh the repetition penalty like any other setting: named when clearly above greedy search, never the baseline', () => {
+    const input = reportInput([{ task: 'translation', family: 'gpt2' }]);
+    const d = decodingOf(input);
+    const penalty = d.rows.find((r) => 'repetition_penalty' in r.options)!;
+    penalty.main = { score: 15.5, low: 14.1, high: 16.9 };
+    // Listed first, it must still not be taken for the greedy row the others are measured against.
+    d.rows = [penalty, ...d.rows.filter((r) => r !== penalty)];
+    const recs = buildReport(input).view.recommendations.filter((r) => r.rule === 'decoding');
+    expect(recs.map((r) => r.text)).toEqual([
+      "greedy search (repetition_penalty=1.2) clearly helps full fine-tuning: chrF 15.50 [14.10, 16.90] against greedy search's 12.00 [11.00, 13.00] (+3.50), the intervals do not overlap.",
+    ]);
+    penalty.main = { score: 14.5, low: 12.9, high: 16.1 }; // overlaps greedy's [11, 13]: not clear, and the closest
+    expect(
+      buildReport(input)
+        .view.recommendations.filter((r) => r.rule === 'decoding')
+        .map((r) => r.text),
+    ).toEqual([
+      "No decoding setting clearly beats greedy search, the main tables' decoding (intervals overlap or lie below); the closest is greedy search (repetition_penalty=1.2) for full fine-tuning, chrF 14.50 [12.90, 16.10] against greedy search's 12.00 [11.00, 13.00] (+2.50).",
+    ]);
+  });
+
+  it('measure every setting against the main tables’ decoding when that is not greedy search', () => {
+    const input = reportInput([{ task: 'translation', family: 'gpt2' }]);
+    const d = decodingOf(input);
+    for (const r of d.rows) r.main_decoding = r.strategy === 'beam';
+    d.rows.find((r) => r.strategy === 'greedy' && !('no_repeat_ngram_size' in r.options) && !('repetition_penalty' in r.options))!.main = {
+      score: 15.5,
+      low: 14.6,
+      high: 16.4,
+    };
+    const recs = buildReport(input).view.recommendations.filter((r) => r.rule === 'decoding');
+    expect(recs.map((r) => r.text)).toEqual([
+      "greedy search clearly helps full fine-tuning: chrF 15.50 [14.60, 16.40] against beam search's 13.00 [12.00, 14.00] (+2.50), the intervals do not overlap.",
     ]);
   });
 

@@ -63,6 +63,9 @@ describe('REPORT.md rendering', () => {
     expect(md).toContain('![training loss](report-assets/translation-gpt2-loss.svg)');
     expect(md).toContain('| adapter | strategy | chrF | BLEU | tokens/s | seconds |');
     expect(md).toContain('| full fine-tuning | beam | 13.00 [12.00, 14.00] | 2.00 [1.50, 2.50] | 250 | 2.0 |');
+    expect(md).toContain('| full fine-tuning | greedy (no\\_repeat\\_ngram\\_size=3) | 12.50 [11.50, 13.50] |');
+    expect(md).toContain('| full fine-tuning | greedy (repetition\\_penalty=1.2) | 11.50 [10.50, 12.50] |');
+    expect(md).toContain("Each adapter's settings decoded the same examples: the first 24 of the test split (the main tables score all of it).");
     expect(md).toContain('| adapter | strategy | ROUGE-L | tokens/s | seconds |');
     expect(md).toContain('everyday (Tatoeba) (n=14)');
     expect(md).toContain('I see you \\| every now and then.');

@@ -15,6 +15,7 @@ export const decodingOptions = {
   'max-new-tokens': { type: 'string' },
   'min-new-tokens': { type: 'string' },
   'no-repeat-ngram-size': { type: 'string' },
+  'repetition-penalty': { type: 'string' },
   'length-penalty': { type: 'string' },
   temperature: { type: 'string' },
   'top-k': { type: 'string' },
@@ -32,6 +33,7 @@ export function decodingFromFlags(v: ArgValues, defaults: { eos?: number; pad?: 
     numBeams: optInt(v, 'num-beams', { min: 1 }) ?? (strategy === 'beam' ? 4 : 1),
     numReturnSequences: optInt(v, 'num-return-sequences', { min: 1 }),
     noRepeatNgramSize: optInt(v, 'no-repeat-ngram-size', { min: 0 }),
+    repetitionPenalty: optFloat(v, 'repetition-penalty'),
     lengthPenalty: optFloat(v, 'length-penalty'),
     temperature: optFloat(v, 'temperature'),
     topK: optInt(v, 'top-k', { min: 0 }),
@@ -53,7 +55,8 @@ export const command: Command = {
   usage:
     'peft-lab generate --model DIR [--adapter DIR] --input FILE.json --strategy greedy|beam|sample [--num-beams N] ' +
     '[--num-return-sequences N] [--max-new-tokens N] [--min-new-tokens N] [--no-repeat-ngram-size N] ' +
-    '[--length-penalty X] [--temperature X] [--top-k N] [--top-p X] [--seed N]   (prints {"sequences", "sequences_scores"?})',
+    '[--repetition-penalty X] [--length-penalty X] [--temperature X] [--top-k N] [--top-p X] [--seed N]   (prints {"sequences", "sequences_scores"?})\n' +
+    "  --repetition-penalty X: transformers' repetition_penalty, > 0; above 1 makes tokens already in the sequence less likely (1.2 in the CTRL paper), 1 is off",
   options: { model: { type: 'string' }, adapter: { type: 'string' }, input: { type: 'string' }, ...decodingOptions },
   async run(values) {
     await initBackend();

@@ -36,7 +36,9 @@ export const command: Command = {
   usage:
     'peft-lab predict --model DIR [--adapter DIR] --task translation|summarization --input FILE.jsonl --output FILE.jsonl\n' +
     '    [--batch-size N] [--strategy greedy|beam|sample] [--num-beams N] [--max-new-tokens N] [--min-new-tokens N]\n' +
-    '    [--no-repeat-ngram-size N] [--length-penalty X] [--temperature X] [--top-k N] [--top-p X] [--seed N]\n' +
+    '    [--no-repeat-ngram-size N] [--repetition-penalty X] [--length-penalty X] [--temperature X] [--top-k N] [--top-p X] [--seed N]\n' +
+    "  --repetition-penalty X: transformers' repetition_penalty, > 0; above 1 makes tokens already in the prompt or the output less likely\n" +
+    '    (1.2 in the CTRL paper), 1 is off\n' +
     '  FILE.jsonl rows: {"translation": {"en", "ru"}} | {"article", "highlights"} | {"document", "summary"} | {"source"[, "target"]}, with "id"\n' +
     '  writes one {"id", "prediction"} line per input row; the prompt template / task prefix and length limits come from\n' +
     "  the adapter's formatting.json (saved by every experiment), else the defaults; prints a summary JSON",
@@ -73,6 +75,7 @@ export const command: Command = {
       num_beams: g.numBeams,
       length_penalty: g.lengthPenalty,
       no_repeat_ngram_size: g.noRepeatNgramSize,
+      repetition_penalty: g.repetitionPenalty,
       temperature: g.temperature,
       top_k: g.topK,
       top_p: g.topP,
