@@ -31,10 +31,10 @@ import { listPlugins } from '../src/peft/plugin.ts';
 import { registerAllPlugins } from '../plugins/index.ts';
 import { layerAdapter } from '../src/peft/adapter.ts';
 import type { InferenceBenchCase } from '../src/peft/benchCase.ts';
+import { BENCH_OPTIONS } from './options.ts';
 
 const NEW_TOKENS = 16;
 const BATCHES = [1, 8] as const;
-const OPTS = { iterations: 3, warmupIterations: 1, time: 0 };
 
 registerAllPlugins();
 await initBackend();
@@ -93,10 +93,10 @@ for (const family of MODEL_FAMILIES) {
 
   describe(`${family} (${base.name}) · greedy, ${NEW_TOKENS} new tokens per row`, () => {
     for (const { name, model } of models)
-      for (const b of BATCHES) bench(`${name} · KV cache · batch ${b} (${b * NEW_TOKENS} tokens)`, () => void generate(model, batchOf(b), opts), OPTS);
+      for (const b of BATCHES) bench(`${name} · KV cache · batch ${b} (${b * NEW_TOKENS} tokens)`, () => void generate(model, batchOf(b), opts), BENCH_OPTIONS);
     for (const { name, model } of models.filter((v) => v.withoutCache))
       for (const b of BATCHES)
-        bench(`${name} · no KV cache · batch ${b} (${b * NEW_TOKENS} tokens)`, () => void generateWithoutCache(model, batchOf(b), opts), OPTS);
+        bench(`${name} · no KV cache · batch ${b} (${b * NEW_TOKENS} tokens)`, () => void generateWithoutCache(model, batchOf(b), opts), BENCH_OPTIONS);
   });
 }
 
@@ -111,5 +111,5 @@ const hyps = refs.map((r) =>
     .join(' '),
 );
 describe('evaluation metrics with 95% bootstrap intervals', () => {
-  bench(`ROUGE-1/2/L/Lsum, BLEU, sentence BLEU, chrF, chrF++ (${N_SEG} segments)`, () => void scoreQuality('translation', hyps, refs, 1000), OPTS);
+  bench(`ROUGE-1/2/L/Lsum, BLEU, sentence BLEU, chrF, chrF++ (${N_SEG} segments)`, () => void scoreQuality('translation', hyps, refs, 1000), BENCH_OPTIONS);
 });

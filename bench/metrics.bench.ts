@@ -3,6 +3,7 @@ import { BLEU } from '../src/metrics/bleu.ts';
 import { CHRF } from '../src/metrics/chrf.ts';
 import { rougeScorer } from '../src/metrics/rouge.ts';
 import { Rng } from '../src/engine/random.ts';
+import { BENCH_OPTIONS } from './options.ts';
 
 /*
  * Scoring 10,000 segments with corpus BLEU + chrF + ROUGE (1/2/L/Lsum, one reference each).
@@ -56,10 +57,10 @@ describe(`${N} segments`, () => {
       chrf.corpusScore(hypotheses, refStreams);
       scoreRouge();
     },
-    { iterations: 5, warmupIterations: 1 },
+    BENCH_OPTIONS,
   );
 
-  bench('BLEU (corpus)', () => void bleu.corpusScore(hypotheses, refStreams), { iterations: 5, warmupIterations: 1 });
-  bench('chrF (corpus)', () => void chrf.corpusScore(hypotheses, refStreams), { iterations: 5, warmupIterations: 1 });
-  bench('ROUGE-1/2/L/Lsum (per segment)', () => void scoreRouge(), { iterations: 5, warmupIterations: 1 });
+  bench('BLEU (corpus)', () => void bleu.corpusScore(hypotheses, refStreams), BENCH_OPTIONS);
+  bench('chrF (corpus)', () => void chrf.corpusScore(hypotheses, refStreams), BENCH_OPTIONS);
+  bench('ROUGE-1/2/L/Lsum (per segment)', () => void scoreRouge(), BENCH_OPTIONS);
 });

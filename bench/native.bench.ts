@@ -5,6 +5,7 @@ import { generate } from '../src/generate/generate.ts';
 import { Rng } from '../src/engine/random.ts';
 import { applyBenchMethod, benchMethods, BENCH_CONFIGS, randomGpt2, trainerStep, type BenchConfigName, type BenchMethod } from './workloads.ts';
 import { registerAllPlugins } from '../plugins/index.ts';
+import { BENCH_OPTIONS } from './options.ts';
 
 /*
  * The speed workloads (bench/workloads.ts) under `vitest bench` (the same ones `peft-lab bench` prints as JSON): one
@@ -17,7 +18,7 @@ import { registerAllPlugins } from '../plugins/index.ts';
 registerAllPlugins();
 await initBackend();
 
-function trainBench(config: BenchConfigName, method: BenchMethod, iterations: number) {
+function trainBench(config: BenchConfigName, method: BenchMethod) {
   const cfg = BENCH_CONFIGS[config];
   const { peft } = applyBenchMethod(randomGpt2(cfg, { dropout: 0.1 }), method.name);
   peft.train();
@@ -28,10 +29,10 @@ function trainBench(config: BenchConfigName, method: BenchMethod, iterations: nu
     [cfg.batch, cfg.seq],
     'int32',
   );
-  bench(`train ${config} ${method.name} (${cfg.batch * cfg.seq} tokens/step)`, () => void step(ids), { iterations, warmupIterations: 1, time: 0 });
+  bench(`train ${config} ${method.name} (${cfg.batch * cfg.seq} tokens/step)`, () => void step(ids), BENCH_OPTIONS);
 }
 
-function generateBench(config: BenchConfigName, batch: number, iterations: number) {
+function generateBench(config: BenchConfigName, batch: number) {
   const cfg = BENCH_CONFIGS[config];
   const model = randomGpt2(cfg, { dropout: 0 }).eval();
   const rng = new Rng(11);
@@ -39,22 +40,16 @@ function generateBench(config: BenchConfigName, batch: number, iterations: numbe
   bench(
     `generate ${config} batch ${batch} (${batch * 32} tokens/run)`,
     () => void generate(model, { inputIds: prompts }, { strategy: 'greedy', maxNewTokens: 32, eosTokenId: [], padTokenId: 0 }),
-    { iterations, warmupIterations: 1, time: 0 },
+    BENCH_OPTIONS,
   );
 }
 
-/** Timed steps: fewer where a step takes longer (the base configuration; every weight of it training). */
-function iterations(config: BenchConfigName, method: BenchMethod): number {
-  if (config === 'small') return 10;
-  return method.isBaseline ? 3 : 5;
-}
-
 describe('training step', () => {
-  for (const config of ['small', 'base'] as const) for (const method of benchMethods()) trainBench(config, method, iterations(config, method));
+  for (const config of ['small', 'base'] as const) for (const method of benchMethods()) trainBench(config, method);
 });
 
 describe('greedy generation', () => {
-  generateBench('small', 1, 5);
-  generateBench('base', 1, 5);
-  generateBench('base', 8, 3);
+  generateBench('small', 1);
+  generateBench('base', 1);
+  generateBench('base', 8);
 });
