@@ -32,17 +32,18 @@ export function fmtPct(v: unknown): string {
   return `${v.toPrecision(2)}%`;
 }
 
+function fmtInterval(score: number, { low, high }: { low: number; high: number }, digits: number): string {
+  return `${fmtNum(score, digits)} [${fmtNum(low, digits)}, ${fmtNum(high, digits)}]`;
+}
+
 /** "12.34 [11.02, 13.70]": the bounds on the metric's 0–100 scale (metricScale.ts says why). */
 export function fmtCi(s: ScoreWithCi | null | undefined, digits = 2): string {
-  if (!s || !ok(s.score)) return DASH;
-  const { low, high } = onMetricScale(s);
-  return `${fmtNum(s.score, digits)} [${fmtNum(low, digits)}, ${fmtNum(high, digits)}]`;
+  return s && ok(s.score) ? fmtInterval(s.score, onMetricScale(s), digits) : DASH;
 }
 
 /** "0.8123 [0.8011, 0.8230]" as measured: for a score on a scale of its own (COMET), where the 0–100 bounds do not apply. */
 export function fmtCiAsMeasured(s: ScoreWithCi | null | undefined, digits = 4): string {
-  if (!s || !ok(s.score)) return DASH;
-  return `${fmtNum(s.score, digits)} [${fmtNum(s.low, digits)}, ${fmtNum(s.high, digits)}]`;
+  return s && ok(s.score) ? fmtInterval(s.score, s, digits) : DASH;
 }
 
 /** A figure copied from elsewhere with the decimals it was written with, at least one: 10.0 → "10.0", 0.01 → "0.01". */
