@@ -1,4 +1,4 @@
-import { LORA_DROPOUT, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
+import { atLearningRate, LORA_DROPOUT, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
 import { loraLearningRate } from '../lora/experimentCases.ts';
 
 /**
@@ -9,20 +9,20 @@ function adaloraSchedule(steps: number): Record<string, number> {
   return { tinit: Math.max(1, Math.round(steps * 0.1)), tfinal: Math.max(1, Math.round(steps * 0.2)), deltaT: Math.max(1, Math.round(steps / 20)) };
 }
 
-/** AdaLoRA at two budgets: ranks 12 → 8 and 6 → 4. */
-export function adaloraCases(ctx: CaseContext): MethodCase[] {
-  const lr = loraLearningRate(ctx);
-  return (
-    [
-      [12, 8],
-      [6, 4],
-    ] as const
-  ).map(([initR, targetR]) => ({
+function adaloraCase(initR: number, targetR: number, lr: number, steps: number): MethodCase {
+  return {
     case: `adalora-r${initR}-t${targetR}`,
     method: 'adalora',
     label: `AdaLoRA r ${initR}→${targetR}`,
-    peft_config: { init_r: initR, target_r: targetR, lora_alpha: 32, lora_dropout: LORA_DROPOUT, ...adaloraSchedule(ctx.maxSteps) },
+    peft_config: { init_r: initR, target_r: targetR, lora_alpha: 32, lora_dropout: LORA_DROPOUT, ...adaloraSchedule(steps) },
     learning_rate: lr,
     hyperparameters: { init_r: initR, target_r: targetR, alpha: 32, lr },
-  }));
+  };
+}
+
+/** AdaLoRA at the budget 12 → 8 ranks; its grid: the budget 6 → 4, and 12 → 8 at half the rate. */
+export function adaloraCases(ctx: CaseContext): MethodCase[] {
+  const lr = loraLearningRate(ctx);
+  const main = adaloraCase(12, 8, lr, ctx.maxSteps);
+  return [main, { ...adaloraCase(6, 4, lr, ctx.maxSteps), grid_point: true }, atLearningRate(main, lr / 2)];
 }

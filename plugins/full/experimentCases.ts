@@ -1,5 +1,5 @@
 import type { ModelFamilyName } from '../../src/models/registry.ts';
-import { SHORT_RUN_STEPS, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
+import { atLearningRate, SHORT_RUN_STEPS, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
 
 /**
  * Full fine-tuning by family. GPT-2, swept on the standard translation budget (1,000 steps × 32
@@ -28,19 +28,18 @@ function fullSetting(ctx: CaseContext): { lr: number; optim?: string } {
   return ctx.maxSteps < SHORT_RUN_STEPS ? { ...full, lr: SHORT_RUN_LR[ctx.family] } : full;
 }
 
-/** Full fine-tuning: the baseline every method is compared against. */
+/** Full fine-tuning: the baseline every method is compared against; its grid, the rate halved. */
 export function fullCases(ctx: CaseContext): MethodCase[] {
   const full = fullSetting(ctx);
-  return [
-    {
-      case: 'full',
-      method: 'full',
-      label: 'full fine-tuning',
-      peft_config: {},
-      learning_rate: full.lr,
-      ...(full.optim ? { optim: full.optim } : {}),
-      hyperparameters: { lr: full.lr, ...(full.optim ? { optim: full.optim } : {}) },
-      reference: true,
-    },
-  ];
+  const main: MethodCase = {
+    case: 'full',
+    method: 'full',
+    label: 'full fine-tuning',
+    peft_config: {},
+    learning_rate: full.lr,
+    ...(full.optim ? { optim: full.optim } : {}),
+    hyperparameters: { lr: full.lr, ...(full.optim ? { optim: full.optim } : {}) },
+    reference: true,
+  };
+  return [main, atLearningRate(main, full.lr / 2)];
 }

@@ -1,4 +1,4 @@
-import { LORA_DROPOUT, SHORT_RUN_STEPS, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
+import { atLearningRate, LORA_DROPOUT, SHORT_RUN_STEPS, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
 import type { ModelFamilyName } from '../../src/models/registry.ts';
 
 /**
@@ -29,7 +29,10 @@ export const ALL_LINEAR_TARGETS: Readonly<Record<ModelFamilyName, readonly strin
 /** peft's example setting: the case every other method is compared against (with full fine-tuning). */
 const REFERENCE = { r: 8, alpha: 16 };
 
-/** LoRA over the profile's r × α grid (peft's default targets), then r=8 α=16 on all linear layers. */
+/**
+ * LoRA over the profile's r × α grid (peft's default targets) and r=8 α=16 at half the rate, then
+ * r=8 α=16 on all linear layers (its own row in the report, as in the PyTorch reference's table).
+ */
 export function loraCases(ctx: CaseContext): MethodCase[] {
   const lr = loraLearningRate(ctx);
   const cases: MethodCase[] = ctx.loraGrid.map(({ r, alpha }) => ({
@@ -41,6 +44,8 @@ export function loraCases(ctx: CaseContext): MethodCase[] {
     hyperparameters: { r, alpha, lr },
     ...(r === REFERENCE.r && alpha === REFERENCE.alpha ? { reference: true as const } : {}),
   }));
+  const reference = cases.find((c) => c.reference);
+  if (reference) cases.push(atLearningRate(reference, lr / 2));
   cases.push({
     case: 'lora-all-r8-a16',
     method: 'lora',
@@ -53,6 +58,7 @@ export function loraCases(ctx: CaseContext): MethodCase[] {
     },
     learning_rate: lr,
     hyperparameters: { r: 8, alpha: 16, targets: 'all linear', lr },
+    table_group: 'lora-all-linear',
   });
   return cases;
 }

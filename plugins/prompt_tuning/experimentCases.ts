@@ -1,5 +1,5 @@
 import type { Task } from '../../src/util/task.ts';
-import { NUM_VIRTUAL_TOKENS, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
+import { atLearningRate, NUM_VIRTUAL_TOKENS, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
 
 /** Few parameters: prompt methods take large steps (scaled for short CPU runs). */
 const LEARNING_RATE = 3e-2;
@@ -9,21 +9,33 @@ export function promptInitText(task: Task): string {
   return task === 'translation' ? 'Translate the English sentence into Russian:' : 'Summarize the package description in one line:';
 }
 
-/** Prompt tuning from a task description (TEXT init). */
-export function promptTuningCases(ctx: CaseContext): MethodCase[] {
-  return [
-    {
-      case: `prompt_tuning-${NUM_VIRTUAL_TOKENS}`,
-      method: 'prompt_tuning',
-      label: `prompt tuning (${NUM_VIRTUAL_TOKENS} tokens)`,
-      peft_config: {
-        num_virtual_tokens: NUM_VIRTUAL_TOKENS,
-        prompt_tuning_init: 'TEXT',
-        prompt_tuning_init_text: promptInitText(ctx.task),
-        // tokenizer_name_or_path: the base model's directory, filled in when the model is known.
-      },
-      learning_rate: LEARNING_RATE,
-      hyperparameters: { virtual_tokens: NUM_VIRTUAL_TOKENS, init: 'text', lr: LEARNING_RATE },
+function promptTuningCase(task: Task, tokens: number, init: 'TEXT' | 'RANDOM'): MethodCase {
+  const text = init === 'TEXT';
+  return {
+    case: `prompt_tuning-${tokens}${text ? '' : '-random'}`,
+    method: 'prompt_tuning',
+    label: `prompt tuning (${tokens} tokens${text ? '' : ', random init'})`,
+    peft_config: {
+      num_virtual_tokens: tokens,
+      prompt_tuning_init: init,
+      // tokenizer_name_or_path: the base model's directory, filled in when the model is known.
+      ...(text ? { prompt_tuning_init_text: promptInitText(task) } : {}),
     },
+    learning_rate: LEARNING_RATE,
+    hyperparameters: { virtual_tokens: tokens, init: text ? 'text' : 'random', lr: LEARNING_RATE },
+  };
+}
+
+/**
+ * Prompt tuning from a task description (TEXT init); its grid: half the prompt length, a random
+ * init (peft's default), and half the rate.
+ */
+export function promptTuningCases(ctx: CaseContext): MethodCase[] {
+  const main = promptTuningCase(ctx.task, NUM_VIRTUAL_TOKENS, 'TEXT');
+  return [
+    main,
+    { ...promptTuningCase(ctx.task, NUM_VIRTUAL_TOKENS / 2, 'TEXT'), grid_point: true },
+    { ...promptTuningCase(ctx.task, NUM_VIRTUAL_TOKENS, 'RANDOM'), grid_point: true },
+    atLearningRate(main, LEARNING_RATE / 2),
   ];
 }

@@ -7,7 +7,7 @@
 import type { Task } from '../data/index.ts';
 import type { BaseModel, ModelFamilyName } from './baseModels.ts';
 import { methodCases, referenceCases, type MethodCase } from './methods.ts';
-import { MAIN_DECODING, type Profile } from './profile.ts';
+import { MAIN_DECODING, type BlockCases, type Profile } from './profile.ts';
 import type { BlockRecord } from './results.ts';
 import { BASE_METHOD, type ExperimentData, type ExperimentRunSpec } from './run.ts';
 import { taskCorpus } from './taskCorpus.ts';
@@ -20,14 +20,18 @@ export interface BlockPlan {
   max_steps: number;
   batch_size: number;
   max_new_tokens: number;
-  /** `reference`: only the reference cases run (absent: every case). */
-  cases?: 'reference';
+  /** Which cases run (absent: every case); see BlockCases. */
+  cases?: Exclude<BlockCases, 'all'>;
 }
 
-/** The method cases the block runs, in grid order: every registered method's, or the plan's reference cases only. */
+/**
+ * The method cases the block runs, in grid order: every registered method's whole grid, each method's
+ * main setting only (`main`), or the reference cases only (`reference`).
+ */
 export function blockCases(task: Task, family: ModelFamilyName, profile: Profile, plan: BlockPlan): MethodCase[] {
   const all = methodCases(task, family, profile, plan.max_steps);
-  return plan.cases === 'reference' ? referenceCases(all) : all;
+  if (plan.cases === 'reference') return referenceCases(all);
+  return plan.cases === 'main' ? all.filter((c) => !c.grid_point) : all;
 }
 
 /** The task's main block: its corpus (real when present, else synthetic) with the profile's sizes. */
@@ -48,6 +52,7 @@ export function mainPlan(task: Task, profile: Profile, dataDir: string | null): 
     max_steps: sizes.max_steps,
     batch_size: sizes.batch_size,
     max_new_tokens: sizes.max_new_tokens,
+    ...(profile.method_grid === 'main' ? { cases: 'main' as const } : {}),
   };
 }
 
@@ -86,6 +91,8 @@ export function blockCaseSpec({ task, family, profile, plan, c, order, model, pe
     order,
     label: c?.label ?? 'untuned base',
     hyperparameters: c?.hyperparameters ?? {},
+    ...(c?.table_group ? { table_group: c.table_group } : {}),
+    ...(c?.grid_point ? { grid_point: true } : {}),
     task,
     profile: profile.name,
     model,

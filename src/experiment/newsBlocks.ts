@@ -73,6 +73,6 @@ export function newsPlan(b: NewsBlock, profile: Profile, dataDir: string | null)
     max_steps: train.max_steps,
     batch_size: train.batch_size,
     max_new_tokens: target.max_new_tokens,
-    ...(news.cases === 'reference' ? { cases: 'reference' as const } : {}),
+    ...(news.cases === 'all' ? {} : { cases: news.cases }),
   };
 }

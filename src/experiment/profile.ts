@@ -70,12 +70,16 @@ export interface NewsSizes {
   /** Per corpus: CNN/DM highlights run to 3–4 sentences (median ≈ 90 micro-tokenizer tokens), XSum's summary is one (≈ 40). */
   targets: Readonly<Record<NewsDataset, { max_target_length: number; max_new_tokens: number }>>;
   /**
-   * The method cases each news block runs: `all` (every case, as every block), or `reference` (the
-   * reference cases only, LoRA r=8 α=16 and full fine-tuning: the smoke profile's pipeline check of
-   * the eight news blocks, which would otherwise train every case eight more times in CI).
+   * The method cases each news block runs: `all` (every case of the grid), `main` (each method's main
+   * setting, without the further grid points: eight blocks would otherwise repeat the whole grid), or
+   * `reference` (the reference cases only, LoRA r=8 α=16 and full fine-tuning: the smoke profile's
+   * pipeline check of the eight news blocks, which would otherwise train every case eight more times in CI).
    */
-  cases: 'all' | 'reference';
+  cases: BlockCases;
 }
+
+/** Which of the method cases a block runs (see blockCases in blockSpec.ts). */
+export type BlockCases = 'all' | 'main' | 'reference';
 
 export interface Profile {
   name: ProfileName;
@@ -86,6 +90,11 @@ export interface Profile {
   group_by_length: boolean;
   /** LoRA's rank × alpha grid. */
   lora_grid: readonly { r: number; alpha: number }[];
+  /**
+   * The main blocks' cases: `all` (each method's grid: its main setting and further points such as
+   * another learning rate or prompt length) or `main` (the main settings only).
+   */
+  method_grid: 'all' | 'main';
   /** Prompts per generation batch. */
   generation_batch_size: number;
   bootstrap_samples: number;
@@ -154,6 +163,8 @@ const SMOKE: Profile = {
   warmup_ratio: 0.1,
   group_by_length: false,
   lora_grid: cross([4, 8, 16, 32], [16, 32, 64]),
+  // CI time: the further grid points are the same code path at other settings.
+  method_grid: 'main',
   generation_batch_size: 24,
   bootstrap_samples: 1000,
   examples_shown: 3,
@@ -203,7 +214,7 @@ const STANDARD: Profile = {
     test_examples: 64,
     few_shot: { train_examples: 240, validation_examples: 16, max_steps: 60, batch_size: 16 },
     targets: { cnn_dailymail: { max_target_length: 128, max_new_tokens: 96 }, xsum: { max_target_length: 64, max_new_tokens: 48 } },
-    cases: 'all',
+    cases: 'main',
   },
   warmup_ratio: 0.05,
   group_by_length: true,
@@ -212,6 +223,7 @@ const STANDARD: Profile = {
     { r: 8, alpha: 16 },
     { r: 16, alpha: 32 },
   ],
+  method_grid: 'all',
   generation_batch_size: 32,
   bootstrap_samples: 1000,
   examples_shown: 4,
@@ -257,6 +269,7 @@ const FULL: Profile = {
   warmup_ratio: 0.03,
   group_by_length: true,
   lora_grid: cross([4, 8, 16, 32], [16, 32, 64]),
+  method_grid: 'all',
   generation_batch_size: 32,
   bootstrap_samples: 1000,
   examples_shown: 5,

@@ -294,6 +294,10 @@ export interface ExperimentResult {
   /** Display name, e.g. `LoRA r=8 α=16`. */
   label: string;
   hyperparameters: Record<string, number | string | boolean>;
+  /** The report's main table shows the best run of each group (absent: the method is the group). */
+  table_group?: string;
+  /** A further point of its method's grid, beside the method's main setting. */
+  grid_point?: boolean;
   seed: number;
   model: ModelRecord;
   data: DataRecord;

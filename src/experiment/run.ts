@@ -97,6 +97,9 @@ export interface ExperimentRunSpec {
   order: number;
   label: string;
   hyperparameters: Record<string, number | string | boolean>;
+  /** Labels, not part of the key: see ExperimentResult. */
+  table_group?: string;
+  grid_point?: boolean;
   task: Task;
   profile: string;
   model: BaseModel;
@@ -323,17 +326,24 @@ function withBaseline(spec: ExperimentRunSpec, baseline: ExperimentOutcome | und
   return o;
 }
 
+/** Where the run sits in its method's grid (labels only: a cached result takes the spec's current ones). */
+function gridLabels(spec: ExperimentRunSpec): Pick<ExperimentResult, 'table_group' | 'grid_point'> {
+  return { ...(spec.table_group ? { table_group: spec.table_group } : {}), ...(spec.grid_point ? { grid_point: true } : {}) };
+}
+
 /** A cached outcome with the spec's current labels and order, which are not part of the key. */
 function cachedOutcome(spec: ExperimentRunSpec, dir: string): ExperimentOutcome | undefined {
   const hit = readCached(dir);
   if (!hit) return undefined;
+  const { table_group: _g, grid_point: _p, ...stored } = hit.result;
   const result: ExperimentResult = {
-    ...hit.result,
+    ...stored,
     id: spec.id,
     ...(spec.block ? { block: spec.block } : {}),
     order: spec.order,
     label: spec.label,
     hyperparameters: spec.hyperparameters,
+    ...gridLabels(spec),
     cached: true,
     vs_base: null,
   };
@@ -439,7 +449,7 @@ async function generateOnTest(
   model.eval();
   const sources = test.map((e) => e.source);
   const inferencePeak = await generationPeakMb(model, tokenizer, formatting, sources, spec.decoding, spec.evaluation.generation_batch_size);
-  const generating = new Progress(`${spec.id} generate`, sources.length, quiet);
+  const generating = new Progress(`${spec.id} generate`, sources.length, { quiet });
   const run = predictTexts(model, tokenizer, formatting, sources, {
     decoding: spec.decoding,
     batchSize: spec.evaluation.generation_batch_size,
@@ -483,6 +493,7 @@ function experimentResult({ spec, key, env, baseParams, data, params, trained, t
     method: spec.method,
     label: spec.label,
     hyperparameters: spec.hyperparameters,
+    ...gridLabels(spec),
     seed: spec.seed,
     model: { family: spec.model.family, name: spec.model.name, origin: spec.model.origin, params: baseParams, random_init: spec.model.random_init },
     data: data.record,

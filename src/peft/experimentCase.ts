@@ -48,4 +48,36 @@ export interface MethodCase {
    * (`trainable_token_indices`, resolved to the tokenizer's ids when the case is run).
    */
   train_template_tokens?: true;
+  /**
+   * A further point of the method's grid beside its main setting (another learning rate, rank, prompt
+   * length, …): run where the block runs the whole grid, and one of the points the report's main
+   * table picks the method's best from.
+   */
+  grid_point?: true;
+  /**
+   * Cases with the same group compete for one row of the report's main table (default: the method).
+   * LoRA on every linear layer is its own row, as in the PyTorch reference's table.
+   */
+  table_group?: string;
+}
+
+/** `3e-2` for 0.03: the short form case ids and labels use. */
+function rateText(lr: number): string {
+  return lr.toExponential().replace(/\.?0*e\+?/, 'e');
+}
+
+/**
+ * The same setting at another learning rate: the learning-rate axis of a method's grid. A grid point
+ * is never a reference case (those are fixed settings every other case is compared with).
+ */
+export function atLearningRate(c: MethodCase, lr: number): MethodCase {
+  const { reference: _r, ...rest } = c;
+  return {
+    ...rest,
+    case: `${c.case}-lr${rateText(lr)}`,
+    label: `${c.label}, lr ${rateText(lr)}`,
+    learning_rate: lr,
+    hyperparameters: { ...c.hyperparameters, lr },
+    grid_point: true,
+  };
 }

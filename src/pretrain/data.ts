@@ -9,7 +9,7 @@ import { UserError } from '../util/errors.ts';
 import { buildPretrainCorpus, type Lang, type PretrainCorpus, type PretrainDocument } from './corpus.ts';
 import type { Log, PretrainOptions } from './options.ts';
 import { joinDocuments, packCausal } from './packing.ts';
-import { buildT5PretrainExamples, DEFAULT_PREFIX_LM_RATE, type T5Objective } from './prefixLm.ts';
+import { buildT5PretrainExamples, DEFAULT_PREFIX_LM_RATE, T5_PREFIX_LM, type PrefixLmOptions, type T5Objective } from './prefixLm.ts';
 import { NUM_SENTINELS, sentinelIds } from './sharedTokenizer.ts';
 
 export interface EncodedCorpus {
@@ -40,6 +40,8 @@ export interface PretrainData {
   validObjectives?: T5Objective[];
   /** T5: share of prefix-LM examples in the mixture (0 for GPT-2). */
   prefixLmRate: number;
+  /** T5: the prefix-LM target range used (undefined for GPT-2). */
+  prefixLmTargets?: PrefixLmOptions;
 }
 
 export interface DataInput {
@@ -60,12 +62,13 @@ export async function preparePretrainData({ opts, flavor, tok, seqLen, seed, log
   log(`${opts.preset}: encoded ${train.stream.length} train / ${valid.stream.length} validation tokens in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   const sentinels = flavor === 't5' ? sentinelIds((t) => tok.tokenToId(t), NUM_SENTINELS) : [];
   const prefixLmRate = flavor === 't5' ? (opts.prefixLmRate ?? DEFAULT_PREFIX_LM_RATE) : 0;
+  const prefixLmTargets = flavor === 't5' ? (opts.prefixLmTargets ?? T5_PREFIX_LM) : undefined;
   const toExamples = (stream: Uint16Array, s: number): { examples: TrainExample[]; objectives?: T5Objective[] } =>
     flavor === 'gpt2'
       ? { examples: packCausal(stream, seqLen) }
-      : buildT5PretrainExamples(stream, { inputsLength: seqLen, sentinelIds: sentinels, eosId, seed: s, prefixLmRate });
+      : buildT5PretrainExamples(stream, { inputsLength: seqLen, sentinelIds: sentinels, eosId, seed: s, prefixLmRate, ...prefixLmTargets });
   const trainExamples = toExamples(train.stream, seed).examples;
   const validation = toExamples(valid.stream, seed + 1);
   if (!trainExamples.length) throw new UserError(`${opts.preset}: the corpus is too small for one training sequence`);
-  return { corpus, train, valid, trainExamples, validExamples: validation.examples, validObjectives: validation.objectives, prefixLmRate };
+  return { corpus, train, valid, trainExamples, validExamples: validation.examples, validObjectives: validation.objectives, prefixLmRate, prefixLmTargets };
 }

@@ -1,5 +1,6 @@
 import type { OptimizerName } from '../train/arguments.ts';
 import type { PretrainCorpus } from './corpus.ts';
+import type { PrefixLmOptions } from './prefixLm.ts';
 import type { PresetName } from './presets.ts';
 
 export type Log = (message: string) => void;
@@ -38,6 +39,8 @@ export interface PretrainOptions {
   optim?: OptimizerName;
   /** T5: share of prefix-LM examples in the mixture (default 0.5; 0 is span corruption alone). */
   prefixLmRate?: number;
+  /** T5: how many tokens of a prefix-LM chunk are targets (default T5_PREFIX_LM: 16 to 64 of 141). */
+  prefixLmTargets?: PrefixLmOptions;
   /** Changes to the preset's config (tests: tiny models). */
   configOverrides?: Record<string, unknown>;
   corpus?: PretrainCorpus;

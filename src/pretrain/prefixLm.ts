@@ -11,7 +11,9 @@
  *
  * Both objectives cut the same raw chunks of the stream (documents joined with `</s>`), so one
  * `inputsLength` bounds the encoder side of either: a prefix-LM example keeps 16 to 64 tokens of the
- * chunk as targets and the rest, plus `</s>`, as inputs.
+ * chunk as targets and the rest, plus `</s>`, as inputs. A later stage may ask for longer targets
+ * (up to the whole chunk but one token): the decoder then learns from several times more tokens per
+ * step, which matters because every decoder target is a token of running text to predict.
  */
 import { Rng } from '../engine/random.ts';
 import type { TrainExample } from '../train/collate.ts';
@@ -55,6 +57,8 @@ export function buildT5PretrainExamples(stream: ArrayLike<number>, opts: T5Mixtu
   const { tokensLength } = t5InputAndTargetLengths(opts.inputsLength, T5_SPAN_CORRUPTION);
   const minT = opts.minTargets ?? T5_PREFIX_LM.minTargets;
   const maxT = Math.min(opts.maxTargets ?? T5_PREFIX_LM.maxTargets, tokensLength - 1);
+  if (!(Number.isInteger(minT) && minT >= 1 && minT <= maxT))
+    throw new Error(`prefix LM: target range ${minT}-${opts.maxTargets ?? T5_PREFIX_LM.maxTargets} is not valid for ${tokensLength}-token chunks`);
   const spanRng = new Rng(opts.seed);
   const mixRng = new Rng(opts.seed ^ 0x5bd1e995);
   const examples: TrainExample[] = [];

@@ -194,7 +194,13 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
   const callbacks = trainerCallbacks(opts, plan, args, wallStart, log);
   // The wall-clock schedule sets the rate from the resumed state, so the rate is not what identifies the run.
   const identity = { ignore: plan.schedule === 'minutes' ? (['learning_rate'] as const) : [] };
-  const trainer = new Trainer(peft, args, data.trainExamples, evalSet, callbacks, { quiet: opts.quiet, padTokenId: 0, identity });
+  const trainer = new Trainer(peft, args, data.trainExamples, evalSet, callbacks, {
+    quiet: opts.quiet,
+    padTokenId: 0,
+    identity,
+    // The command's own deadline (trainerCallbacks stops there): what the progress line counts down.
+    ...(opts.minutes ? { timeBudgetSeconds: (wallStart + (opts.minutes * 60 - RESERVE_S) * 1000 - performance.now()) / 1000 } : {}),
+  });
   const fit = await trainer.fit(opts.resume === true);
   trainer.dispose();
 

@@ -94,7 +94,9 @@ function corpusRecord({ corpus, train, valid, trainExamples, validExamples }: Pr
   };
 }
 
-function objectiveRecord(flavor: 'gpt2' | 't5', seqLen: number, prefixLmRate: number): Record<string, unknown> {
+function objectiveRecord(flavor: 'gpt2' | 't5', seqLen: number, data: Pick<PretrainData, 'prefixLmRate' | 'prefixLmTargets'>): Record<string, unknown> {
+  const { prefixLmRate } = data;
+  const targets = data.prefixLmTargets ?? T5_PREFIX_LM;
   if (flavor === 'gpt2') return { type: 'causal_lm', block_size: seqLen, separator: '<|endoftext|>' };
   return {
     type: prefixLmRate > 0 ? 'span_corruption+prefix_lm' : 'span_corruption',
@@ -102,7 +104,7 @@ function objectiveRecord(flavor: 'gpt2' | 't5', seqLen: number, prefixLmRate: nu
     inputs_length: seqLen,
     ...t5InputAndTargetLengths(seqLen),
     prefix_lm_rate: prefixLmRate,
-    prefix_lm_targets: prefixLmRate > 0 ? [T5_PREFIX_LM.minTargets, T5_PREFIX_LM.maxTargets] : undefined,
+    prefix_lm_targets: prefixLmRate > 0 ? [targets.minTargets, targets.maxTargets] : undefined,
     separator: '</s>',
   };
 }
@@ -137,7 +139,7 @@ export function buildPretrainResult(r: ResultInput): PretrainResult {
     out_dir: opts.outDir,
     parameters: r.parameters,
     corpus: corpusRecord(data),
-    objective: objectiveRecord(r.flavor, r.seqLen, data.prefixLmRate),
+    objective: objectiveRecord(r.flavor, r.seqLen, data),
     training_args: trainingArgsRecord(r),
     steps: fit.global_step,
     epochs: fit.epochs,

@@ -43,6 +43,7 @@ import {
   type NewsBlockFacts,
   type NewsSection,
 } from './newsSections.ts';
+import { gridBestRows, type GridBestRow } from './gridBest.ts';
 import { memorySplit, type MemorySplitView } from './memorySplit.ts';
 import { fmtInt, fmtMb, fmtNum, fmtPct } from './numberFormat.ts';
 import { referenceComparisons, type ReferenceComparison } from './referenceComparison.ts';
@@ -72,6 +73,8 @@ export interface Row {
   method: string;
   hp: string;
   hyperparameters: Record<string, number | string | boolean>;
+  /** The main table shows one run per group (gridBest.ts): the method, or a setting with its own row. */
+  table_group: string;
   is_base: boolean;
   /** A run of the method every other is compared against (full fine-tuning). */
   is_baseline: boolean;
@@ -153,14 +156,17 @@ export interface Block {
   /** Test examples each run is scored on, and the optimizer steps of its training runs. */
   test_examples: number | null;
   steps: number[];
+  /** Every run, in grid order: the detail tables and sections 4–7. */
   rows: Row[];
+  /** The main table: the untuned base and each table group's chosen grid point (gridBest.ts). */
+  main_rows: GridBestRow[];
   skipped: SkippedExperiment[];
   failed: { name: string; error: string }[];
   reference_lora: string | null;
   full_label: string | null;
   frontiers: FrontierTable[];
   loss_chart: string | null;
-  /** Each method's best run on the main metric with its interval (dot-and-whisker chart). */
+  /** Each main-table run on the main metric with its interval (dot-and-whisker chart). */
   method_chart: string | null;
   /** Counts of stability verdicts and the noisiest run, as one sentence. */
   stability_summary: string;
@@ -578,6 +584,7 @@ function measuredRow(r: ExperimentResult, { refLora, full, comparison }: Referen
     method: r.method,
     hp: hpString(r.hyperparameters),
     hyperparameters: r.hyperparameters,
+    table_group: r.table_group ?? r.method,
     is_base: r.method === 'base',
     is_baseline: methodInfo(r.method)?.isBaseline ?? false,
     trainable: r.params.trainable,
@@ -649,7 +656,7 @@ function paretoFrontiers(ctx: BlockContext, trained: ExperimentResult[], charts:
   });
 }
 
-/** Loss curves: the best run of each method family (and LoRA r=8 α=16, the reference, dashed). */
+/** Loss curves: the main table's runs (and LoRA r=8 α=16, the reference, dashed). */
 function lossChart(ctx: BlockContext, best: ExperimentResult[], refLora: ExperimentResult | null, charts: Chart[]): string | null {
   const curveRuns = [...best];
   if (refLora?.training && !curveRuns.includes(refLora)) curveRuns.push(refLora);
@@ -687,7 +694,7 @@ function domainTable(results: ExperimentResult[]): DomainTable {
   };
 }
 
-/** Examples: the untuned base and the best run of each method family, on the same test inputs. */
+/** Examples: the untuned base and the main table's runs, on the same test inputs. */
 function exampleViews(results: ExperimentResult[], best: ExperimentResult[]): ExampleView[] {
   const base = results.find((r) => r.method === 'base');
   const shown = [...(base ? [base] : []), ...best.sort(byOrder)];
@@ -726,12 +733,14 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
   const refs = blockReferences(results, input.comparison);
   const metrics: BlockMetrics = { table: tableMetrics(task, main), detail: detailMetrics(task, main) };
   const rows = results.map((r) => blockRow(r, refs, metrics));
+  const mainRows = gridBestRows(rows, METRIC_LABELS[main]);
   const trained = results.filter((r) => r.training);
   const ctx: BlockContext = { task, family, ...blockNames(input), assets, main, mainLabel: METRIC_LABELS[main] };
   const frontiers = paretoFrontiers(ctx, trained, charts);
-  const best = bestPerMethod(trained, main);
+  const mainIds = new Set(mainRows.map((r) => r.id));
+  const best = trained.filter((r) => mainIds.has(r.id));
   const lossChartFile = lossChart(ctx, best, refs.refLora, charts);
-  const methodChartFile = methodChart({ ...ctx, rows }, charts);
+  const methodChartFile = methodChart({ ...ctx, rows: mainRows }, charts);
   const model = results[0]?.model;
   const block: Block = {
     task,
@@ -750,6 +759,7 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
     test_examples: results[0]?.data.test_examples ?? null,
     steps: uniq(trained.map((r) => r.training!.steps)).sort((a, b) => a - b),
     rows,
+    main_rows: mainRows,
     skipped: input.skipped,
     // The test's name below the block's describe (a news block's is the second level).
     failed: input.failed.map((t) => ({ name: t.path.slice(record ? 2 : 1).join(' › '), error: t.errors[0] ?? 'failed' })),
@@ -768,28 +778,21 @@ function buildBlock(input: BlockInput): { block: Block; charts: Chart[] } {
 }
 
 /**
- * The dot-and-whisker chart of a block: one entry per method, its best sound run (its best run, drawn
- * hollow, when every run of the method failed), highest score first so the ranking and the overlap of
- * the intervals read at a glance; the untuned base is also a dashed line. Returns the file name.
+ * The dot-and-whisker chart of a block: the main table's runs (one per method or own-row setting; a
+ * failed one drawn hollow), highest score first so the ranking and the overlap of the intervals read
+ * at a glance; the untuned base is a dashed line. Returns the file name.
  */
 function methodChart({ heading, rows, anchor, mainLabel }: Omit<BlockContext, 'assets' | 'main'> & { rows: Row[] }, charts: Chart[]): string | null {
-  if (!rows.length) return null;
   const base = rows.find((r) => r.is_base);
-  const failed = (r: Row) => !r.is_base && failureReasons(r, base, mainLabel).length > 0;
-  const pick = new Map<string, Row>();
-  // A sound run beats any failed one; then the higher score; ties keep grid order.
-  const preferred = (r: Row, cur: Row) => (failed(r) !== failed(cur) ? failed(cur) : r.main.score > cur.main.score);
-  for (const r of rows) {
-    const cur = pick.get(r.method);
-    if (!cur || preferred(r, cur)) pick.set(r.method, r);
-  }
-  const entries = [...pick.values()].sort((a, b) => b.main.score - a.main.score);
+  const failed = (r: Row) => failureReasons(r, base, mainLabel).length > 0;
+  const entries = rows.filter((r) => !r.is_base).sort((a, b) => b.main.score - a.main.score);
+  if (!entries.length) return null;
   const file = `${anchor}-methods.svg`;
   charts.push({
     file,
     svg: intervalChart({
       title: `${heading}: ${mainLabel} by method`,
-      xLabel: `${mainLabel} with 95% interval (best run of each method)`,
+      xLabel: `${mainLabel} with 95% interval (the main table's run of each method)`,
       entries: entries.map((r) => ({
         label: r.label,
         score: r.main.score,
@@ -803,16 +806,6 @@ function methodChart({ heading, rows, anchor, mainLabel }: Omit<BlockContext, 'a
     }),
   });
   return file;
-}
-
-/** The highest-scoring run of each method (ties: grid order). */
-function bestPerMethod(runs: ExperimentResult[], main: MetricName): ExperimentResult[] {
-  const out = new Map<string, ExperimentResult>();
-  for (const r of [...runs].sort(byOrder)) {
-    const cur = out.get(r.method);
-    if (!cur || r.quality[main].score > cur.quality[main].score) out.set(r.method, r);
-  }
-  return [...out.values()];
 }
 
 /** The method's own line about the run (plugins' summaryFacts), from the summary saved with it. */

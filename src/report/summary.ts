@@ -5,7 +5,8 @@
  * one line per dataset (its blocks' best runs beside the extractive references), so the summary keeps
  * its length however many news blocks ran.
  *
- * "Best" is chosen only among sound runs, by the recommendations' own tests as the tables' verdict
+ * "Best" is chosen among the main tables' runs (each method's grid point chosen on validation data,
+ * gridBest.ts), and only among sound runs, by the recommendations' own tests as the tables' verdict
  * column shows them (runVerdict.ts): a run whose outputs collapsed or that is not significantly above
  * the untuned base is never named, however high it scores, because its score does not measure the
  * task (a collapsed run can still collect chrF points) or does not beat noise.
@@ -30,9 +31,9 @@ export interface Summary {
   reference: SummaryLine[];
 }
 
-/** The block's trained runs that pass the recommendations' tests, in grid order. */
+/** The main table's trained runs (each method's chosen grid point) that pass the recommendations' tests, in grid order. */
 function soundRuns(b: Block): Row[] {
-  return b.rows.filter((r) => r.verdict === 'sound');
+  return b.main_rows.filter((r) => r.verdict === 'sound');
 }
 
 /** The highest main-metric score; ties keep grid order. */
@@ -57,9 +58,10 @@ function noWinner(b: Block, trained: Row[], base: Row | undefined): string {
 
 function bestLine(b: Block): string {
   const base = b.rows.find((r) => r.is_base);
+  // The failure count is over every run of the block; the best is named from the main table's.
   const trained = b.rows.filter((r) => !r.is_base);
-  const sound = soundRuns(b);
-  const best = top(sound);
+  const sound = trained.filter((r) => r.verdict === 'sound');
+  const best = top(soundRuns(b));
   if (!best) return noWinner(b, trained, base);
   const vs = best.vs_base!;
   const baseScore = base ? ` ${fmtNum(base.main.score)}` : '';
@@ -88,7 +90,7 @@ function gap(a: Row, full: Row, metric: string): string {
 function tradeoffLine(b: Block): string | null {
   const sound = soundRuns(b);
   const adapter = top(sound.filter((r) => !r.is_baseline));
-  const full = b.rows.find((r) => r.is_baseline);
+  const full = b.main_rows.find((r) => r.is_baseline);
   const fullSound = !!full && sound.includes(full);
   const m = b.main_label;
   if (!adapter && fullSound)

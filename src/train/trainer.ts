@@ -91,6 +91,8 @@ export class Trainer {
       padTokenId?: number /** Names the run in progress lines (default "train"). */;
       progressLabel?: string /** What else identifies the run (runIdentity.ts). */;
       identity?: IdentityOptions;
+      /** A wall-clock budget that ends the run before max_steps (progress shows the time left). */
+      timeBudgetSeconds?: number;
     } = {},
   ) {
     if (!train.length) throw new Error('the training set is empty');
@@ -281,7 +283,10 @@ export class Trainer {
     const a = this.args;
     const total = this.totalSteps;
     const warmup = warmupSteps(a.warmup_steps, a.warmup_ratio, total);
-    const progress = new Progress(this.opts.progressLabel ?? 'train', total, this.opts.quiet);
+    const progress = new Progress(this.opts.progressLabel ?? 'train', total, {
+      ...(this.opts.quiet !== undefined ? { quiet: this.opts.quiet } : {}),
+      ...(this.opts.timeBudgetSeconds !== undefined ? { budgetSeconds: this.opts.timeBudgetSeconds } : {}),
+    });
     this.model.train();
     const run: RunTracking = {
       total,

@@ -72,7 +72,8 @@ export function defineBlockTests(runs: FamilyRuns, thresholds: SuiteThresholds, 
         }
         const r = (await runs.outcomeOf(c, c.order)).result;
         t.meta.peftLab = { experiment: r };
-        assertMethodResult(r, thresholdFor(thresholds, thresholdProfile(profile.name, r.model.random_init), family, c.method, c.case));
+        const profileName = thresholdProfile(profile.name, r.model.random_init);
+        assertMethodResult(r, thresholdFor(thresholds, profileName, { family, method: c.method, caseId: c.case, gridPoint: c.grid_point === true }));
       },
       timeout,
     );

@@ -33,6 +33,12 @@ export interface ProfileThresholds {
    * family (`gpt2:lora`); more specific keys win: method < family:method < case < family:case.
    */
   overrides?: Record<string, Partial<MethodThreshold>>;
+  /**
+   * Applied last to a further grid point (another rate, rank or prompt length beside the method's
+   * main setting): such a point is explored, not promised, and the report judges it (naming it failed
+   * when its outputs collapsed or it does not beat the base).
+   */
+  grid_point?: Partial<MethodThreshold>;
 }
 
 /** `smoke-random-init`: smoke runs without the committed micro models (random-init base models). */
@@ -44,8 +50,27 @@ export function thresholdProfile(profile: ProfileName, randomInit: boolean): Thr
   return randomInit ? 'smoke-random-init' : profile;
 }
 
-export function thresholdFor(t: SuiteThresholds, profile: ThresholdProfile, family: string, method: string, caseId: string): MethodThreshold {
+/** The case a threshold is looked up for. */
+export interface ThresholdCase {
+  family: string;
+  method: string;
+  caseId: string;
+  gridPoint: boolean;
+}
+
+export function thresholdFor(t: SuiteThresholds, profile: ThresholdProfile, { family, method, caseId, gridPoint }: ThresholdCase): MethodThreshold {
   const p = t[profile];
   const o = p.overrides ?? {};
-  return { ...p.default, ...o[method], ...o[`${family}:${method}`], ...o[caseId], ...o[`${family}:${caseId}`] };
+  const th = { ...p.default, ...o[method], ...o[`${family}:${method}`], ...o[caseId], ...o[`${family}:${caseId}`] };
+  return gridPoint ? { ...th, ...p.grid_point } : th;
 }
+
+/**
+ * What a further grid point must show where the method's main setting must win: sound training and the
+ * loss fall, not the win itself (the report names a point that collapsed or did not beat the base).
+ */
+export const GRID_POINT: Partial<MethodThreshold> = {
+  beatsBase: false,
+  maxDegenerateRate: null,
+  note: 'a further grid point: explored, not promised; the report judges it',
+};

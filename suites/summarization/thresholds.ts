@@ -6,7 +6,7 @@
  * that it did not rise by more than 5%. Every test also asserts no NaN and the trainable-parameter
  * formula.
  */
-import type { SuiteThresholds } from '../shared/thresholds.ts';
+import { GRID_POINT, type SuiteThresholds } from '../shared/thresholds.ts';
 
 export const SUMMARIZATION_THRESHOLDS: SuiteThresholds = {
   // Smoke on the committed micro models (CI): 12 steps of 8 descriptions, seed 42. Held-out loss
@@ -79,8 +79,10 @@ export const SUMMARIZATION_THRESHOLDS: SuiteThresholds = {
   // margin is the general 1%; per-method margins are derived from the first standard run on these budgets.
   standard: {
     default: { minLossDrop: 0.01, beatsBase: true, maxDegenerateRate: 0.05 },
+    grid_point: GRID_POINT,
   },
   full: {
     default: { minLossDrop: 0.05, beatsBase: true, maxDegenerateRate: 0.05 },
+    grid_point: GRID_POINT,
   },
 };

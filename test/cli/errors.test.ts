@@ -37,6 +37,16 @@ describe('peft-lab help', () => {
   });
 });
 
+describe('peft-lab pretrain bad options', () => {
+  it('--prefix-lm-targets: MIN-MAX within a 141-token chunk', () => {
+    for (const bad of ['64', '0-10', '90-40', '32-141', 'a-b'])
+      expectOneLine(
+        ['pretrain', '--preset', 't5-micro', '--out', path.join(tmp, 'pt'), '--max-steps', '1', '--prefix-lm-targets', bad],
+        new RegExp(`--prefix-lm-targets '${bad}' is not valid; give MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 140`),
+      );
+  });
+});
+
 describe('peft-lab bad input', needsShared(gpt2), () => {
   it('unknown command / unknown flag', () => {
     expectOneLine(['frobnicate'], /unknown command 'frobnicate'; valid commands: .*logits/);

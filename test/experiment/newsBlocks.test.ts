@@ -147,15 +147,64 @@ describe('the cases of a news block', () => {
     }
   });
 
-  it("are every case in the standard and full profiles, and in the smoke profile's main block", () => {
-    const every = methodCases('summarization', 't5', standard, standard.news.few_shot.max_steps).map((c) => c.case);
-    expect(every.length).toBeGreaterThan(10);
+  it("are each method's main setting in the standard profile, the whole grid in the full profile and the standard main block", () => {
+    const every = methodCases('summarization', 't5', standard, standard.news.few_shot.max_steps);
+    const mains = every.filter((c) => !c.grid_point).map((c) => c.case);
+    expect(mains.length).toBeGreaterThan(10);
+    expect(mains.length).toBeLessThan(every.length);
     const plan = newsPlan({ setting: 'few_shot', dataset: 'xsum' }, standard, dataDir);
-    expect(plan.cases).toBeUndefined();
-    expect(caseIds(standard, plan)).toEqual(every);
+    expect(plan.cases).toBe('main');
+    expect(caseIds(standard, plan)).toEqual(mains);
     expect(newsPlan({ setting: 'transfer', dataset: 'xsum' }, PROFILES.full, dataDir).cases).toBeUndefined();
+    const standardMain = mainPlan('summarization', standard, dataDir);
+    expect(caseIds(standard, standardMain)).toEqual(methodCases('summarization', 't5', standard).map((c) => c.case));
+  });
+
+  it("are each method's main setting in the smoke profile's main block (CI time)", () => {
     const main = mainPlan('summarization', smoke, dataDir);
-    expect(caseIds(smoke, main)).toEqual(methodCases('summarization', 't5', smoke).map((c) => c.case));
+    expect(main.cases).toBe('main');
+    expect(caseIds(smoke, main)).toEqual(
+      methodCases('summarization', 't5', smoke)
+        .filter((c) => !c.grid_point)
+        .map((c) => c.case),
+    );
+  });
+});
+
+describe('the grid of every method in the standard profile', () => {
+  const cases = methodCases('translation', 'gpt2', standard);
+  const methods = [...new Set(cases.map((c) => c.method))];
+
+  it('has its main setting and at least one further point, one of them at another learning rate', () => {
+    expect(methods).toEqual(expect.arrayContaining(['lora', 'qlora', 'adalora', 'ia3', 'prompt_tuning', 'prefix_tuning', 'p_tuning', 'full']));
+    for (const m of methods) {
+      const own = cases.filter((c) => c.method === m);
+      expect(own.filter((c) => !c.grid_point).length, m).toBeGreaterThan(0);
+      expect(own.filter((c) => c.grid_point).length, m).toBeGreaterThan(0);
+      expect(new Set(own.map((c) => c.learning_rate)).size, m).toBeGreaterThan(1);
+    }
+  });
+
+  it('has unique case ids, and a grid point is never a reference case', () => {
+    expect(new Set(cases.map((c) => c.case)).size).toBe(cases.length);
+    expect(cases.filter((c) => c.grid_point && c.reference)).toEqual([]);
+    expect(cases.find((c) => c.case === 'lora-r8-a16-lr2.5e-3')).toMatchObject({ learning_rate: 2.5e-3, hyperparameters: { r: 8, alpha: 16, lr: 2.5e-3 } });
+  });
+
+  it('varies the structural setting each method is known by', () => {
+    const ids = cases.map((c) => c.case);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'qlora-r16-a32',
+        'adalora-r6-t4',
+        'ia3',
+        'ia3-all-tokens',
+        'prompt_tuning-10',
+        'prompt_tuning-20-random',
+        'prefix_tuning-10',
+        'p_tuning-10',
+      ]),
+    );
   });
 });
 

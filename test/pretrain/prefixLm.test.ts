@@ -39,4 +39,16 @@ describe('T5 pretraining mixture (span corruption + prefix LM)', () => {
     expect(buildT5PretrainExamples(stream, { ...opts, prefixLmRate: 0.5 })).toEqual(buildT5PretrainExamples(stream, { ...opts, prefixLmRate: 0.5 }));
     expect(() => buildT5PretrainExamples(stream, { ...opts, prefixLmRate: 1.5 })).toThrow(/between|\[0, 1\]/);
   });
+
+  it('takes a longer target range for a later stage (the decoder then learns from more tokens per step)', () => {
+    const opts = { inputsLength: 128, sentinelIds: SENTINELS, eosId: EOS, seed: 5, prefixLmRate: 1, minTargets: 32, maxTargets: 128 };
+    const { examples } = buildT5PretrainExamples(stream, opts);
+    const targets = examples.map((e) => e.labels.length - 1);
+    expect(Math.min(...targets)).toBeGreaterThanOrEqual(32);
+    expect(Math.max(...targets)).toBeLessThanOrEqual(128);
+    expect(Math.max(...targets)).toBeGreaterThan(64);
+    examples.forEach((e, i) => expect([...e.input_ids.slice(0, -1), ...e.labels.slice(0, -1)]).toEqual(stream.slice(i * 141, (i + 1) * 141)));
+    expect(() => buildT5PretrainExamples(stream, { ...opts, minTargets: 0 })).toThrow(/target range 0-128 is not valid for 141-token chunks/);
+    expect(() => buildT5PretrainExamples(stream, { ...opts, minTargets: 100, maxTargets: 50 })).toThrow(/target range 100-50/);
+  });
 });

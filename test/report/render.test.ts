@@ -20,14 +20,19 @@ describe('REPORT.md rendering', () => {
     expect(md.indexOf('\n## Summary\n')).toBeLessThan(md.indexOf('\n## 1. Setup\n'));
   });
 
-  it('shows every experiment in its block comparison table, in grid order, with CIs and significance', () => {
+  it("shows each method's chosen grid point in its block comparison table, in grid order, with CIs and significance", () => {
     for (const b of ALL) {
-      const f = blockFixture(b.task, b.family);
       const section = md.split(`#### ${b.task === 'translation' ? 'English → Russian translation' : 'Summarization'} · ${b.family}`)[1]!.split('####')[0]!;
-      const labels = [...section.matchAll(/^\| \*?([^|*]+?)\*? \| /gm)].map((m) => m[1]).filter((l) => l !== 'method' && l !== '---');
-      expect(labels.slice(0, f.experiments.length)).toEqual(f.experiments.map((e) => e.label));
+      const table = section.slice(section.indexOf('\n| method |')).split('\n\n')[0]!;
+      const labels = [...table.matchAll(/^\| \*?([^|*]+?)\*? \| /gm)].map((m) => m[1]).filter((l) => l !== 'method' && l !== '---');
+      // LoRA's two points share one row: r=8, the lower validation loss.
+      expect(labels).toEqual(['untuned base', 'LoRA r=8 α=16', 'IA³', 'full fine-tuning']);
+      expect(section).toContain('(chosen of 2 grid points by validation loss)');
       expect(section).toContain('prompt tuning (20 tokens) — method');
     }
+    // Every run is in the detail tables.
+    const detail = md.split('## 9. Detail tables')[1]!;
+    for (const b of ALL) for (const e of blockFixture(b.task, b.family).experiments) expect(detail).toContain(`| ${e.label} |`);
     // chrF of LoRA r=8 on translation/gpt2: 7.00 [6.50, 7.50]; full vs LoRA r=8: +5.00, p 0.001 ▲.
     expect(md).toContain('7.00 [6.50, 7.50]');
     expect(md).toContain('+5.00 (p 0.001) ▲');
@@ -42,15 +47,15 @@ describe('REPORT.md rendering', () => {
     expect([...table.matchAll(/^\| ([^|]+?) \| /gm)].map((m) => m[1]).slice(1)).toEqual(['IA³', 'LoRA r=4 α=16', 'LoRA r=8 α=16', 'full fine-tuning']);
   });
 
-  it('charts the best run of each method with its interval, per block, and links the chart', () => {
+  it('charts each main-table run with its interval, per block, and links the chart', () => {
     expect(charts.filter((c) => c.file.endsWith('-methods.svg'))).toHaveLength(ALL.length);
     expect(md).toContain('![chrF by method](report-assets/translation-gpt2-methods.svg)');
     expect(md).toContain('![ROUGE-L by method](report-assets/summarization-t5-methods.svg)');
     const svg = charts.find((c) => c.file === 'translation-gpt2-methods.svg')!.svg;
-    // One entry per method (base, LoRA, IA³, full), LoRA by its best grid point, highest score first.
+    // One entry per method (LoRA, IA³, full), LoRA by its chosen grid point, highest score first; the base is the dashed line.
     const labels = [...svg.matchAll(/text-anchor="end" dominant-baseline="middle" fill="#222">([^<]+)</g)].map((m) => m[1]);
-    expect(labels).toEqual(['full fine-tuning', 'LoRA r=8 α=16', 'IA³', 'untuned base']);
-    expect(svg.match(/<circle /g)).toHaveLength(4);
+    expect(labels).toEqual(['full fine-tuning', 'LoRA r=8 α=16', 'IA³']);
+    expect(svg.match(/<circle /g)).toHaveLength(3);
     expect(svg).toContain('12 [11.5, 12.5]');
     expect(svg).toContain('7 [6.5, 7.5]');
     expect(svg).toContain('untuned base 1.00');

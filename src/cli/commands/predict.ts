@@ -81,7 +81,7 @@ export const command: Command = {
       top_p: g.topP,
       seed: g.seed,
     };
-    const progress = new Progress('predict', rows.length, values.quiet === true, 2000);
+    const progress = new Progress('predict', rows.length, { quiet: values.quiet === true, everyMs: 2000 });
     const run = predictTexts(
       model,
       tokenizer,

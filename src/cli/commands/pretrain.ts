@@ -2,6 +2,7 @@ import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
 import { isPresetName, PRESET_NAMES } from '../../pretrain/presets.ts';
 import { runPretraining } from '../../pretrain/pretrain.ts';
+import type { PrefixLmOptions } from '../../pretrain/prefixLm.ts';
 import { runTokenizerStep } from '../../pretrain/tokenizerStep.ts';
 import { dataDirFromEnv } from '../../data/index.ts';
 import { sharedDir } from '../../util/paths.ts';
@@ -22,6 +23,16 @@ function optimOption(v: unknown): OptimizerName | undefined {
   return v as OptimizerName;
 }
 
+/** `MIN-MAX` target tokens per prefix-LM example, e.g. 64-140. */
+function prefixLmTargetsOption(v: unknown): PrefixLmOptions | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+)-(\d+)$/.exec(String(v));
+  const [minTargets, maxTargets] = m ? [Number(m[1]), Number(m[2])] : [Number.NaN, Number.NaN];
+  if (!(minTargets >= 1 && minTargets <= maxTargets && maxTargets <= 140))
+    throw new UserError(`--prefix-lm-targets '${String(v)}' is not valid; give MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 140, e.g. 64-140`);
+  return { minTargets, maxTargets };
+}
+
 export const command: Command = {
   name: 'pretrain',
   summary: 'train the shared tokenizer, or pretrain the gpt2-micro / t5-micro base models from scratch',
@@ -30,6 +41,7 @@ export const command: Command = {
     '       peft-lab pretrain --preset gpt2-micro|t5-micro --out DIR --tokenizer DIR (--minutes N | --max-steps N) [--resume]\n' +
     '             [--work-dir DIR] [--init-from MODEL_DIR] [--batch-size 16] [--learning-rate 2e-3 (GPT-2), 1e-2 (T5)] [--seed 42] [--quiet]\n' +
     '             [--prefix-lm-rate 0.5]   (t5-micro: share of prefix-LM examples beside span corruption)\n' +
+    '             [--prefix-lm-targets 16-64]   (t5-micro: target tokens of a 141-token prefix-LM chunk, at most 140)\n' +
     "             [--optim adamw_torch|adamw_scale]   (default adamw_scale for t5-micro at lr 1e-2: steps relative to each weight's RMS)\n" +
     '  data: the TRAIN split (CORPUS_SPLIT) of the shared corpora in PEFT_DATA_DIR (default ../shared/datasets)\n' +
     '  the tokenizer step writes tokenizer.json (+ config, stats); a model step writes an HF model directory\n' +
@@ -49,6 +61,7 @@ export const command: Command = {
     'batch-size': { type: 'string' },
     'learning-rate': { type: 'string' },
     'prefix-lm-rate': { type: 'string' },
+    'prefix-lm-targets': { type: 'string' },
     optim: { type: 'string' },
     seed: { type: 'string' },
     quiet: { type: 'boolean' },
@@ -89,6 +102,7 @@ export const command: Command = {
       batchSize: optInt(values, 'batch-size', { min: 1 }),
       learningRate,
       prefixLmRate,
+      prefixLmTargets: prefixLmTargetsOption(values['prefix-lm-targets']),
       optim: optimOption(values.optim),
       seed,
       quiet: values.quiet === true,
