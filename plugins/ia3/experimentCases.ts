@@ -1,5 +1,5 @@
 import type { ModelFamilyName } from '../../src/models/registry.ts';
-import { atLearningRate, SHORT_RUN_STEPS, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
+import { atLearningRate, runLengthRate, type CaseContext, type MethodCase, type RunLengthRates } from '../../src/peft/experimentCase.ts';
 
 /**
  * Few parameters and an identity start: IA³ takes large steps. Swept on the standard translation
@@ -8,13 +8,11 @@ import { atLearningRate, SHORT_RUN_STEPS, type CaseContext, type MethodCase } fr
  * template tokens' embedding rows 9.87 at 5e-2, 9.96 at 3e-2, 10.10 at 1.5e-2 (held-out loss 4.088 at
  * 5e-2, 4.084 at 1.5e-2). T5 keeps the rate it was first tuned with.
  */
-const LEARNING_RATE: Readonly<Record<ModelFamilyName, number>> = { gpt2: 1.5e-2, t5: 1e-2 };
-
-/**
- * The rates for runs shorter than SHORT_RUN_STEPS (the smoke profile's dozen steps), where the
- * smaller standard rate barely moves the held-out loss: the rate the smoke thresholds were measured at.
- */
-const SHORT_RUN_LR: Readonly<Record<ModelFamilyName, number>> = { gpt2: 3e-2, t5: 1e-2 };
+const LEARNING_RATE: RunLengthRates = {
+  standard: { gpt2: 1.5e-2, t5: 1e-2 },
+  // The smoke profile's dozen steps keep the rate its thresholds were measured at.
+  shortRun: { gpt2: 3e-2, t5: 1e-2 },
+};
 
 /**
  * Every linear layer of a block, the feed-forward output projection scaled on its input (the paper's
@@ -32,7 +30,7 @@ const ALL_LINEAR: Readonly<Record<ModelFamilyName, { target_modules: string[]; f
  * the grid adds the latter at half the rate.
  */
 export function ia3Cases(ctx: CaseContext): MethodCase[] {
-  const lr = (ctx.maxSteps < SHORT_RUN_STEPS ? SHORT_RUN_LR : LEARNING_RATE)[ctx.family];
+  const lr = runLengthRate(ctx, LEARNING_RATE);
   const all = ALL_LINEAR[ctx.family];
   const allTokens: MethodCase = {
     case: 'ia3-all-tokens',

@@ -1,4 +1,4 @@
-import { atLearningRate, LORA_DROPOUT, SHORT_RUN_STEPS, type CaseContext, type MethodCase } from '../../src/peft/experimentCase.ts';
+import { atLearningRate, LORA_DROPOUT, runLengthRate, type CaseContext, type MethodCase, type RunLengthRates } from '../../src/peft/experimentCase.ts';
 import type { ModelFamilyName } from '../../src/models/registry.ts';
 
 /**
@@ -7,14 +7,15 @@ import type { ModelFamilyName } from '../../src/models/registry.ts';
  * wants larger steps than peft's examples. t5-micro (dropout 0) on q, v: 9.8 at 2e-3 with 7.8% of all
  * outputs degenerate, 10.4 at 5e-3 with 4.4%. QLoRA and AdaLoRA take the same.
  */
-const LORA_LEARNING_RATE: Readonly<Record<ModelFamilyName, number>> = { gpt2: 5e-3, t5: 5e-3 };
-
-/** t5-micro over the smoke profile's dozen steps: 5e-3 left the held-out loss flat (r=4 α=64), 2e-3 lowers it. */
-const SHORT_RUN_LR: Readonly<Record<ModelFamilyName, number>> = { gpt2: 5e-3, t5: 2e-3 };
+const LORA_LEARNING_RATE: RunLengthRates = {
+  standard: { gpt2: 5e-3, t5: 5e-3 },
+  // t5-micro over the smoke profile's dozen steps: 5e-3 left the held-out loss flat (r=4 α=64), 2e-3 lowers it.
+  shortRun: { gpt2: 5e-3, t5: 2e-3 },
+};
 
 /** The rate of LoRA and the methods built on it for the block's run length. */
 export function loraLearningRate(ctx: CaseContext): number {
-  return (ctx.maxSteps < SHORT_RUN_STEPS ? SHORT_RUN_LR : LORA_LEARNING_RATE)[ctx.family];
+  return runLengthRate(ctx, LORA_LEARNING_RATE);
 }
 
 /**

@@ -17,6 +17,17 @@ export const NUM_VIRTUAL_TOKENS = 20;
  */
 export const SHORT_RUN_STEPS = 100;
 
+/** A method's learning rate by base-model family: for the standard run lengths, and for runs shorter than SHORT_RUN_STEPS. */
+export interface RunLengthRates {
+  standard: Readonly<Record<ModelFamilyName, number>>;
+  shortRun: Readonly<Record<ModelFamilyName, number>>;
+}
+
+/** The rate for the block's run length and base model. */
+export function runLengthRate(ctx: Pick<CaseContext, 'family' | 'maxSteps'>, rates: RunLengthRates): number {
+  return (ctx.maxSteps < SHORT_RUN_STEPS ? rates.shortRun : rates.standard)[ctx.family];
+}
+
 /** The (task, base model, profile) block the cases are for. */
 export interface CaseContext {
   task: Task;

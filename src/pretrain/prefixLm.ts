@@ -29,6 +29,11 @@ export const T5_PREFIX_LM: PrefixLmOptions = { minTargets: 16, maxTargets: 64 };
 /** Default share of prefix-LM examples in T5 pretraining (UL2 gives its S-denoiser a similar share). */
 export const DEFAULT_PREFIX_LM_RATE = 0.5;
 
+/** The longest target a prefix-LM example of a chunk for `inputsLength` encoder tokens can have (one token stays input). */
+export function maxPrefixLmTargets(inputsLength: number): number {
+  return t5InputAndTargetLengths(inputsLength, T5_SPAN_CORRUPTION).tokensLength - 1;
+}
+
 /** One prefix-LM example: the last `targets` tokens of the chunk are the labels, the rest the inputs. */
 export function prefixLmExample(chunk: readonly number[], targets: number, eosId: number): TrainExample {
   if (!(targets >= 1 && targets < chunk.length)) throw new Error(`prefix LM: ${targets} target tokens of a ${chunk.length}-token chunk`);
@@ -56,7 +61,7 @@ export function buildT5PretrainExamples(stream: ArrayLike<number>, opts: T5Mixtu
   if (!(opts.prefixLmRate >= 0 && opts.prefixLmRate <= 1)) throw new Error(`prefix-LM rate must be in [0, 1], got ${opts.prefixLmRate}`);
   const { tokensLength } = t5InputAndTargetLengths(opts.inputsLength, T5_SPAN_CORRUPTION);
   const minT = opts.minTargets ?? T5_PREFIX_LM.minTargets;
-  const maxT = Math.min(opts.maxTargets ?? T5_PREFIX_LM.maxTargets, tokensLength - 1);
+  const maxT = Math.min(opts.maxTargets ?? T5_PREFIX_LM.maxTargets, maxPrefixLmTargets(opts.inputsLength));
   if (!(Number.isInteger(minT) && minT >= 1 && minT <= maxT))
     throw new Error(`prefix LM: target range ${minT}-${opts.maxTargets ?? T5_PREFIX_LM.maxTargets} is not valid for ${tokensLength}-token chunks`);
   const spanRng = new Rng(opts.seed);

@@ -88,6 +88,14 @@ function createModel(opts: PretrainOptions, config: Record<string, unknown>, see
   return model;
 }
 
+/**
+ * When the command must stop (performance.now() ms): its --minutes less the export reserve; a resumed
+ * run gets a fresh wall-clock budget of its own, on top of the plan's. Infinity without --minutes.
+ */
+function commandDeadline(opts: PretrainOptions, wallStart: number): number {
+  return opts.minutes ? wallStart + (opts.minutes * 60 - RESERVE_S) * 1000 : Infinity;
+}
+
 /** The wall-clock schedule (when the plan has one) and the stop at the command's own deadline. */
 function trainerCallbacks(opts: PretrainOptions, plan: PretrainPlan, args: TrainingArguments, wallStart: number, log: Log) {
   const callbacks = [];
@@ -99,8 +107,7 @@ function trainerCallbacks(opts: PretrainOptions, plan: PretrainPlan, args: Train
     callbacks.push(clock.callback(args));
     log(`${opts.preset}: wall-clock cosine schedule over ${plan.train_seconds_budget!.toFixed(0)} s of training`);
   }
-  // A resumed run gets a fresh wall-clock budget of its own, on top of the plan's.
-  const deadline = opts.minutes ? wallStart + (opts.minutes * 60 - RESERVE_S) * 1000 : Infinity;
+  const deadline = commandDeadline(opts, wallStart);
   callbacks.push({
     onStepEnd(_e: LogEntry, t: Trainer) {
       if (performance.now() > deadline) t.requestStop();
@@ -194,12 +201,13 @@ export async function runPretraining(opts: PretrainOptions): Promise<PretrainRes
   const callbacks = trainerCallbacks(opts, plan, args, wallStart, log);
   // The wall-clock schedule sets the rate from the resumed state, so the rate is not what identifies the run.
   const identity = { ignore: plan.schedule === 'minutes' ? (['learning_rate'] as const) : [] };
+  // The progress line counts down to the deadline trainerCallbacks stops at.
+  const deadline = commandDeadline(opts, wallStart);
   const trainer = new Trainer(peft, args, data.trainExamples, evalSet, callbacks, {
     quiet: opts.quiet,
     padTokenId: 0,
     identity,
-    // The command's own deadline (trainerCallbacks stops there): what the progress line counts down.
-    ...(opts.minutes ? { timeBudgetSeconds: (wallStart + (opts.minutes * 60 - RESERVE_S) * 1000 - performance.now()) / 1000 } : {}),
+    ...(Number.isFinite(deadline) ? { timeBudgetSeconds: (deadline - performance.now()) / 1000 } : {}),
   });
   const fit = await trainer.fit(opts.resume === true);
   trainer.dispose();

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
-import { isPresetName, PRESET_NAMES } from '../../pretrain/presets.ts';
+import { isPresetName, preset, PRESET_NAMES } from '../../pretrain/presets.ts';
 import { runPretraining } from '../../pretrain/pretrain.ts';
-import type { PrefixLmOptions } from '../../pretrain/prefixLm.ts';
+import { maxPrefixLmTargets, type PrefixLmOptions } from '../../pretrain/prefixLm.ts';
 import { runTokenizerStep } from '../../pretrain/tokenizerStep.ts';
 import { dataDirFromEnv } from '../../data/index.ts';
 import { sharedDir } from '../../util/paths.ts';
@@ -23,13 +23,14 @@ function optimOption(v: unknown): OptimizerName | undefined {
   return v as OptimizerName;
 }
 
-/** `MIN-MAX` target tokens per prefix-LM example, e.g. 64-140. */
+/** `MIN-MAX` target tokens per prefix-LM example of t5-micro's chunks, e.g. 32-128. */
 function prefixLmTargetsOption(v: unknown): PrefixLmOptions | undefined {
   if (v === undefined) return undefined;
+  const most = maxPrefixLmTargets(preset('t5-micro').sequenceLength);
   const m = /^(\d+)-(\d+)$/.exec(String(v));
   const [minTargets, maxTargets] = m ? [Number(m[1]), Number(m[2])] : [Number.NaN, Number.NaN];
-  if (!(minTargets >= 1 && minTargets <= maxTargets && maxTargets <= 140))
-    throw new UserError(`--prefix-lm-targets '${String(v)}' is not valid; give MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 140, e.g. 64-140`);
+  if (!(minTargets >= 1 && minTargets <= maxTargets && maxTargets <= most))
+    throw new UserError(`--prefix-lm-targets '${String(v)}' is not valid; give MIN-MAX with 1 ≤ MIN ≤ MAX ≤ ${most}, e.g. 32-128`);
   return { minTargets, maxTargets };
 }
 
