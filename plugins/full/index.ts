@@ -11,12 +11,15 @@ export interface FullConfig extends PeftConfigBase {
   peft_type: 'FULL';
 }
 
+const FULL_BENCH = { peft_config: {}, note: 'plugins/full: all parameters, tied head' };
+
 export const fullPlugin: PeftPlugin<FullConfig> = {
   ...fullInfo,
   description: 'every base parameter is trained (the baseline)',
   parameterFormula: (_cfg, base) => ({ count: base.numParameters(), formula: 'every base parameter' }),
   experimentCases: fullCases,
-  trainBenchCase: { peft_config: {}, note: 'plugins/full: all parameters, tied head' },
+  // Every bench model ties its head to the input embedding, so the note holds for both.
+  trainBenchCase: { gpt2: FULL_BENCH, t5: FULL_BENCH },
   // Saved as a whole HF model (see savePeftModel): the base is not needed.
   load: (_base, dir) => loadPretrained(dir),
   parseConfig(raw, model, where) {

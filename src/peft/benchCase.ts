@@ -2,16 +2,23 @@
  * A method's entries in the speed benchmarks (bench/): each plugin says which settings of itself are
  * timed, so the benchmarks name no method. Only types here; bench/ runs them.
  */
+import type { ModelFamilyName } from '../models/registry.ts';
 
-/**
- * One training step on the benchmark's random GPT-2 (whose `c_attn` is the fused q/k/v projection):
- * `peft-lab bench train --method <name>` and the native benchmark.
- */
-export interface TrainBenchCase {
+/** How the method is attached to one of the benchmark's random models. */
+export interface TrainBenchSetting {
   peft_config: Record<string, unknown>;
   /** What was measured, written into the result's `detail.note`. */
   note: string;
 }
+
+/**
+ * One training step on the benchmark's random models, by model type: `peft-lab bench train
+ * --model-type <type> --method <name>` and the native benchmark. The models' module names differ
+ * (GPT-2's `c_attn` is the fused q/k/v projection; T5 has `q`, `k`, `v`, `o` in every attention), so a
+ * targeting method gives each its own config. A model type left out: the method is not a `--method`
+ * choice for it.
+ */
+export type TrainBenchCase = Readonly<Partial<Record<ModelFamilyName, TrainBenchSetting>>>;
 
 /** One row of the inference benchmark: greedy decoding on the suites' base models. */
 export interface InferenceBenchCase {

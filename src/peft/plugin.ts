@@ -81,7 +81,7 @@ export interface PeftPlugin<C extends PeftConfigBase = PeftConfigBase> extends M
   readonly quantizer?: WeightQuantizer;
   /** The settings of this method the experiment grid runs, in the order the report lists them. */
   experimentCases?(ctx: CaseContext): MethodCase[];
-  /** The training step `peft-lab bench train --method <name>` times; absent: not a `--method` choice. */
+  /** The training step `peft-lab bench train --method <name>` times, per model type; absent: not a `--method` choice. */
   readonly trainBenchCase?: TrainBenchCase;
   /** The settings of this method the inference benchmark decodes with, in the order it lists them. */
   readonly inferenceBenchCases?: readonly InferenceBenchCase[];

@@ -1,7 +1,7 @@
 /**
  * The training and validation examples of a pretraining run: the corpus encoded with the shared
- * tokenizer, then packed into causal-LM blocks (GPT-2) or turned into the span-corruption / prefix-LM
- * mixture (T5).
+ * tokenizer, then packed into causal-LM blocks (GPT-2) or turned into the span-corruption / prefix-LM /
+ * denoising mixture (T5).
  */
 import type { HfTokenizer } from '../models/tokenizers/index.ts';
 import type { TrainExample } from '../train/collate.ts';
@@ -42,6 +42,8 @@ export interface PretrainData {
   prefixLmRate: number;
   /** T5: the prefix-LM target range used (undefined for GPT-2). */
   prefixLmTargets?: PrefixLmOptions;
+  /** T5: share of mBART denoising examples (0 for GPT-2). */
+  denoisingRate: number;
 }
 
 export interface DataInput {
@@ -63,12 +65,23 @@ export async function preparePretrainData({ opts, flavor, tok, seqLen, seed, log
   const sentinels = flavor === 't5' ? sentinelIds((t) => tok.tokenToId(t), NUM_SENTINELS) : [];
   const prefixLmRate = flavor === 't5' ? (opts.prefixLmRate ?? DEFAULT_PREFIX_LM_RATE) : 0;
   const prefixLmTargets = flavor === 't5' ? (opts.prefixLmTargets ?? T5_PREFIX_LM) : undefined;
+  const denoisingRate = flavor === 't5' ? (opts.denoisingRate ?? 0) : 0;
   const toExamples = (stream: Uint16Array, s: number): { examples: TrainExample[]; objectives?: T5Objective[] } =>
     flavor === 'gpt2'
       ? { examples: packCausal(stream, seqLen) }
-      : buildT5PretrainExamples(stream, { inputsLength: seqLen, sentinelIds: sentinels, eosId, seed: s, prefixLmRate, ...prefixLmTargets });
+      : buildT5PretrainExamples(stream, { inputsLength: seqLen, sentinelIds: sentinels, eosId, seed: s, prefixLmRate, denoisingRate, ...prefixLmTargets });
   const trainExamples = toExamples(train.stream, seed).examples;
   const validation = toExamples(valid.stream, seed + 1);
   if (!trainExamples.length) throw new UserError(`${opts.preset}: the corpus is too small for one training sequence`);
-  return { corpus, train, valid, trainExamples, validExamples: validation.examples, validObjectives: validation.objectives, prefixLmRate, prefixLmTargets };
+  return {
+    corpus,
+    train,
+    valid,
+    trainExamples,
+    validExamples: validation.examples,
+    validObjectives: validation.objectives,
+    prefixLmRate,
+    prefixLmTargets,
+    denoisingRate,
+  };
 }

@@ -48,6 +48,8 @@ export function sampleGenerations(model: LanguageModel, tok: HfTokenizer, flavor
           // prefix LM: the decoder continues the text
           'This package provides a library for',
           'Он сказал, что',
+          // denoising: the decoder writes the whole text back, the masked span filled
+          'The government <extra_id_99> a new law on Monday.',
         ];
   const eos = flavor === 'gpt2' ? tok.tokenToId('<|endoftext|>')! : tok.tokenToId('</s>')!;
   return prompts.map((prompt) => {

@@ -41,6 +41,8 @@ export interface PretrainOptions {
   prefixLmRate?: number;
   /** T5: how many tokens of a prefix-LM chunk are targets (default T5_PREFIX_LM: 16 to 64 of 141). */
   prefixLmTargets?: PrefixLmOptions;
+  /** T5: share of mBART denoising examples (default 0); with prefixLmRate at most 1, span corruption takes the rest. */
+  denoisingRate?: number;
   /** Changes to the preset's config (tests: tiny models). */
   configOverrides?: Record<string, unknown>;
   corpus?: PretrainCorpus;

@@ -1,6 +1,7 @@
 /**
  * T5's pretraining mixture: span corruption plus the prefix-LM objective of T5 v1.1 "LM-adapted"
- * (Lester et al. 2021) and UL2's S-denoiser (Tay et al. 2022).
+ * (Lester et al. 2021) and UL2's S-denoiser (Tay et al. 2022), and optionally mBART's denoising
+ * (src/pretrain/denoising.ts).
  *
  * Why: span corruption alone teaches the decoder to write short sentinel-delimited fills, never a
  * sentence of its own. A micro T5 trained on it for a few million tokens predicts span contents no
@@ -9,7 +10,7 @@
  * the start of a chunk and the decoder writes the rest as plain text, which is what fine-tuning asks
  * of it.
  *
- * Both objectives cut the same raw chunks of the stream (documents joined with `</s>`), so one
+ * All objectives cut the same raw chunks of the stream (documents joined with `</s>`), so one
  * `inputsLength` bounds the encoder side of either: a prefix-LM example keeps 16 to 64 tokens of the
  * chunk as targets and the rest, plus `</s>`, as inputs. A later stage may ask for longer targets
  * (up to the whole chunk but one token): the decoder then learns from several times more tokens per
@@ -17,6 +18,7 @@
  */
 import { Rng } from '../engine/random.ts';
 import type { TrainExample } from '../train/collate.ts';
+import { denoiseChunk, MBART_DENOISING } from './denoising.ts';
 import { randomSpansNoiseMask, spanCorrupt, t5InputAndTargetLengths, T5_SPAN_CORRUPTION } from './spanCorruption.ts';
 
 export interface PrefixLmOptions {
@@ -48,17 +50,23 @@ export interface T5MixtureOptions extends Partial<PrefixLmOptions> {
   seed: number;
   /** Share of chunks that become prefix-LM examples (0: span corruption only, as T5 v1.0). */
   prefixLmRate: number;
+  /** Share of chunks that become mBART denoising examples (default 0), masked with the last sentinel. */
+  denoisingRate?: number;
 }
 
-export type T5Objective = 'span_corruption' | 'prefix_lm';
+export type T5Objective = 'span_corruption' | 'prefix_lm' | 'denoising';
 
 /**
  * The stream cut into raw chunks of span corruption's length (141 tokens for 128 inputs), each
- * drawn to be a prefix-LM example with probability `prefixLmRate`, else span-corrupted. The
- * objective of each example is returned beside it, for per-objective losses.
+ * drawn to be a prefix-LM example with probability `prefixLmRate`, a denoising one with probability
+ * `denoisingRate`, else span-corrupted. The objective of each example is returned beside it, for
+ * per-objective losses. Without denoising the draw is the one earlier stages used.
  */
 export function buildT5PretrainExamples(stream: ArrayLike<number>, opts: T5MixtureOptions): { examples: TrainExample[]; objectives: T5Objective[] } {
+  const denoisingRate = opts.denoisingRate ?? 0;
   if (!(opts.prefixLmRate >= 0 && opts.prefixLmRate <= 1)) throw new Error(`prefix-LM rate must be in [0, 1], got ${opts.prefixLmRate}`);
+  if (!(denoisingRate >= 0 && opts.prefixLmRate + denoisingRate <= 1))
+    throw new Error(`denoising rate must be in [0, ${1 - opts.prefixLmRate}] beside prefix-LM rate ${opts.prefixLmRate}, got ${denoisingRate}`);
   const { tokensLength } = t5InputAndTargetLengths(opts.inputsLength, T5_SPAN_CORRUPTION);
   const minT = opts.minTargets ?? T5_PREFIX_LM.minTargets;
   const maxT = Math.min(opts.maxTargets ?? T5_PREFIX_LM.maxTargets, maxPrefixLmTargets(opts.inputsLength));
@@ -66,6 +74,8 @@ export function buildT5PretrainExamples(stream: ArrayLike<number>, opts: T5Mixtu
     throw new Error(`prefix LM: target range ${minT}-${opts.maxTargets ?? T5_PREFIX_LM.maxTargets} is not valid for ${tokensLength}-token chunks`);
   const spanRng = new Rng(opts.seed);
   const mixRng = new Rng(opts.seed ^ 0x5bd1e995);
+  const denoiseRng = new Rng(opts.seed ^ 0x27d4eb2f);
+  const denoising = { ...MBART_DENOISING, maskId: opts.sentinelIds[opts.sentinelIds.length - 1]!, eosId: opts.eosId };
   const examples: TrainExample[] = [];
   const objectives: T5Objective[] = [];
   for (let start = 0; start + tokensLength <= stream.length; start += tokensLength) {
@@ -73,6 +83,9 @@ export function buildT5PretrainExamples(stream: ArrayLike<number>, opts: T5Mixtu
     if (mixRng.chance(opts.prefixLmRate)) {
       examples.push(prefixLmExample(chunk, minT + mixRng.int(maxT - minT + 1), opts.eosId));
       objectives.push('prefix_lm');
+    } else if (denoisingRate > 0 && mixRng.chance(denoisingRate / (1 - opts.prefixLmRate))) {
+      examples.push(denoiseChunk(chunk, denoiseRng, denoising));
+      objectives.push('denoising');
     } else {
       examples.push(spanCorrupt(chunk, randomSpansNoiseMask(tokensLength, spanRng), opts.sentinelIds, opts.eosId));
       objectives.push('span_corruption');

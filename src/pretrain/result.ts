@@ -6,6 +6,8 @@ import type { PretrainData } from './data.ts';
 import type { PretrainOptions } from './options.ts';
 import type { PretrainPlan } from './plan.ts';
 import type { PresetName } from './presets.ts';
+import { MBART_DENOISING } from './denoising.ts';
+import { NUM_SENTINELS, sentinelToken } from './sharedTokenizer.ts';
 import { T5_PREFIX_LM, type T5Objective } from './prefixLm.ts';
 import { t5InputAndTargetLengths, T5_SPAN_CORRUPTION } from './spanCorruption.ts';
 import { unigramEntropy } from './evaluate.ts';
@@ -94,17 +96,24 @@ function corpusRecord({ corpus, train, valid, trainExamples, validExamples }: Pr
   };
 }
 
-function objectiveRecord(flavor: 'gpt2' | 't5', seqLen: number, data: Pick<PretrainData, 'prefixLmRate' | 'prefixLmTargets'>): Record<string, unknown> {
-  const { prefixLmRate } = data;
+function objectiveRecord(
+  flavor: 'gpt2' | 't5',
+  seqLen: number,
+  data: Pick<PretrainData, 'prefixLmRate' | 'prefixLmTargets' | 'denoisingRate'>,
+): Record<string, unknown> {
+  const { prefixLmRate, denoisingRate } = data;
   const targets = data.prefixLmTargets ?? T5_PREFIX_LM;
   if (flavor === 'gpt2') return { type: 'causal_lm', block_size: seqLen, separator: '<|endoftext|>' };
+  const parts = ['span_corruption', ...(prefixLmRate > 0 ? ['prefix_lm'] : []), ...(denoisingRate > 0 ? ['denoising'] : [])];
   return {
-    type: prefixLmRate > 0 ? 'span_corruption+prefix_lm' : 'span_corruption',
+    type: parts.join('+'),
     ...T5_SPAN_CORRUPTION,
     inputs_length: seqLen,
     ...t5InputAndTargetLengths(seqLen),
     prefix_lm_rate: prefixLmRate,
     prefix_lm_targets: prefixLmRate > 0 ? [targets.minTargets, targets.maxTargets] : undefined,
+    denoising_rate: denoisingRate > 0 ? denoisingRate : undefined,
+    denoising: denoisingRate > 0 ? { ...MBART_DENOISING, mask_token: sentinelToken(NUM_SENTINELS - 1) } : undefined,
     separator: '</s>',
   };
 }

@@ -45,6 +45,14 @@ describe('peft-lab pretrain bad options', () => {
         new RegExp(`--prefix-lm-targets '${bad}' is not valid; give MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 140`),
       );
   });
+  it('--denoising-rate: a share that leaves room for the prefix-LM rate', () => {
+    const base = ['pretrain', '--preset', 't5-micro', '--out', path.join(tmp, 'pt'), '--max-steps', '1'];
+    expectOneLine([...base, '--denoising-rate', '0.6'], /--denoising-rate must be between 0 and 0.5 \(1 minus the prefix-LM rate\), got 0.6/);
+    expectOneLine(
+      [...base, '--prefix-lm-rate', '0.3', '--denoising-rate', '0.8'],
+      /--denoising-rate must be between 0 and 0.7 \(1 minus the prefix-LM rate\), got 0.8/,
+    );
+  });
 });
 
 describe('peft-lab bad input', needsShared(gpt2), () => {

@@ -114,7 +114,7 @@ describe('peft-lab pretrain on tiny configs', needsShared(SHARED), () => {
     expect(gpt2.final_train_loss).toBeLessThan(gpt2.first_loss);
     expect(t5.objective).toMatchObject({ type: 'span_corruption+prefix_lm', prefix_lm_rate: 0.5 });
     expect(gpt2.samples).toHaveLength(4);
-    expect(t5.samples).toHaveLength(6); // 4 span fills, 2 prefix-LM continuations
+    expect(t5.samples).toHaveLength(7); // 4 span fills, 2 prefix-LM continuations, 1 denoised sentence
     expect(Object.keys(t5.heldout_loss_by_objective ?? {}).sort()).toEqual(['prefix_lm', 'span_corruption']);
     const log = readFileSync(path.join(gpt2Dir, 'pretrain_loss.jsonl'), 'utf8')
       .trim()

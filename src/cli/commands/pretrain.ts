@@ -2,7 +2,7 @@ import path from 'node:path';
 import { initBackend } from '../../engine/backend.ts';
 import { isPresetName, preset, PRESET_NAMES } from '../../pretrain/presets.ts';
 import { runPretraining } from '../../pretrain/pretrain.ts';
-import { maxPrefixLmTargets, type PrefixLmOptions } from '../../pretrain/prefixLm.ts';
+import { DEFAULT_PREFIX_LM_RATE, maxPrefixLmTargets, type PrefixLmOptions } from '../../pretrain/prefixLm.ts';
 import { runTokenizerStep } from '../../pretrain/tokenizerStep.ts';
 import { dataDirFromEnv } from '../../data/index.ts';
 import { sharedDir } from '../../util/paths.ts';
@@ -43,6 +43,7 @@ export const command: Command = {
     '             [--work-dir DIR] [--init-from MODEL_DIR] [--batch-size 16] [--learning-rate 2e-3 (GPT-2), 1e-2 (T5)] [--seed 42] [--quiet]\n' +
     '             [--prefix-lm-rate 0.5]   (t5-micro: share of prefix-LM examples beside span corruption)\n' +
     '             [--prefix-lm-targets 16-64]   (t5-micro: target tokens of a 141-token prefix-LM chunk, at most 140)\n' +
+    '             [--denoising-rate 0]   (t5-micro: share of mBART denoising examples; with --prefix-lm-rate at most 1)\n' +
     "             [--optim adamw_torch|adamw_scale]   (default adamw_scale for t5-micro at lr 1e-2: steps relative to each weight's RMS)\n" +
     '  data: the TRAIN split (CORPUS_SPLIT) of the shared corpora in PEFT_DATA_DIR (default ../shared/datasets)\n' +
     '  the tokenizer step writes tokenizer.json (+ config, stats); a model step writes an HF model directory\n' +
@@ -63,6 +64,7 @@ export const command: Command = {
     'learning-rate': { type: 'string' },
     'prefix-lm-rate': { type: 'string' },
     'prefix-lm-targets': { type: 'string' },
+    'denoising-rate': { type: 'string' },
     optim: { type: 'string' },
     seed: { type: 'string' },
     quiet: { type: 'boolean' },
@@ -87,6 +89,10 @@ export const command: Command = {
     const prefixLmRate = optFloat(values, 'prefix-lm-rate');
     if (prefixLmRate !== undefined && !(prefixLmRate >= 0 && prefixLmRate <= 1))
       throw new UserError(`--prefix-lm-rate must be between 0 and 1, got ${prefixLmRate}`);
+    const denoisingRate = optFloat(values, 'denoising-rate');
+    const mostDenoising = 1 - (prefixLmRate ?? DEFAULT_PREFIX_LM_RATE);
+    if (denoisingRate !== undefined && !(denoisingRate >= 0 && denoisingRate <= mostDenoising))
+      throw new UserError(`--denoising-rate must be between 0 and ${mostDenoising} (1 minus the prefix-LM rate), got ${denoisingRate}`);
     if (minutes === undefined && maxSteps === undefined && values.resume !== true)
       throw new UserError('pretrain: give --minutes N (a wall-clock budget) or --max-steps N (or --resume a run)');
     await initBackend();
@@ -104,6 +110,7 @@ export const command: Command = {
       learningRate,
       prefixLmRate,
       prefixLmTargets: prefixLmTargetsOption(values['prefix-lm-targets']),
+      denoisingRate,
       optim: optimOption(values.optim),
       seed,
       quiet: values.quiet === true,
