@@ -7,6 +7,7 @@ export const adaloraInfo: MethodInfo = {
   name: 'adalora',
   title: 'AdaLoRA',
   isBaseline: false,
+  isPromptLearning: false,
   // What the rank allocator left at the end of training (see summary() in model.ts).
   summaryFacts(s) {
     if (!s.rank_pattern || typeof s.rank_pattern !== 'object') return null;

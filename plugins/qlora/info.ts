@@ -6,6 +6,7 @@ export const qloraInfo: MethodInfo = {
   name: 'qlora',
   title: 'QLoRA',
   isBaseline: false,
+  isPromptLearning: false,
   // The NF4 storage of the frozen base against float32 (quantizedWeightsReport in model.ts).
   summaryFacts(s) {
     if (typeof s.quantized_bytes !== 'number') return null;

@@ -5,6 +5,7 @@
  * (non-finite numbers are written as null by JSON; we keep them out on purpose).
  */
 import type { Task } from '../data/index.ts';
+import type { MachineLoadRecord } from '../util/machineLoad.ts';
 
 /** Bumped whenever the meaning or shape of a result changes: older cache entries are then recomputed. */
 export const RESULT_SCHEMA = 7;
@@ -120,6 +121,8 @@ export interface TrainingRecord {
   peak_rss_mb: number;
   /** What peak_tensor_mb is made of (absent in results recorded before the split was measured). */
   memory?: TrainingMemoryRecord;
+  /** What else used the CPU while training was timed (absent in results recorded before it was measured). */
+  machine_load?: MachineLoadRecord;
   stability: StabilityNote;
   /** Method-specific facts (AdaLoRA's final rank pattern, QLoRA's bytes held in NF4). */
   method_summary: Record<string, unknown> | null;
@@ -156,6 +159,8 @@ export interface InferenceRecord {
   peak_tensor_mb: number;
   /** Bytes the method holds outside the tensor engine (QLoRA's NF4 weights), included in peak_tensor_mb. */
   held_outside_engine_mb: number;
+  /** What else used the CPU while generation was timed (absent in results recorded before it was measured). */
+  machine_load?: MachineLoadRecord;
 }
 
 export interface ParamRecord {

@@ -22,6 +22,7 @@ import { Progress } from '../train/progress.ts';
 import type { TrainExample } from '../train/collate.ts';
 import { plannedSteps, Trainer, type TrainResult } from '../train/trainer.ts';
 import { REPO_ROOT } from '../util/paths.ts';
+import { LoadMeter, type MachineLoadRecord } from '../util/machineLoad.ts';
 import type { BaseModel } from './baseModels.ts';
 import { amendCachedResult, cacheDir, readCached, resetCacheDir, writeCached, type PredictionRow } from './cache.ts';
 import { corpusFile, loadCorpus } from './taskCorpus.ts';
@@ -416,13 +417,15 @@ async function trainMethod({ spec, base, data, formatting, dir, quiet }: TrainIn
   // The held-out loss before any step: with the one after training, a far steadier sign of
   // learning than the first and last training batches of a short run.
   const evalBefore = data.validation.length ? trainer.evaluate() : null;
+  const meter = new LoadMeter();
   const r = await trainer.fit();
+  const machineLoad = meter.finish();
   const summary = peft.adapter.summary?.();
   const memory = await trainingStepMemory(peft, data.train, args.per_device_train_batch_size, trainer.padId, {
     optimizerState: trainer.optimizer.stateTensors().values(),
     outsideEngineBytes: heldOutsideBytes(summary),
   });
-  const training = trainingRecord(r, args, data.train.length, evalBefore, memory, summary);
+  const training = { ...trainingRecord(r, args, data.train.length, evalBefore, memory, summary), machine_load: machineLoad };
   // Keep the loss log, drop optimizer checkpoints (a full fine-tune's are 3× the model).
   for (const f of readdirSync(args.output_dir)) if (f.startsWith('checkpoint-')) rmSync(path.join(args.output_dir, f), { recursive: true, force: true });
   const adapterDir = path.join(dir, 'adapter');
@@ -435,6 +438,7 @@ interface TestRun {
   rows: (PredictionRow & { domain: string | undefined; source: string })[];
   run: ReturnType<typeof predictTexts>;
   inferencePeak: number;
+  machineLoad: MachineLoadRecord;
 }
 
 /** Generates on the test split, measuring the peak memory of generation first. */
@@ -450,11 +454,13 @@ async function generateOnTest(
   const sources = test.map((e) => e.source);
   const inferencePeak = await generationPeakMb(model, tokenizer, formatting, sources, spec.decoding, spec.evaluation.generation_batch_size);
   const generating = new Progress(`${spec.id} generate`, sources.length, { quiet });
+  const meter = new LoadMeter();
   const run = predictTexts(model, tokenizer, formatting, sources, {
     decoding: spec.decoding,
     batchSize: spec.evaluation.generation_batch_size,
     onProgress: (done) => generating.update(done, 'outputs'),
   });
+  const machineLoad = meter.finish();
   const rows = test.map((e, i) => ({
     id: e.id,
     domain: e.domain,
@@ -463,7 +469,7 @@ async function generateOnTest(
     prediction: run.predictions[i]!.prediction,
     truncated: run.predictions[i]!.truncated,
   }));
-  return { rows, run, inferencePeak };
+  return { rows, run, inferencePeak, machineLoad };
 }
 
 interface ResultInput {
@@ -508,6 +514,7 @@ function experimentResult({ spec, key, env, baseParams, data, params, trained, t
       tokens_per_s: run.tokens_per_s,
       peak_tensor_mb: test.inferencePeak + heldMb,
       held_outside_engine_mb: heldMb,
+      machine_load: test.machineLoad,
     },
     quality: evaluation.quality,
     ...(comet ? { comet } : {}),

@@ -17,6 +17,12 @@ export interface MethodInfo {
    */
   readonly isBaseline: boolean;
   /**
+   * True for the prompt-learning methods (peft's `is_prompt_learning`): every base weight stays as it
+   * is and the method only puts trained virtual tokens (or per-layer key/value prefixes) before the
+   * input, so it can draw out only what the frozen base already does.
+   */
+  readonly isPromptLearning: boolean;
+  /**
    * One line of method-specific facts for the report (AdaLoRA's final ranks, QLoRA's NF4 bytes), from
    * what the adapter's summary() saved with the run; null when the summary holds nothing for it.
    */

@@ -66,7 +66,9 @@ export function buildT5PretrainExamples(stream: ArrayLike<number>, opts: T5Mixtu
   const denoisingRate = opts.denoisingRate ?? 0;
   if (!(opts.prefixLmRate >= 0 && opts.prefixLmRate <= 1)) throw new Error(`prefix-LM rate must be in [0, 1], got ${opts.prefixLmRate}`);
   if (!(denoisingRate >= 0 && opts.prefixLmRate + denoisingRate <= 1))
-    throw new Error(`denoising rate must be in [0, ${1 - opts.prefixLmRate}] beside prefix-LM rate ${opts.prefixLmRate}, got ${denoisingRate}`);
+    throw new Error(
+      `denoising rate must be in [0, ${Number((1 - opts.prefixLmRate).toFixed(6))}] beside prefix-LM rate ${opts.prefixLmRate}, got ${denoisingRate}`,
+    );
   const { tokensLength } = t5InputAndTargetLengths(opts.inputsLength, T5_SPAN_CORRUPTION);
   const minT = opts.minTargets ?? T5_PREFIX_LM.minTargets;
   const maxT = Math.min(opts.maxTargets ?? T5_PREFIX_LM.maxTargets, maxPrefixLmTargets(opts.inputsLength));

@@ -32,6 +32,7 @@ import { baselineMethod, methodInfo } from '../peft/methodInfo.ts';
 import type { BenchRecord, ReportInput, TestRecord } from './input.ts';
 import { cometCell, cometNote, hasCometColumn, mergeCometNotes, type CometNote } from './comet.ts';
 import { paretoFrontier } from './pareto.ts';
+import { speedNote, trainingTimingCaveat } from './timingLoad.ts';
 import { failureReasons, recommendations, type Recommendation } from './recommendations.ts';
 import {
   inNewsSection,
@@ -112,6 +113,8 @@ export interface Row {
   cached: boolean;
   /** Method-specific facts (AdaLoRA's final ranks, QLoRA's NF4 bytes), as one line. */
   facts: string | null;
+  /** Why its training or generation speed is not an idle machine's (timingLoad.ts); null when both are. */
+  speed_note: string | null;
 }
 
 export interface FrontierTable {
@@ -119,6 +122,8 @@ export interface FrontierTable {
   unit: string;
   chart: string;
   points: { label: string; cost: number; cost_text: string; main: ScoreWithCi }[];
+  /** Runs kept out of a time axis, their training not timed on an idle machine: "label (why)". */
+  left_out: string[];
 }
 
 export interface DomainTable {
@@ -611,6 +616,7 @@ function measuredRow(r: ExperimentResult, { refLora, full, comparison }: Referen
     degeneration: r.degeneration ?? null,
     cached: r.cached,
     facts: methodFacts(r),
+    speed_note: speedNote(r),
   };
 }
 
@@ -621,19 +627,23 @@ interface CostAxis {
   cost: (r: ExperimentResult) => number;
   text: (v: number) => string;
   log: boolean;
+  /** A time: only runs trained on an otherwise idle machine are compared on it. */
+  timed?: boolean;
 }
 
 const COST_AXES: CostAxis[] = [
   { key: 'trainable', axis: 'trainable parameters (% of total)', unit: '%', cost: (r) => r.params.percent, text: fmtPct, log: true },
   { key: 'memory', axis: 'peak training memory (MB)', unit: 'MB', cost: (r) => r.training!.peak_tensor_mb, text: (v) => `${fmtMb(v)} MB`, log: false },
-  { key: 'time', axis: 'seconds per epoch', unit: 's', cost: (r) => r.training!.seconds_per_epoch, text: (v) => `${fmtNum(v, 1)} s`, log: false },
+  { key: 'time', axis: 'seconds per epoch', unit: 's', cost: (r) => r.training!.seconds_per_epoch, text: (v) => `${fmtNum(v, 1)} s`, log: false, timed: true },
 ];
 
 /** Quality against each cost axis: the Pareto frontier as a table and as a scatter chart. */
 function paretoFrontiers(ctx: BlockContext, trained: ExperimentResult[], charts: Chart[]): FrontierTable[] {
   const { anchor, assets, main, mainLabel } = ctx;
   return COST_AXES.map((ax) => {
-    const front = paretoFrontier(trained, ax.cost, (r) => r.quality[main].score);
+    const caveats = new Map(ax.timed ? trained.map((r) => [r, trainingTimingCaveat(r)] as const).filter(([, why]) => why !== null) : []);
+    const runs = trained.filter((r) => !caveats.has(r));
+    const front = paretoFrontier(runs, ax.cost, (r) => r.quality[main].score);
     const onFront = new Set(front.map((r) => r.id));
     const file = `${anchor}-pareto-${ax.key}.svg`;
     charts.push({
@@ -644,7 +654,7 @@ function paretoFrontiers(ctx: BlockContext, trained: ExperimentResult[], charts:
         yLabel: mainLabel,
         xLog: ax.log,
         frontierLine: true,
-        points: trained.map((r) => ({ x: ax.cost(r), y: r.quality[main].score, label: r.label, highlight: onFront.has(r.id), group: methodTitle(r.method) })),
+        points: runs.map((r) => ({ x: ax.cost(r), y: r.quality[main].score, label: r.label, highlight: onFront.has(r.id), group: methodTitle(r.method) })),
       }),
     });
     return {
@@ -652,6 +662,7 @@ function paretoFrontiers(ctx: BlockContext, trained: ExperimentResult[], charts:
       unit: ax.unit,
       chart: `${assets}/${file}`,
       points: front.map((r) => ({ label: r.label, cost: ax.cost(r), cost_text: ax.text(ax.cost(r)), main: r.quality[main] })),
+      left_out: [...caveats].map(([r, why]) => `${r.label} (${why})`),
     };
   });
 }

@@ -7,7 +7,8 @@
  * fewer distinct outputs than a quarter of the inputs), or that is not significantly above the
  * untuned base (paired p < 0.05 or separated intervals). Ranking such a run would crown an adapter
  * that does not do the task, or rank noise. When every run failed the block says so and recommends
- * nothing.
+ * nothing. When prompt-learning runs collapsed onto stock answers while runs that change the base's
+ * weights stayed sound, one sentence says why (a prompt only steers the frozen base).
  *
  * Then, over the sound runs:
  * 1. Best quality: the highest main-metric score, its gain over the base; whether its 95% interval
@@ -28,6 +29,7 @@
 import type { Block, Row } from './model.ts';
 import { fmtCi, fmtInt, fmtNum, fmtPct, fmtPText, fmtSigned } from './numberFormat.ts';
 import { median } from '../util/median.ts';
+import { methodInfo } from '../peft/methodInfo.ts';
 
 export interface Recommendation {
   block: string;
@@ -58,6 +60,12 @@ function distinctShare(r: Pick<Row, 'degeneration' | 'errors'>): { distinct: num
   return d ? { distinct: d.distinct_outputs, outputs: d.outputs } : { distinct: r.errors.distinct_outputs, outputs: r.errors.outputs };
 }
 
+/** The run answers fewer distinct outputs than MIN_DISTINCT_PER_INPUT of its inputs (stock answers). */
+function stockAnswers(r: Pick<Row, 'degeneration' | 'errors'>): boolean {
+  const k = distinctShare(r);
+  return k.outputs > 0 && k.distinct / k.outputs < MIN_DISTINCT_PER_INPUT;
+}
+
 /** Why a run's outputs count as collapsed, with the numbers; empty when they do not. */
 export function collapseReasons(r: Pick<Row, 'degeneration' | 'errors'>): string[] {
   const out: string[] = [];
@@ -65,8 +73,7 @@ export function collapseReasons(r: Pick<Row, 'degeneration' | 'errors'>): string
   if (d && d.degenerate_rate >= COLLAPSED_RATE)
     out.push(`${fmtPct(100 * d.degenerate_rate)} of its outputs degenerate (${d.degenerate} of ${d.outputs}, limit ${100 * COLLAPSED_RATE}%)`);
   const k = distinctShare(r);
-  if (k.outputs > 0 && k.distinct / k.outputs < MIN_DISTINCT_PER_INPUT)
-    out.push(`only ${k.distinct} distinct outputs for ${k.outputs} inputs (limit ${100 * MIN_DISTINCT_PER_INPUT}% distinct)`);
+  if (stockAnswers(r)) out.push(`only ${k.distinct} distinct outputs for ${k.outputs} inputs (limit ${100 * MIN_DISTINCT_PER_INPUT}% distinct)`);
   return out;
 }
 
@@ -105,6 +112,7 @@ function blockRecommendations(b: Block, add: Add): void {
         '.',
     );
   const runs = trained.filter((r) => !failed.has(r));
+  frozenBase(b, trained, runs, base, add);
   if (trained.length && !runs.length) nothingRecommended(b, trained, base, add);
   if (runs.length) {
     bestQuality(b, runs, base, add);
@@ -113,6 +121,34 @@ function blockRecommendations(b: Block, add: Add): void {
     fullFineTuning(b, runs, add);
   }
   decodingAdvice(b, new Set([...failed.keys()].map((r) => r.label)), add);
+}
+
+const distinctText = (r: Row) => {
+  const k = distinctShare(r);
+  return `${r.label}, ${fmtInt(k.distinct)} distinct outputs for ${fmtInt(k.outputs)} inputs`;
+};
+
+/**
+ * Why prompt-learning runs collapse onto stock answers where methods that change the base's weights
+ * do not: a prompt only steers the frozen base, and a base that does not do the task cannot be steered
+ * into it (the known result that these methods need a strong base). Said only when the block shows
+ * both sides: a prompt-learning run with stock answers, and a sound run that changes weights.
+ */
+function frozenBase(b: Block, trained: Row[], sound: Row[], base: Row | undefined, add: Add): void {
+  const prompt = (r: Row) => methodInfo(r.method)?.isPromptLearning ?? false;
+  const collapsed = trained.filter((r) => prompt(r) && stockAnswers(r));
+  const changing = sound.filter((r) => !prompt(r));
+  if (!collapsed.length || !changing.length) return;
+  const varied = changing.reduce((a, r) => (distinctShare(r).distinct > distinctShare(a).distinct ? r : a));
+  const promptRuns = trained.filter(prompt).length;
+  add(
+    'frozen base',
+    `${collapsed.length} of ${promptRuns} prompt-learning runs collapsed onto stock answers (${collapsed.map(distinctText).join('; ')}), ` +
+      `while ${changing.length} sound runs change the base's weights (most varied: ${distinctText(varied)}). ` +
+      'Prompt learning leaves every base weight as it is and only puts trained virtual tokens (or per-layer prefixes) before the input, so it can draw out only what the frozen base already does' +
+      (base ? ` (the untuned base: ${b.main_label} ${fmtCi(base.main)})` : '') +
+      '; the known result that these methods need a strong base.',
+  );
 }
 
 function nothingRecommended(b: Block, trained: Row[], base: Row | undefined, add: Add): void {

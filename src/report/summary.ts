@@ -71,7 +71,9 @@ function bestLine(b: Block): string {
   );
 }
 
-const seconds = (v: number | null) => (v === null ? 'an unrecorded time' : `${fmtInt(v)} s`);
+/** A run's training time, marked when it was not taken on an idle machine (timingLoad.ts). */
+const seconds = (r: Pick<Row, 'train_s' | 'speed_note'>) =>
+  r.train_s === null ? 'an unrecorded time' : `${fmtInt(r.train_s)} s${r.speed_note ? ' (not timed on an idle machine)' : ''}`;
 
 /** The paired difference between the adapter and full fine-tuning, in words. */
 function gap(a: Row, full: Row, metric: string): string {
@@ -94,12 +96,12 @@ function tradeoffLine(b: Block): string | null {
   const fullSound = !!full && sound.includes(full);
   const m = b.main_label;
   if (!adapter && fullSound)
-    return `no adapter cleared the untuned base; only full fine-tuning did: ${m} ${fmtNum(full.main.score)}, training ${fmtPct(full.percent)} of the parameters in ${seconds(full.train_s)}.`;
+    return `no adapter cleared the untuned base; only full fine-tuning did: ${m} ${fmtNum(full.main.score)}, training ${fmtPct(full.percent)} of the parameters in ${seconds(full)}.`;
   if (!adapter) return null;
-  const cost = `the best adapter, ${adapter.label}, trains ${fmtPct(adapter.percent)} of the parameters in ${seconds(adapter.train_s)} for ${m} ${fmtNum(adapter.main.score)}`;
+  const cost = `the best adapter, ${adapter.label}, trains ${fmtPct(adapter.percent)} of the parameters in ${seconds(adapter)} for ${m} ${fmtNum(adapter.main.score)}`;
   if (!full) return `${cost}; full fine-tuning did not run.`;
   if (!fullSound) return `${cost}; full fine-tuning (${m} ${fmtNum(full.main.score)}) failed here (${full.verdict}).`;
-  return `${cost}; full fine-tuning trains ${fmtPct(full.percent)} in ${seconds(full.train_s)} for ${fmtNum(full.main.score)}: ${gap(adapter, full, m)}.`;
+  return `${cost}; full fine-tuning trains ${fmtPct(full.percent)} in ${seconds(full)} for ${fmtNum(full.main.score)}: ${gap(adapter, full, m)}.`;
 }
 
 /** "below the reference on 4 of 5 settings, overlapping it on 1": our intervals against the reference's, counted. */

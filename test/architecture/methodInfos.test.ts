@@ -36,7 +36,13 @@ function importClosure(entry: string): { files: string[]; packages: string[] } {
 
 /** The MethodInfo fields of a plugin or info, comparable with toEqual (hooks by identity). */
 function infoOf(i: MethodInfo): MethodInfo {
-  return { name: i.name, title: i.title, isBaseline: i.isBaseline, ...(i.summaryFacts ? { summaryFacts: i.summaryFacts } : {}) };
+  return {
+    name: i.name,
+    title: i.title,
+    isBaseline: i.isBaseline,
+    isPromptLearning: i.isPromptLearning,
+    ...(i.summaryFacts ? { summaryFacts: i.summaryFacts } : {}),
+  };
 }
 
 describe('method infos', () => {

@@ -52,6 +52,11 @@ describe('peft-lab pretrain bad options', () => {
       [...base, '--prefix-lm-rate', '0.3', '--denoising-rate', '0.8'],
       /--denoising-rate must be between 0 and 0.7 \(1 minus the prefix-LM rate\), got 0.8/,
     );
+    // 1 − 0.7 is 0.30000000000000004 in floating point: the bound is shown rounded.
+    expectOneLine(
+      [...base, '--prefix-lm-rate', '0.7', '--denoising-rate', '0.4'],
+      /--denoising-rate must be between 0 and 0.3 \(1 minus the prefix-LM rate\), got 0.4$/,
+    );
   });
 });
 

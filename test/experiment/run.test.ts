@@ -72,6 +72,13 @@ describe('runExperiment', () => {
     expect(r.training!.eval_loss_before).not.toBeNull();
     expect(r.inference.new_tokens).toBeGreaterThan(0);
     expect(r.inference.tokens_per_s).toBeGreaterThan(0);
+    // What else used the CPU while each was timed, for the report to tell idle-machine speeds apart.
+    for (const m of [r.training!.machine_load!, r.inference.machine_load!]) {
+      expect(m.cores).toBe(os.cpus().length);
+      expect(m.others_cpu_share).toBeGreaterThanOrEqual(0);
+      expect(m.others_cpu_share).toBeLessThanOrEqual(1);
+      expect(m.load_1m_start).toBeGreaterThanOrEqual(0);
+    }
     expect(r.inference.peak_tensor_mb).toBeGreaterThan(0);
     expect(r.data).toMatchObject({ dataset: 'synthetic:translation', synthetic: true, test_examples: 6 });
     expect(r.data.validation_examples).toBeGreaterThan(0);

@@ -42,6 +42,9 @@ export interface FixtureSpec {
   evalLoss?: number;
 }
 
+/** Timed on an otherwise idle machine (src/util/machineLoad.ts). */
+export const IDLE = { others_cpu_share: 0.02, load_1m_start: 1.1, load_1m_end: 1.9, cores: 2 };
+
 export function makeExperiment(s: FixtureSpec): ExperimentResult {
   const gen = new Rng(s.seed ?? s.order + 17 * s.caseId.length);
   const r = () => gen.next();
@@ -112,6 +115,7 @@ export function makeExperiment(s: FixtureSpec): ExperimentResult {
           peak_rss_mb: 400,
           stability: { verdict: 'stable', start_loss: 6, end_loss: 4, relative_drop: 0.33, noise: 0.01, spikes: 0, non_finite: 0 },
           method_summary: null,
+          machine_load: IDLE,
         },
     inference: {
       strategy: 'greedy',
@@ -122,6 +126,7 @@ export function makeExperiment(s: FixtureSpec): ExperimentResult {
       tokens_per_s: 250 + 10 * r(),
       peak_tensor_mb: 60,
       held_outside_engine_mb: 0,
+      machine_load: IDLE,
     },
     quality,
     main_metric: main,

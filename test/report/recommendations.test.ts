@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport } from '../../src/report/model.ts';
 import type { ReportInput } from '../../src/report/input.ts';
-import { makeExperiment, reportInput } from './fixtures.ts';
+import { makeExperiment, reportInput, setMain } from './fixtures.ts';
 
 describe('rule-based recommendations', () => {
   it('cite the figures of the runs the rules select', () => {
@@ -194,5 +194,42 @@ describe('full fine-tuning among sound runs', () => {
     expect(text).toMatch(
       /^Not worth it here: the best adapter LoRA r=8 α=16 \(7\.00 \[6\.50, 7\.50\]\) is not significantly worse than full fine-tuning \(12\.00 \[11\.50, 12\.50\]; paired p = 0\.300\), which would cost [\d.]+× the trainable parameters/,
     );
+  });
+});
+
+describe('the frozen-base note on prompt learning', () => {
+  /** The gpt2 translation fixture plus a prompt-tuning run answering `distinct` different outputs to its 24 inputs. */
+  function withPromptRun(distinct: number): ReportInput {
+    const input = reportInput([{ task: 'translation', family: 'gpt2' }]);
+    const pt = makeExperiment({
+      task: 'translation',
+      family: 'gpt2',
+      caseId: 'prompt_tuning-20',
+      method: 'prompt_tuning',
+      label: 'prompt tuning (20 tokens)',
+      order: 17,
+      main: 5,
+      trainable: 5120,
+    });
+    setMain(pt, 5, { p: 0.001, separated: true });
+    pt.degeneration = { ...pt.degeneration!, distinct_outputs: distinct, distinct_per_input: distinct / 24 };
+    input.tests.push({ file: 's', path: ['translation · gpt2', pt.label], state: 'passed', errors: [], duration_ms: 1, meta: { experiment: pt } });
+    return input;
+  }
+
+  it('explains prompt-learning runs collapsed onto stock answers beside sound runs that change weights, with the numbers', () => {
+    const recs = buildReport(withPromptRun(2)).view.recommendations;
+    expect(recs.find((r) => r.rule === 'failed')!.text).toContain('prompt tuning (20 tokens): only 2 distinct outputs for 24 inputs');
+    const note = recs.find((r) => r.rule === 'frozen base')!.text;
+    expect(note).toMatch(
+      /^1 of 1 prompt-learning runs collapsed onto stock answers \(prompt tuning \(20 tokens\), 2 distinct outputs for 24 inputs\), while 4 sound runs change the base's weights \(most varied: (LoRA|IA³|full)[^,]*, \d+ distinct outputs for 24 inputs\)\. /,
+    );
+    expect(note).toContain('(the untuned base: chrF 1.00 [0.50, 1.50]); the known result that these methods need a strong base.');
+    expect(recs.map((r) => r.rule).indexOf('frozen base')).toBe(1);
+  });
+
+  it('says nothing when the prompt-learning run answers varied outputs, or when no prompt-learning run is in the block', () => {
+    expect(buildReport(withPromptRun(20)).view.recommendations.map((r) => r.rule)).not.toContain('frozen base');
+    expect(buildReport(reportInput([{ task: 'translation', family: 'gpt2' }])).view.recommendations.map((r) => r.rule)).not.toContain('frozen base');
   });
 });

@@ -90,9 +90,10 @@ export const command: Command = {
     if (prefixLmRate !== undefined && !(prefixLmRate >= 0 && prefixLmRate <= 1))
       throw new UserError(`--prefix-lm-rate must be between 0 and 1, got ${prefixLmRate}`);
     const denoisingRate = optFloat(values, 'denoising-rate');
-    const mostDenoising = 1 - (prefixLmRate ?? DEFAULT_PREFIX_LM_RATE);
-    if (denoisingRate !== undefined && !(denoisingRate >= 0 && denoisingRate <= mostDenoising))
-      throw new UserError(`--denoising-rate must be between 0 and ${mostDenoising} (1 minus the prefix-LM rate), got ${denoisingRate}`);
+    const prefixShare = prefixLmRate ?? DEFAULT_PREFIX_LM_RATE;
+    // Tested as a sum, as the mixture does: 1 − 0.9 is 0.09999999999999998 in floating point, and 0.1 must pass.
+    if (denoisingRate !== undefined && !(denoisingRate >= 0 && denoisingRate + prefixShare <= 1))
+      throw new UserError(`--denoising-rate must be between 0 and ${Number((1 - prefixShare).toFixed(6))} (1 minus the prefix-LM rate), got ${denoisingRate}`);
     if (minutes === undefined && maxSteps === undefined && values.resume !== true)
       throw new UserError('pretrain: give --minutes N (a wall-clock budget) or --max-steps N (or --resume a run)');
     await initBackend();
