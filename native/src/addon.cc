@@ -504,6 +504,113 @@ napi_value Unary(const Args& a) {
   return undefined(env);
 }
 
+// rmsNorm(x, w, y, rstd, rows, n, eps): T5LayerNorm over rows of n, y = w · x / √(mean(x²) + eps),
+// no centring and no bias; rstd keeps 1 / √(mean(x²) + eps) per row for the backward pass. Plain
+// loops: T5's rows are a few hundred wide, where the per-op overhead of the ~6 tfjs ops it replaces
+// (~14 with their gradients) is what costs, not the arithmetic.
+napi_value RmsNorm(const Args& a) {
+  napi_env env = a.env;
+  size_t l[4];
+  float* t[4];
+  for (int i = 0; i < 4; i++) t[i] = a.f32(i, &l[i]);
+  long rows = a.i64(4), n = a.i64(5);
+  float eps = (float)a.f64(6);
+  if (rows < 0 || n < 1) throw Err{"rmsNorm: bad sizes"};
+  need_len(l[0], rows * n, "rmsNorm: x");
+  need_len(l[1], n, "rmsNorm: weight");
+  need_len(l[2], rows * n, "rmsNorm: y");
+  need_len(l[3], rows, "rmsNorm: rstd");
+  const float *x = t[0], *w = t[1];
+  float *y = t[2], *rstd = t[3];
+  peft::parallel_for(rows, (kGrain + n - 1) / n, [&](long r0, long r1) {
+    for (long r = r0; r < r1; r++) {
+      const float* xr = x + r * n;
+      float ss = 0.f;
+      for (long j = 0; j < n; j++) ss += xr[j] * xr[j];
+      const float rs = 1.f / sqrtf(ss / (float)n + eps);
+      rstd[r] = rs;
+      float* yr = y + r * n;
+      for (long j = 0; j < n; j++) yr[j] = w[j] * (xr[j] * rs);
+    }
+  });
+  return undefined(env);
+}
+
+// rmsNormBackward(x, w, rstd, dy, dx, dw, rows, n): with g = w · dy and r = rstd,
+// dx = r·g − x·r³·(g·x)/n and dw = Σ_rows dy·x·r (overwritten). Each chunk of rows sums its own dw;
+// the chunks are added in a fixed order, so the result does not depend on the threads' timing.
+napi_value RmsNormBackward(const Args& a) {
+  napi_env env = a.env;
+  size_t l[6];
+  float* t[6];
+  for (int i = 0; i < 6; i++) t[i] = a.f32(i, &l[i]);
+  long rows = a.i64(6), n = a.i64(7);
+  if (rows < 0 || n < 1) throw Err{"rmsNormBackward: bad sizes"};
+  need_len(l[0], rows * n, "rmsNormBackward: x");
+  need_len(l[1], n, "rmsNormBackward: weight");
+  need_len(l[2], rows, "rmsNormBackward: rstd");
+  need_len(l[3], rows * n, "rmsNormBackward: dy");
+  need_len(l[4], rows * n, "rmsNormBackward: dx");
+  need_len(l[5], n, "rmsNormBackward: dw");
+  const float *x = t[0], *w = t[1], *rstd = t[2], *dy = t[3];
+  float *dx = t[4], *dw = t[5];
+  const long threads = peft::pool_threads();
+  const long chunks = rows < threads ? (rows > 0 ? rows : 1) : threads;
+  const long per = (rows + chunks - 1) / chunks;
+  std::vector<float> partial((size_t)(chunks * n), 0.f);
+  peft::parallel_for(chunks, 1, [&](long c0, long c1) {
+    for (long c = c0; c < c1; c++) {
+      float* pw = partial.data() + c * n;
+      for (long r = c * per; r < std::min(rows, (c + 1) * per); r++) {
+        const float *xr = x + r * n, *dyr = dy + r * n;
+        const float rs = rstd[r];
+        float dot = 0.f;
+        for (long j = 0; j < n; j++) dot += w[j] * dyr[j] * xr[j];
+        const float k = rs * rs * rs * dot / (float)n;
+        float* dxr = dx + r * n;
+        for (long j = 0; j < n; j++) {
+          dxr[j] = rs * w[j] * dyr[j] - xr[j] * k;
+          pw[j] += dyr[j] * xr[j] * rs;
+        }
+      }
+    }
+  });
+  for (long j = 0; j < n; j++) dw[j] = 0.f;
+  for (long c = 0; c < chunks; c++)
+    for (long j = 0; j < n; j++) dw[j] += partial[(size_t)(c * n + j)];
+  return undefined(env);
+}
+
+// A counter-based generator (splitmix64's finaliser over seed + index): any element's draw is known
+// from the seed alone, so dropout's backward pass regenerates its mask instead of keeping it, and the
+// draws do not depend on how the work is split between threads.
+inline uint64_t splitmix64(uint64_t z) {
+  z += 0x9E3779B97F4A7C15ull;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// dropout(x, y, rate, seed): inverted dropout as tf.dropout defines it, y = x / (1 - rate) where a
+// uniform draw u >= rate keeps the element, else 0; u is the top 24 bits of splitmix64(seed, index).
+// tfjs draws its mask in JavaScript at ~20 ns an element, most of a small model's training step.
+napi_value Dropout(const Args& a) {
+  napi_env env = a.env;
+  size_t lx, ly;
+  const float* x = a.f32(0, &lx);
+  float* y = a.f32(1, &ly);
+  double rate = a.f64(2);
+  uint64_t base = splitmix64((uint64_t)a.i64(3));
+  if (!(rate >= 0 && rate < 1)) throw Err{"dropout: rate must be in [0, 1)"};
+  need_len(ly, (long)lx, "dropout: y");
+  const uint32_t threshold = (uint32_t)(rate * 16777216.0);
+  const float scale = (float)(1.0 / (1.0 - rate));
+  peft::parallel_for((long)lx, kGrain, [&](long i0, long i1) {
+    for (long i = i0; i < i1; i++) y[i] = (uint32_t)(splitmix64(base + (uint64_t)i) >> 40) >= threshold ? x[i] * scale : 0.0f;
+  });
+  return undefined(env);
+}
+
 // binary(op, a, b, y) over equal lengths
 napi_value Binary(const Args& a) {
   napi_env env = a.env;
@@ -555,20 +662,25 @@ napi_value AttendCached(const Args& a) {
   if (ld < 10) throw Err{"attendCached: dims needs 10 entries"};
   const long B = dims[0], T = dims[1], P = dims[2], H = dims[3], D = dims[4];
   const long ldq = dims[5], ldk = dims[6], ldv = dims[7], bB = dims[8], bH = dims[9];
+  // New key/value rows: T (self-attention, appended to the cache) or 0 (cross-attention over a
+  // cache that stays as it is: nothing is copied and kOut / vOut are not written).
+  const long N = ld > 10 ? dims[10] : T;
   const float divisor = (float)a.f64(10);
-  if (B < 1 || T < 1 || P < 0 || H < 1 || D < 1 || ldq < H * D || ldk < H * D || ldv < H * D ||
-      (bB != 1 && bB != B) || (bH != 1 && bH != H))
+  if (B < 1 || T < 1 || P < 0 || H < 1 || D < 1 || (N != T && N != 0) || (N == 0 && P < 1) || ldq < H * D ||
+      (N > 0 && (ldk < H * D || ldv < H * D)) || (bB != 1 && bB != B) || (bH != 1 && bH != H))
     throw Err{"attendCached: bad sizes"};
-  const long S = P + T, C = H * D;
+  const long S = P + N, C = H * D;
   need_len(l[0], (B * T - 1) * ldq + C, "attendCached: q");
-  need_len(l[1], (B * T - 1) * ldk + C, "attendCached: k");
-  need_len(l[2], (B * T - 1) * ldv + C, "attendCached: v");
+  if (N > 0) {
+    need_len(l[1], (B * T - 1) * ldk + C, "attendCached: k");
+    need_len(l[2], (B * T - 1) * ldv + C, "attendCached: v");
+    need_len(l[7], B * H * S * D, "attendCached: kOut");
+    need_len(l[8], B * H * S * D, "attendCached: vOut");
+  }
   need_len(l[3], B * H * P * D, "attendCached: pastK");
   need_len(l[4], B * H * P * D, "attendCached: pastV");
   need_len(l[5], bB * bH * T * S, "attendCached: bias");
   need_len(l[6], B * T * C, "attendCached: y");
-  need_len(l[7], B * H * S * D, "attendCached: kOut");
-  need_len(l[8], B * H * S * D, "attendCached: vOut");
   const float *q = t[0], *kn = t[1], *vn = t[2], *pk = t[3], *pv = t[4], *bias = t[5];
   float *y = t[6], *ko = t[7], *vo = t[8];
   long grain = (kGrain + T * S * D - 1) / (T * S * D);
@@ -576,15 +688,21 @@ napi_value AttendCached(const Args& a) {
     std::vector<float> p((size_t)S);
     for (long i = i0; i < i1; i++) {
       const long b = i / H, h = i % H;
-      float* K = ko + i * S * D;
-      float* V = vo + i * S * D;
-      if (P > 0) {
-        memcpy(K, pk + i * P * D, P * D * sizeof(float));
-        memcpy(V, pv + i * P * D, P * D * sizeof(float));
-      }
-      for (long s = 0; s < T; s++) {
-        memcpy(K + (P + s) * D, kn + (b * T + s) * ldk + h * D, D * sizeof(float));
-        memcpy(V + (P + s) * D, vn + (b * T + s) * ldv + h * D, D * sizeof(float));
+      const float* K = pk + i * P * D;
+      const float* V = pv + i * P * D;
+      if (N > 0) {
+        float* Ko = ko + i * S * D;
+        float* Vo = vo + i * S * D;
+        if (P > 0) {
+          memcpy(Ko, K, P * D * sizeof(float));
+          memcpy(Vo, V, P * D * sizeof(float));
+        }
+        for (long s = 0; s < T; s++) {
+          memcpy(Ko + (P + s) * D, kn + (b * T + s) * ldk + h * D, D * sizeof(float));
+          memcpy(Vo + (P + s) * D, vn + (b * T + s) * ldv + h * D, D * sizeof(float));
+        }
+        K = Ko;
+        V = Vo;
       }
       const float* bb = bias + ((bB == 1 ? 0 : b) * bH + (bH == 1 ? 0 : h)) * T * S;
       for (long s = 0; s < T; s++) {
@@ -648,6 +766,7 @@ napi_value Configure(const Args& a) {
   X("reduceRows", ReduceRows, 5)             \
   X("unary", Unary, 4)                       \
   X("binary", Binary, 4)                     \
+  X("dropout", Dropout, 4)                   \
   X("adamw", AdamW, 14)                      \
   X("reduce", Reduce, 6)                     \
   X("binaryBcast", BinaryBcast, 8)           \
@@ -657,6 +776,8 @@ napi_value Configure(const Args& a) {
   X("transposeKeepLast", TransposeKeepLast, 4) \
   X("layerNorm", LayerNorm, 9)               \
   X("layerNormBackward", LayerNormBackward, 10) \
+  X("rmsNorm", RmsNorm, 7)                      \
+  X("rmsNormBackward", RmsNormBackward, 8)      \
   X("crossEntropy", CrossEntropy, 7)         \
   X("crossEntropyBackward", CrossEntropyBackward, 8) \
   X("attendCached", AttendCached, 11)        \

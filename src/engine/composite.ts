@@ -1,5 +1,5 @@
 /**
- * The composite (plain tfjs ops) versions of GELU, LayerNorm and cross-entropy: what every backend
+ * The composite (plain tfjs ops) versions of GELU, LayerNorm, T5's RMS norm and cross-entropy: what every backend
  * runs when the native kernels are not available, and the reference the fused versions are tested
  * against (src/engine/native/fused.ts). Use the names exported by ops.ts, which pick the fast path.
  */
@@ -19,6 +19,14 @@ export function layerNormComposite(x: Tensor, weight: Tensor, bias: Tensor, eps:
     const { mean, variance } = tf.moments(x, -1, true);
     const norm = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, eps)));
     return tf.add(tf.mul(norm, weight), bias);
+  });
+}
+
+/** T5LayerNorm: RMS norm over the last axis, without mean subtraction or bias. */
+export function rmsNormComposite(x: Tensor, weight: Tensor, eps: number): Tensor {
+  return tf.tidy(() => {
+    const variance = tf.mean(tf.square(x), -1, true);
+    return tf.mul(weight, tf.mul(x, tf.rsqrt(tf.add(variance, eps))));
   });
 }
 

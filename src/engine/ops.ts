@@ -1,5 +1,6 @@
 import { tf, type Tensor } from './tf.ts';
-import { causalLMLossFused, crossEntropyFused, geluNewFused, layerNormFused } from './native/fused.ts';
+import { causalLMLossFused, crossEntropyFused, dropoutFused, geluNewFused, layerNormFused, rmsNormFused } from './native/fused.ts';
+import { nextDropoutSeed } from './random.ts';
 
 /** Largest-magnitude negative float32, torch.finfo(torch.float32).min: HF's additive mask value. */
 export const FLOAT32_MIN = -3.4028234663852886e38;
@@ -30,15 +31,16 @@ export function activation(name: string): (x: Tensor) => Tensor {
 /** Dropout that is the identity unless training with rate > 0; seeded for reproducible runs. */
 export function dropout(x: Tensor, rate: number, training: boolean, seed?: number): Tensor {
   if (!training || rate <= 0) return x;
-  return tf.dropout(x, rate, undefined, seed);
+  return dropoutFused(x, rate, seed ?? nextDropoutSeed());
 }
 
 /**
- * GELU (tanh form), LayerNorm and the cross-entropy run as one fused native kernel each when the
+ * GELU (tanh form), LayerNorm, T5's RMS norm and the cross-entropy run as one fused native kernel each when the
  * addon is loaded (less memory, far fewer ops), and as composite tfjs ops otherwise.
  */
 export const geluNew = geluNewFused;
 export const layerNorm = layerNormFused;
+export const rmsNorm = rmsNormFused;
 export const crossEntropy = crossEntropyFused;
 /** HF's causal-LM loss: logits[:, :-1] predict labels[:, 1:], mean over labels ≠ -100. */
 export const causalLMLoss = causalLMLossFused;

@@ -1,6 +1,7 @@
 /**
  * Failures of the machine rather than of the input or the code — a full disk, a read-only folder, a
- * file where a folder should be — described as one line that names the path and what to do. The CLI
+ * file where a folder should be, the wasm backend's memory used up — described as one line that names
+ * the path (where there is one) and what to do. The CLI
  * prints these instead of "internal error", which would send the user looking for a bug.
  */
 
@@ -46,8 +47,23 @@ export function environmentReason(e: unknown): string | undefined {
   return `${reason} (${err.code}); ${fix}`;
 }
 
+/**
+ * The wasm backend keeps every tensor in one WebAssembly heap; past its limit (full fine-tuning of
+ * GPT-2 124M, whose weights, gradients and AdamW state alone take ~2 GB, reaches it at batch 1) the
+ * next allocation is written out of bounds and WebAssembly stops with this error.
+ */
+function wasmHeapExhausted(e: unknown): boolean {
+  return e instanceof WebAssembly.RuntimeError && /memory access out of bounds/.test(e.message);
+}
+
+const WASM_HEAP_ADVICE =
+  'the wasm backend ran out of memory (all its tensors share one WebAssembly heap of a few GB, and it went past the end): ' +
+  'train fewer parameters (LoRA instead of full fine-tuning), use a smaller batch or shorter sequences, ' +
+  'or install @tensorflow/tfjs-node and set PEFT_BACKEND=tfjs-node';
+
 /** One line for an environment failure (also when it is the `cause` of another error), else undefined. */
 export function describeEnvironmentError(e: unknown): string | undefined {
+  if (wasmHeapExhausted(e)) return WASM_HEAP_ADVICE;
   const err = fsErrorOf(e);
   if (!err) return undefined;
   const verb = err.syscall && READS.has(err.syscall) ? 'read' : 'write';

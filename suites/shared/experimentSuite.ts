@@ -1,5 +1,5 @@
 /**
- * The experiment suite every task file defines: one `describe` per base model, the untuned base as
+ * The experiment suite every task and base model's file defines: one `describe`, the untuned base as
  * the floor, one test per method and grid point (attaching its ExperimentResult to the test's meta
  * for the REPORT.md reporter), then the paired comparisons against LoRA r=8 and full fine-tuning and
  * the decoding-strategy comparison on the best adapters.
@@ -9,7 +9,7 @@
  */
 import { describe, expect, it, type TestContext } from 'vitest';
 import type { Task } from '../../src/data/index.ts';
-import { MODEL_FAMILIES, type ModelFamilyName } from '../../src/experiment/baseModels.ts';
+import type { ModelFamilyName } from '../../src/experiment/baseModels.ts';
 import { experimentDataDir } from '../../src/experiment/taskCorpus.ts';
 import { compareDecoding, decodingStrategies } from '../../src/experiment/decoding.ts';
 import { referenceCases } from '../../src/experiment/methods.ts';
@@ -29,12 +29,16 @@ registerAllPlugins();
 /** The test whose meta carries the result to the report. */
 type TestTask = TestContext['task'];
 
-export function defineExperimentSuite(task: Task, thresholds: SuiteThresholds): void {
+/**
+ * The block of `task` on one base model, in a file of its own (suites/<task>/<family>.test.ts): a
+ * block is the unit `vitest --shard` spreads over machines and sessions, and one block fits a session.
+ */
+export function defineExperimentSuite(task: Task, family: ModelFamilyName, thresholds: SuiteThresholds): void {
   const profile = profileFromEnv();
   const fresh = freshFromEnv();
   const dataDir = experimentDataDir();
 
-  describe.each(MODEL_FAMILIES.map((f) => [f]))(`${task} · %s`, (family: ModelFamilyName) => {
+  describe(`${task} · ${family}`, () => {
     const runs = new FamilyRuns({ task, family, profile, fresh, dataDir, plan: mainPlan(task, profile, dataDir) });
     defineBlockTests(runs, thresholds, { decoding: true });
   });

@@ -58,6 +58,14 @@ function chmodStopsWrites(): boolean {
 const CAN_LIMIT_FILE_SIZE = spawnSync('bash', ['-c', "trap '' XFSZ; ulimit -f 1"]).status === 0;
 
 describe('environment error mapper', () => {
+  it("the wasm backend's heap used up: what happened and what to do, never an internal error", () => {
+    const text = describeEnvironmentError(new WebAssembly.RuntimeError('memory access out of bounds'));
+    expect(text).toMatch(/^the wasm backend ran out of memory .*: train fewer parameters \(LoRA instead of full fine-tuning\), .*PEFT_BACKEND=tfjs-node$/);
+    // Other WebAssembly failures are bugs to report, not the machine's limits.
+    expect(describeEnvironmentError(new WebAssembly.RuntimeError('unreachable'))).toBeUndefined();
+    expect(describeEnvironmentError(new Error('memory access out of bounds'))).toBeUndefined();
+  });
+
   it('ENOSPC and EROFS: the path, the cause and what to do, in one line', () => {
     expect(describeEnvironmentError(fsError('EROFS', 'open', '/mnt/ro/run/loss_log.jsonl'))).toBe(
       'cannot write /mnt/ro/run/loss_log.jsonl: the file system is read-only (EROFS); choose a writable folder (e.g. an output_dir under your home or /tmp)',

@@ -24,10 +24,11 @@ function reference(i: CachedAttentionInput): { out: Tensor; key: Tensor; value: 
       .reshape([B, T, H, D])
       .transpose([0, 2, 1, 3]);
   const q = heads(i.q, i.qOffset);
-  const kNew = heads(i.k, i.kOffset);
-  const vNew = heads(i.v, i.vOffset);
-  const key = i.pastKey ? tf.concat([i.pastKey, kNew], 2) : kNew;
-  const value = i.pastValue ? tf.concat([i.pastValue, vNew], 2) : vNew;
+  // Without new rows (cross-attention) the cache is the whole key / value set.
+  const appended = (past: Tensor | undefined, fresh: Tensor | undefined, off?: number) =>
+    !fresh ? past! : past ? tf.concat([past, heads(fresh, off)], 2) : heads(fresh, off);
+  const key = appended(i.pastKey, i.k, i.kOffset);
+  const value = appended(i.pastValue, i.v, i.vOffset);
   const att = tf.softmax(tf.add(tf.div(tf.matMul(q as tf.Tensor4D, key as tf.Tensor4D, false, true), i.divisor), i.bias));
   const out = tf
     .matMul(att as tf.Tensor4D, value as tf.Tensor4D)
@@ -38,7 +39,7 @@ function reference(i: CachedAttentionInput): { out: Tensor; key: Tensor; value: 
 
 describe('attendCached ↔ tfjs attention with a KV cache', skipUnless(loadNative(), NATIVE_MISSING), () => {
   for (const backend of ['wasm', 'cpu']) {
-    it(`${backend}: random shapes, fused or separate q/k/v, bias per batch / head or shared, masked keys`, async () => {
+    it(`${backend}: random shapes, self- (appending) or cross-attention (a fixed cache), fused or separate q/k/v, bias per batch / head or shared, masked keys`, async () => {
       await tf.setBackend(backend);
       fc.assert(
         fc.property(
@@ -49,14 +50,17 @@ describe('attendCached ↔ tfjs attention with a KV cache', skipUnless(loadNativ
             H: fc.integer({ min: 1, max: 4 }),
             D: fc.integer({ min: 1, max: 17 }),
             fused: fc.boolean(),
+            cross: fc.boolean(),
             biasB: fc.boolean(),
             biasH: fc.boolean(),
             divisor: fc.constantFrom(1, 8, Math.sqrt(5)),
             seed: fc.integer({ min: 1, max: 10_000 }),
           }),
-          ({ B, T, P, H, D, fused, biasB, biasH, divisor, seed }) => {
+          ({ B, T, P: drawnP, H, D, fused, cross, biasB, biasH, divisor, seed }) => {
             const C = H * D;
-            const S = P + T;
+            // Cross-attention: no new key / value rows, over a cache of at least one.
+            const P = cross ? Math.max(drawnP, 1) : drawnP;
+            const S = cross ? P : P + T;
             tf.tidy(() => {
               const qkv = tf.randomUniform([B, T, 3 * C], -2, 2, 'float32', seed);
               const sep = [0, 1, 2].map((j) => tf.randomUniform([B, T, C], -2, 2, 'float32', seed + 1 + j));
@@ -64,8 +68,9 @@ describe('attendCached ↔ tfjs attention with a KV cache', skipUnless(loadNativ
               const raw = tf.randomUniform([biasB ? B : 1, biasH ? H : 1, T, S], -1, 1, 'float32', seed + 5);
               const bias = tf.where(tf.less(raw, -0.6), tf.fill(raw.shape, -3.4028234663852886e38), raw);
               const lastKeyOpen = tf.concat([tf.zeros([...raw.shape.slice(0, 3), S - 1]), tf.ones([...raw.shape.slice(0, 3), 1])], 3);
+              const projections = fused ? { q: qkv, k: qkv, v: qkv, kOffset: C, vOffset: 2 * C } : { q: sep[0]!, k: sep[1]!, v: sep[2]! };
               const input: CachedAttentionInput = {
-                ...(fused ? { q: qkv, k: qkv, v: qkv, kOffset: C, vOffset: 2 * C } : { q: sep[0]!, k: sep[1]!, v: sep[2]! }),
+                ...(cross ? { q: projections.q, qOffset: 0 } : projections),
                 pastKey: P ? tf.randomUniform([B, H, P, D], -2, 2, 'float32', seed + 6) : undefined,
                 pastValue: P ? tf.randomUniform([B, H, P, D], -2, 2, 'float32', seed + 7) : undefined,
                 bias: tf.where(tf.greater(lastKeyOpen, 0), raw, bias),
@@ -79,6 +84,8 @@ describe('attendCached ↔ tfjs attention with a KV cache', skipUnless(loadNativ
               close(got!.out, want.out, 2e-5);
               close(got!.key, want.key, 0);
               close(got!.value, want.value, 0);
+              // A cross-attention cache is returned as it was, not copied.
+              if (cross) expect([got!.key, got!.value]).toEqual([input.pastKey, input.pastValue]);
             });
           },
         ),
@@ -87,7 +94,7 @@ describe('attendCached ↔ tfjs attention with a KV cache', skipUnless(loadNativ
     });
   }
 
-  it('declines under a gradient tape and for long query blocks (the callers then use tfjs ops)', async () => {
+  it('declines under a gradient tape, for long query blocks and without keys (the callers then use tfjs ops)', async () => {
     await tf.setBackend('wasm');
     tf.tidy(() => {
       const mk = (T: number) => ({
@@ -101,6 +108,8 @@ describe('attendCached ↔ tfjs attention with a KV cache', skipUnless(loadNativ
       });
       expect(attendCached(mk(1))).toBeDefined();
       expect(attendCached(mk(5))).toBeUndefined();
+      // No new rows and no cache: nothing to attend to.
+      expect(attendCached({ ...mk(1), k: undefined, v: undefined })).toBeUndefined();
       const x = tf.ones([1, 1, 8]);
       tf.grad((a: Tensor) => {
         expect(attendCached({ ...mk(1), q: a })).toBeUndefined();

@@ -1,14 +1,14 @@
 /**
  * The fused operations give the values and gradients of the tfjs-op formulations they replace
- * (src/engine/composite.ts: GELU, LayerNorm, cross-entropy, and HF's shifted causal-LM loss), on both backends.
+ * (src/engine/composite.ts: GELU, LayerNorm, T5's RMS norm, cross-entropy, and HF's shifted causal-LM loss), on both backends.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tf, type Tensor } from '../../src/engine/tf.ts';
 import { expectTensorsClose as close } from '../helpers/tensorClose.ts';
-import { crossEntropyComposite as crossEntropy, geluNewComposite as geluNew } from '../../src/engine/composite.ts';
+import { crossEntropyComposite as crossEntropy, geluNewComposite as geluNew, rmsNormComposite } from '../../src/engine/composite.ts';
 import { loadNative } from '../../src/engine/native/addon.ts';
-import { causalLMLossFused, crossEntropyFused, geluNewFused, layerNormFused } from '../../src/engine/native/fused.ts';
+import { causalLMLossFused, crossEntropyFused, geluNewFused, layerNormFused, rmsNormFused } from '../../src/engine/native/fused.ts';
 import { NATIVE_MISSING, skipUnless } from '../helpers/skip.ts';
 
 /** HF's causal-LM loss from composite ops: slice the logits, shift the labels. */
@@ -71,6 +71,26 @@ describe('fused operations equal their tfjs formulations', skipUnless(loadNative
             },
           ),
           { numRuns: RUNS, seed: 2 },
+        );
+      });
+
+      it('rmsNormFused ↔ T5LayerNorm (value, dx, dweight)', async () => {
+        await tf.setBackend(backend);
+        fc.assert(
+          fc.property(
+            fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 0, maxLength: 2 }),
+            fc.integer({ min: 1, max: 70 }),
+            fc.integer({ min: 1, max: 1000 }),
+            (lead, C, seed) => {
+              const x = tf.randomUniform([...lead, C], -3, 5, 'float32', seed);
+              const w = tf.randomUniform([C], 0.5, 1.5, 'float32', seed + 1);
+              const got = valueAndGrads((a, c) => rmsNormFused(a, c, 1e-6), [x, w], seed);
+              const want = valueAndGrads((a, c) => rmsNormComposite(a, c, 1e-6), [x, w], seed);
+              got.forEach((g, i) => close(g, want[i]!, 2e-5));
+              tf.dispose([x, w, ...got, ...want]);
+            },
+          ),
+          { numRuns: RUNS, seed: 4 },
         );
       });
 

@@ -61,6 +61,15 @@ export interface NativeAddon {
    * ldq, ldk, ldv, biasB, biasH]; writes y [B, T, H·D] and kOut / vOut [B, H, P+T, D].
    */
   attendCached(q: Float32Array, k: Float32Array, v: Float32Array, pastK: Float32Array, pastV: Float32Array, bias: Float32Array, y: Float32Array, kOut: Float32Array, vOut: Float32Array, dims: Int32Array, divisor: number): void;
+  /** T5LayerNorm over rows of n: y = w · x / √(mean(x²) + eps); rstd [rows] is kept for the backward pass. Absent from older builds. */
+  rmsNorm?(x: Float32Array, w: Float32Array, y: Float32Array, rstd: Float32Array, rows: number, n: number, eps: number): void;
+  /** dx and dw (overwritten) of rmsNorm from dy. Absent from older builds. */
+  rmsNormBackward?(x: Float32Array, w: Float32Array, rstd: Float32Array, dy: Float32Array, dx: Float32Array, dw: Float32Array, rows: number, n: number): void;
+  /**
+   * Inverted dropout: y = x / (1 − rate) where the draw of (seed, index) keeps the element, else 0
+   * (see native/src/addon.cc). Absent from builds of older sources, which still load.
+   */
+  dropout?(x: Float32Array, y: Float32Array, rate: number, seed: number): void;
   info(): NativeInfo;
   /** threads <= 0 keeps the count, isa '' keeps the table; returns '' or why the change was refused. */
   configure(threads: number, isa: string): string;

@@ -8,12 +8,13 @@
  * Drop-in replacements, same semantics and results within float rounding:
  *   geluNewFused(x)              ↔ ops.geluNew(x)
  *   layerNormFused(x, w, b, eps) ↔ LayerNorm.forward (torch.nn.LayerNorm over the last axis)
+ *   rmsNormFused(x, w, eps)      ↔ T5LayerNorm.forward (RMS norm, no centring or bias)
  *   crossEntropyFused(l, y)      ↔ ops.crossEntropy(l, y)  (mean over labels ≠ -100)
  *   causalLMLossFused(l, y)      ↔ gpt2/model.ts causalLMLoss (shift inside, no copy of the logits)
  */
 import { tf, type Tensor } from '../tf.ts';
 import { recordingGradients } from '../tape.ts';
-import { crossEntropyComposite as crossEntropy, geluNewComposite as geluNew, layerNormComposite } from '../composite.ts';
+import { crossEntropyComposite as crossEntropy, geluNewComposite as geluNew, layerNormComposite, rmsNormComposite } from '../composite.ts';
 import { accessFor, type TensorAccess } from './access.ts';
 import { BINARY, loadNative, UNARY, type NativeAddon } from './addon.ts';
 
@@ -96,6 +97,67 @@ export function layerNormFused(x: Tensor, weight: Tensor, bias: Tensor, eps: num
     };
   }) as unknown as CustomFn);
   return f(x, weight, bias);
+}
+
+/**
+ * Inverted dropout with tf.dropout's semantics (keep with probability 1 − rate, kept values scaled by
+ * 1 / (1 − rate)) in one native pass. tfjs draws its mask with a JavaScript generator at ~20 ns an
+ * element, which made dropout most of a micro model's training step; the native mask is a hash of
+ * (seed, index), so the backward pass (the same masking of dy) regenerates it from the seed and keeps
+ * no tensor. Without the addon this is tf.dropout, whose random stream differs: the same seed then
+ * drops other elements, at the same rate.
+ */
+export function dropoutFused(x: Tensor, rate: number, seed: number): Tensor {
+  const n = native(x);
+  if (!n?.addon.dropout) return tf.dropout(x, rate, undefined, seed);
+  const { addon, acc } = n;
+  const apply = (t: Tensor): Tensor => {
+    const src = t.dtype === 'float32' ? t : t.toFloat();
+    // Output first: allocating can grow the wasm heap, which detaches views taken before.
+    const out = acc.alloc(src.shape);
+    addon.dropout!(acc.f32(src)!, acc.f32(out)!, rate, seed);
+    if (src !== t) src.dispose();
+    return wrap(out);
+  };
+  if (!recordingGradients()) return apply(x);
+  const f = tf.customGrad(((xi: Tensor) => ({ value: apply(xi), gradFunc: (dy: Tensor) => apply(dy) })) as unknown as CustomFn);
+  return f(x);
+}
+
+/** T5LayerNorm (RMS norm over the last axis, no centring, no bias), saving x and one number per row. */
+export function rmsNormFused(x: Tensor, weight: Tensor, eps: number): Tensor {
+  const n = native(x, weight);
+  const C = x.shape[x.shape.length - 1] ?? 0;
+  if (!n?.addon.rmsNorm || !n.addon.rmsNormBackward || x.rank === 0 || C === 0 || weight.size !== C) return rmsNormComposite(x, weight, eps);
+  const { addon, acc } = n;
+  const rows = x.size / C;
+  const forward = (xi: Tensor, w: Tensor) => {
+    const y = acc.alloc(xi.shape);
+    const rstd = acc.alloc([rows]);
+    addon.rmsNorm!(acc.f32(xi)!, acc.f32(w)!, acc.f32(y)!, acc.f32(rstd)!, rows, C, eps);
+    return { y: wrap(y), rstd };
+  };
+  if (!recordingGradients()) {
+    const { y, rstd } = forward(x, weight);
+    acc.dispose(rstd);
+    return y;
+  }
+  const f = tf.customGrad(((xi: Tensor, w: Tensor, save: tf.GradSaveFunc) => {
+    const { y, rstd } = forward(xi, w);
+    save([xi, w, wrap(rstd)]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [xs, ws, rs] = saved as [Tensor, Tensor, Tensor];
+        const dyc = dy.dtype === 'float32' ? dy : dy.toFloat();
+        const dx = acc.alloc(xs.shape);
+        const dw = acc.alloc(ws.shape);
+        addon.rmsNormBackward!(acc.f32(xs)!, acc.f32(ws)!, acc.f32(rs)!, acc.f32(dyc)!, acc.f32(dx)!, acc.f32(dw)!, rows, C);
+        return [wrap(dx), wrap(dw)];
+      },
+    };
+  }) as unknown as CustomFn);
+  return f(x, weight);
 }
 
 /** Labels as int32 with their count of positions that are not ignored; throws on ids outside [0, V). */

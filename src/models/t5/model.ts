@@ -4,7 +4,7 @@
  * P cached decoder tokens, C d_model, H heads, D d_kv, V vocab.
  */
 import { tf, type Tensor } from '../../engine/tf.ts';
-import { activation, crossEntropy, dropout, FLOAT32_MIN } from '../../engine/ops.ts';
+import { activation, crossEntropy, dropout, FLOAT32_MIN, rmsNorm } from '../../engine/ops.ts';
 import { nextDropoutSeed } from '../../engine/random.ts';
 import { Module, ModuleList } from '../module.ts';
 import { Embedding, Linear, type LinearLike } from '../linear.ts';
@@ -12,6 +12,7 @@ import { normParameterNames } from '../noDecay.ts';
 import type { LayerKV, ModelInput, ModelOutput } from '../outputs.ts';
 import { feedForward, type T5Config } from './config.ts';
 import { relativePositionBucket } from './relativePosition.ts';
+import { attendCached } from '../../engine/native/attention.ts';
 
 /** RMS norm without mean subtraction or bias, in float32 (T5LayerNorm). */
 export class T5LayerNorm extends Module {
@@ -24,10 +25,7 @@ export class T5LayerNorm extends Module {
     this.weight = this.registerParameter('weight', tf.ones([dim]));
   }
   forward(x: Tensor): Tensor {
-    return tf.tidy(() => {
-      const variance = tf.mean(tf.square(x), -1, true);
-      return tf.mul(this.weight, tf.mul(x, tf.rsqrt(tf.add(variance, this.eps))));
-    });
+    return rmsNorm(x, this.weight, this.eps);
   }
 }
 
@@ -81,23 +79,32 @@ export class T5Attention extends Module {
    */
   forward(x: Tensor, bias: Tensor, opts: { past?: { key: Tensor; value: Tensor }; kvSource?: Tensor }): { out: Tensor; key: Tensor; value: Tensor } {
     const [B, T] = x.shape as [number, number, number];
-    const q = this.heads(this.q.forward(x)); // [B,H,T,D]
-    let key: Tensor, value: Tensor;
-    if (opts.kvSource) {
-      if (opts.past) {
-        key = opts.past.key;
-        value = opts.past.value;
-      } else {
-        key = this.heads(this.k.forward(opts.kvSource));
-        value = this.heads(this.v.forward(opts.kvSource));
-      }
-    } else {
-      key = this.heads(this.k.forward(x));
-      value = this.heads(this.v.forward(x));
-      if (opts.past) {
-        key = tf.concat([opts.past.key, key], 2);
-        value = tf.concat([opts.past.value, value], 2);
-      }
+    const qRows = this.q.forward(x); // [B,T,H·D]
+    const cached = opts.kvSource && opts.past;
+    const src = opts.kvSource ?? x;
+    const fresh = cached ? undefined : { k: this.k.forward(src), v: this.v.forward(src) }; // [B,S,H·D]
+    if (!this.training && (!opts.kvSource || cached)) {
+      // Decoding steps: the whole attention in one native call when available, self-attention
+      // appending the step's keys to the cache, cross-attention over the encoder's keys once the
+      // first step has projected them.
+      const step = attendCached({
+        q: qRows,
+        ...(opts.kvSource ? {} : fresh),
+        pastKey: opts.past?.key,
+        pastValue: opts.past?.value,
+        bias,
+        heads: this.config.num_heads,
+        headDim: this.config.d_kv,
+        divisor: 1,
+      });
+      if (step) return { out: this.o.forward(step.out), key: step.key, value: step.value };
+    }
+    const q = this.heads(qRows); // [B,H,T,D]
+    let key = cached ? opts.past!.key : this.heads(fresh!.k);
+    let value = cached ? opts.past!.value : this.heads(fresh!.v);
+    if (!opts.kvSource && opts.past) {
+      key = tf.concat([opts.past.key, key], 2);
+      value = tf.concat([opts.past.value, value], 2);
     }
     // T5 folds 1/sqrt(d_kv) into its initialisation: no scaling here.
     let scores = tf.add(tf.matMul(q as tf.Tensor4D, key as tf.Tensor4D, false, true), bias); // [B,H,T,K]
