@@ -30,6 +30,32 @@ function valueAndGrads(f: (...xs: Tensor[]) => Tensor, xs: Tensor[], seed: numbe
   });
 }
 
+type Norm = (x: Tensor, w: Tensor, b?: Tensor) => Tensor;
+
+/**
+ * A norm over the last axis against its tfjs formulation, value and every gradient, on random
+ * shapes. Rows ≥ 1: tfjs-wasm's Sum over an empty axis returns garbage for the reference's dweight.
+ */
+function expectNormMatches(fused: Norm, composite: Norm, opts: { bias: boolean; seed: number }): void {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 0, maxLength: 2 }),
+      fc.integer({ min: 1, max: 70 }),
+      fc.integer({ min: 1, max: 1000 }),
+      (lead, C, seed) => {
+        const x = tf.randomUniform([...lead, C], -3, 5, 'float32', seed);
+        const w = tf.randomUniform([C], 0.5, 1.5, 'float32', seed + 1);
+        const inputs = opts.bias ? [x, w, tf.randomUniform([C], -1, 1, 'float32', seed + 2)] : [x, w];
+        const got = valueAndGrads((...a) => fused(a[0]!, a[1]!, a[2]), inputs, seed);
+        const want = valueAndGrads((...a) => composite(a[0]!, a[1]!, a[2]), inputs, seed);
+        got.forEach((g, i) => close(g, want[i]!, 2e-5));
+        tf.dispose([...inputs, ...got, ...want]);
+      },
+    ),
+    { numRuns: RUNS, seed: opts.seed },
+  );
+}
+
 describe('fused operations equal their tfjs formulations', skipUnless(loadNative(), NATIVE_MISSING), () => {
   for (const backend of ['wasm', 'cpu']) {
     describe(backend, () => {
@@ -49,48 +75,20 @@ describe('fused operations equal their tfjs formulations', skipUnless(loadNative
 
       it('layerNormFused ↔ LayerNorm (value, dx, dweight, dbias)', async () => {
         await tf.setBackend(backend);
-        const composite = (x: Tensor, w: Tensor, b: Tensor) =>
+        const composite = (x: Tensor, w: Tensor, b?: Tensor) =>
           tf.tidy(() => {
             const { mean, variance } = tf.moments(x, -1, true);
-            return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), w), b);
+            return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), w), b!);
           });
-        fc.assert(
-          // Rows ≥ 1: tfjs-wasm's Sum over an empty axis returns garbage for the reference's dweight.
-          fc.property(
-            fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 0, maxLength: 2 }),
-            fc.integer({ min: 1, max: 70 }),
-            fc.integer({ min: 1, max: 1000 }),
-            (lead, C, seed) => {
-              const x = tf.randomUniform([...lead, C], -3, 5, 'float32', seed);
-              const w = tf.randomUniform([C], 0.5, 1.5, 'float32', seed + 1);
-              const b = tf.randomUniform([C], -1, 1, 'float32', seed + 2);
-              const got = valueAndGrads((a, c, d) => layerNormFused(a, c, d, 1e-5), [x, w, b], seed);
-              const want = valueAndGrads(composite, [x, w, b], seed);
-              got.forEach((g, i) => close(g, want[i]!, 2e-5));
-              tf.dispose([x, w, b, ...got, ...want]);
-            },
-          ),
-          { numRuns: RUNS, seed: 2 },
-        );
+        expectNormMatches((a, c, d) => layerNormFused(a, c, d!, 1e-5), composite, { bias: true, seed: 2 });
       });
 
       it('rmsNormFused ↔ T5LayerNorm (value, dx, dweight)', async () => {
         await tf.setBackend(backend);
-        fc.assert(
-          fc.property(
-            fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 0, maxLength: 2 }),
-            fc.integer({ min: 1, max: 70 }),
-            fc.integer({ min: 1, max: 1000 }),
-            (lead, C, seed) => {
-              const x = tf.randomUniform([...lead, C], -3, 5, 'float32', seed);
-              const w = tf.randomUniform([C], 0.5, 1.5, 'float32', seed + 1);
-              const got = valueAndGrads((a, c) => rmsNormFused(a, c, 1e-6), [x, w], seed);
-              const want = valueAndGrads((a, c) => rmsNormComposite(a, c, 1e-6), [x, w], seed);
-              got.forEach((g, i) => close(g, want[i]!, 2e-5));
-              tf.dispose([x, w, ...got, ...want]);
-            },
-          ),
-          { numRuns: RUNS, seed: 4 },
+        expectNormMatches(
+          (a, c) => rmsNormFused(a, c, 1e-6),
+          (a, c) => rmsNormComposite(a, c, 1e-6),
+          { bias: false, seed: 4 },
         );
       });
 
