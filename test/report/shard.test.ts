@@ -1,23 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReportInput } from '../../src/report/input.ts';
 import { REPO_ROOT } from '../../src/util/paths.ts';
+import { relocateBlob } from '../../bin/merge-blobs.mjs';
 
 /*
  * A grid split over machines must give the same REPORT.md as one run: run two fixture suites
- * unsharded with the report reporter, then as two shards writing blob reports, merge them with
- * `vitest --merge-reports` and the report reporter, and compare everything but timings.
+ * unsharded with the report reporter, then as two shards writing blob reports (one as if it ran in
+ * another checkout), merge them with bin/merge-blobs.mjs (`vitest --merge-reports` and the report
+ * reporter) and compare everything but timings.
  */
 
 const VITEST = path.join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const CONFIG = path.join(REPO_ROOT, 'test', 'report', 'shard', 'vitest.config.ts');
 const REPORTER = path.join(REPO_ROOT, 'reporters', 'report.ts');
+const MERGE_BLOBS = path.join(REPO_ROOT, 'bin', 'merge-blobs.mjs');
 
-function vitest(args: string[], reportDir?: string) {
-  const r = spawnSync(process.execPath, [VITEST, ...args, '--config', CONFIG], {
+function vitest(args: string[], reportDir?: string, script = VITEST) {
+  const r = spawnSync(process.execPath, [script, ...args, '--config', CONFIG], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     env: {
@@ -61,7 +64,11 @@ describe('sharded and unsharded runs give the same report', () => {
       const r = vitest(['run', `--shard=${i}/2`, '--reporter=blob', `--outputFile=${path.join(blobs, `blob-${i}-2.json`)}`]);
       expect(r.stdout + r.stderr).not.toContain('PEFT Lab report');
     }
-    vitest(['--merge-reports', blobs, '--reporter', REPORTER], merged);
+    // A shard from another machine or folder names that checkout's paths, which vitest alone cannot merge.
+    const moved = path.join(blobs, 'blob-2-2.json');
+    writeFileSync(moved, relocateBlob(readFileSync(moved, 'utf8'), '/elsewhere/peft-lab'));
+    expect(readFileSync(moved, 'utf8')).toContain('/elsewhere/peft-lab/test/report/shard/');
+    vitest([blobs], merged, MERGE_BLOBS);
     const a = content(whole);
     const b = content(merged);
     expect(a.tests.length).toBe(2 * 2 * 8);
