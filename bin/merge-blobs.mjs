@@ -16,8 +16,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * The checkout a blob ran in: the absolute path of one of its test files less the file's name relative
- * to the root, which the blob also records (vitest keeps the relative name as the file task's name). A blob is flatted's JSON: one array of every value, strings
- * among them.
+ * to the root, which the blob also records (as the file task's name). A blob is flatted's JSON: one
+ * array of every value, strings among them.
  */
 export function blobRoot(values) {
   const strings = values.filter((v) => typeof v === 'string');
