@@ -22,6 +22,11 @@ export interface BlockPlan {
   max_new_tokens: number;
   /** Which cases run (absent: every case); see BlockCases. */
   cases?: Exclude<BlockCases, 'all'>;
+  /**
+   * The block whose trained cases this one scores instead of training its own (a transfer block: the
+   * main block's models on another corpus's test split). Each case is trained once, as that block's.
+   */
+  trained_by?: BlockPlan;
 }
 
 /**
@@ -83,8 +88,11 @@ export function casePeftConfig(c: MethodCase | undefined, model: Pick<BaseModel,
 }
 
 /** The run spec of one case: `<task>/<family>/[<block id>/]<case>`. */
-export function blockCaseSpec({ task, family, profile, plan, c, order, model, peftConfig }: CaseArgs): ExperimentRunSpec {
+export function blockCaseSpec(args: CaseArgs): ExperimentRunSpec {
+  const { task, family, profile, plan, c, order, model, peftConfig } = args;
   const blockPath = plan.block ? `${plan.block.id}/` : '';
+  // The untuned base trains nothing: every block evaluates it itself.
+  const trainedBy = plan.trained_by && c ? { trained_by: blockCaseSpec({ ...args, plan: plan.trained_by }) } : {};
   return {
     id: `${task}/${family}/${blockPath}${c?.case ?? BASE_METHOD}`,
     ...(plan.block ? { block: plan.block } : {}),
@@ -103,6 +111,7 @@ export function blockCaseSpec({ task, family, profile, plan, c, order, model, pe
     seed: BLOCK_SEED,
     decoding: { ...MAIN_DECODING[task], max_new_tokens: plan.max_new_tokens },
     evaluation: { bootstrap_samples: profile.bootstrap_samples, examples_shown: profile.examples_shown, generation_batch_size: profile.generation_batch_size },
+    ...trainedBy,
   };
 }
 

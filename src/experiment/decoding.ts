@@ -7,14 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Task } from '../data/index.ts';
-import { loadPretrained } from '../models/hf/loadPretrained.ts';
-import type { LanguageModel } from '../models/registry.ts';
 import { loadTokenizer } from '../models/tokenizers/index.ts';
-import { loadPeftModel } from '../peft/format.ts';
-import { getPlugin } from '../peft/plugin.ts';
 import { writeJsonAtomic } from '../util/atomicWrite.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import { mainMetricWithCi, scoreQuality } from './evaluate.ts';
+import { loadTrainedModel } from './loadTrained.ts';
 import { loadFormatting } from './savedFormatting.ts';
 import { canonicalJson, sha256 } from './hash.ts';
 import { predictTexts, type DecodingSpec } from './predict.ts';
@@ -38,13 +35,6 @@ export function decodingStrategies(main: DecodingSpec, seed: number): DecodingSp
     { strategy: 'sample', max_new_tokens: n, temperature: 0.7, top_p: 0.9, seed },
   ];
   return [main, ...variants.filter((v) => canonicalJson(v) !== canonicalJson(main))];
-}
-
-/** A trained model back from its saved directory, as `peft-lab predict` would load it. */
-export function loadTrainedModel(baseDir: string, adapterDir: string, method: string, peftConfig: Record<string, unknown>): LanguageModel {
-  const plugin = getPlugin(method);
-  if (plugin.load) return plugin.load(() => loadPretrained(baseDir), adapterDir, peftConfig);
-  return loadPeftModel(loadPretrained(baseDir), adapterDir);
 }
 
 export interface DecodingInput {

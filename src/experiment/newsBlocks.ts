@@ -1,9 +1,9 @@
 /**
  * The news summarization blocks: every method case on each base model, reported per dataset.
  *
- * - transfer: fine-tuned on the Debian volume corpus (the summarization block's corpus and training
- *   budget), scored on the CNN/DailyMail or XSum test split — does a summarizer trained where data is
- *   plentiful carry over to news?
+ * - transfer: the summarization block's models, fine-tuned on the Debian volume corpus, scored on the
+ *   CNN/DailyMail or XSum test split — does a summarizer trained where data is plentiful carry over to
+ *   news? Each is trained once, as the Debian block's case (trained_by), and only decoded here.
  * - few_shot: fine-tuned on the news corpus's own small train split (the CORPUS_SPLIT train split of
  *   the shared sample, seeded like every split), scored on its test split — the low-data case where
  *   PEFT is often chosen.
@@ -14,7 +14,7 @@
  * CORPUS_SPLIT that the base models' pretraining respected, so no test article was seen in pretraining.
  */
 import { resolveInDataDir } from '../data/index.ts';
-import type { BlockPlan } from './blockSpec.ts';
+import { mainPlan, type BlockPlan } from './blockSpec.ts';
 import { NEWS_DATASET_INFO, NEWS_DATASETS, type NewsDataset } from './newsDatasets.ts';
 import type { Profile } from './profile.ts';
 import type { BlockRecord } from './results.ts';
@@ -56,23 +56,25 @@ export function newsPlan(b: NewsBlock, profile: Profile, dataDir: string | null)
   const news = profile.news;
   const target = news.targets[b.dataset];
   const record = newsBlockRecord(b, dataDir);
-  const train = b.setting === 'transfer' ? profile.sizes.summarization : news.few_shot;
+  const transfer = b.setting === 'transfer';
+  const train = transfer ? profile.sizes.summarization : news.few_shot;
   return {
     block: record,
     data: {
       name: record.train_dataset,
-      ...(b.setting === 'transfer' ? { eval_name: b.dataset } : {}),
+      ...(transfer ? { eval_name: b.dataset } : {}),
       dataDir,
       train_examples: train.train_examples,
       validation_examples: train.validation_examples,
       test_examples: news.test_examples,
       max_length: news.max_length,
       // T5's training targets: the synopses it is fine-tuned on in transfer, the news summaries in few-shot.
-      max_target_length: b.setting === 'transfer' ? profile.sizes.summarization.max_target_length : target.max_target_length,
+      max_target_length: transfer ? profile.sizes.summarization.max_target_length : target.max_target_length,
     },
     max_steps: train.max_steps,
     batch_size: train.batch_size,
     max_new_tokens: target.max_new_tokens,
     ...(news.cases === 'all' ? {} : { cases: news.cases }),
+    ...(transfer ? { trained_by: mainPlan('summarization', profile, dataDir) } : {}),
   };
 }

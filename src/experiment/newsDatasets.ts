@@ -30,7 +30,7 @@ export function newsDatasetTitle(name: string): string {
 }
 
 /**
- * The suite's describe of one news dataset (suites/summarization/news.test.ts), and of one block on one
+ * The suite's describe of one news dataset (suites/summarization/newsSuite.ts), and of one block on one
  * model family inside it: the report finds a block's failed tests by these names.
  */
 export function newsSuiteName(dataset: string): string {

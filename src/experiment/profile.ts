@@ -53,9 +53,9 @@ export const MAIN_DECODING: Readonly<Record<Task, Omit<DecodingSpec, 'max_new_to
 };
 
 /**
- * The news summarization blocks (src/experiment/newsBlocks.ts). Transfer blocks train with the
- * summarization sizes (the Debian block's budget) and these lengths; few-shot blocks train on the news
- * corpus's own train split with `few_shot`.
+ * The news summarization blocks (src/experiment/newsBlocks.ts). Transfer blocks score the Debian
+ * block's trained cases with these lengths; few-shot blocks train on the news corpus's own train split
+ * with `few_shot`.
  */
 export interface NewsSizes {
   /**

@@ -6,9 +6,12 @@
  *
  * Cache layout (runs/experiments/<id>-<key>/): result.json, predictions.jsonl, adapter/ (peft format
  * plus formatting.json; a whole HF model for full fine-tuning), train/loss_log.jsonl. A cached entry
- * is reused unless `fresh` is set (PEFT_FRESH=1 in the suites).
+ * is reused unless `fresh` is set (PEFT_FRESH=1 in the suites). An entry is computed under a lock
+ * (`<entry>.lock`), so two test workers that need the same experiment run it once: the other waits and
+ * reads it. A spec with `trained_by` scores another experiment's trained model on its own test data:
+ * that experiment is run (or read from the cache) first, under its own id.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { encodeCausal, encodeT5, sharedDatasetDescription, type Example, type Task } from '../data/index.ts';
 import { initBackend } from '../engine/backend.ts';
@@ -23,6 +26,7 @@ import type { TrainExample } from '../train/collate.ts';
 import { plannedSteps, Trainer, type TrainResult } from '../train/trainer.ts';
 import { REPO_ROOT } from '../util/paths.ts';
 import { LoadMeter, type MachineLoadRecord } from '../util/machineLoad.ts';
+import { withProcessLock } from '../util/processLock.ts';
 import type { BaseModel } from './baseModels.ts';
 import { amendCachedResult, cacheDir, readCached, resetCacheDir, writeCached, type PredictionRow } from './cache.ts';
 import { corpusFile, loadCorpus } from './taskCorpus.ts';
@@ -30,6 +34,7 @@ import { checkTemplateTokens, plainEncoder } from './data.ts';
 import { captureEnvironment } from './environment.ts';
 import { cometUnavailable, evaluateOutputs, scoreComet } from './evaluate.ts';
 import { expectedTrainableParams } from './formulas.ts';
+import { loadTrainedModel } from './loadTrained.ts';
 import { makeFormatting, saveFormatting, type Formatting } from './savedFormatting.ts';
 import { generationPeakMb, trainingStepMemory } from './stepPeakMemory.ts';
 import { canonicalJson, hashFile, sha256 } from './hash.ts';
@@ -113,6 +118,12 @@ export interface ExperimentRunSpec {
   seed: number;
   decoding: DecodingSpec;
   evaluation: { bootstrap_samples: number; examples_shown: number; generation_batch_size: number };
+  /**
+   * The experiment whose trained model this one scores, instead of training its own (the news transfer
+   * blocks score the Debian block's summarizers): same method and base model; this spec's data and
+   * decoding decide only what is generated and scored. Its training is recorded as that run's.
+   */
+  trained_by?: ExperimentRunSpec;
 }
 
 export interface ExperimentOutcome {
@@ -162,6 +173,7 @@ export async function experimentKey(spec: ExperimentRunSpec): Promise<string> {
       decoding: spec.decoding,
       evaluation: spec.evaluation,
       backend: backend.choice,
+      ...(spec.trained_by ? { trained_by: await experimentKey(spec.trained_by) } : {}),
     }),
   );
 }
@@ -533,24 +545,57 @@ function experimentResult({ spec, key, env, baseParams, data, params, trained, t
 /** Trains (or reuses the cached result of) one experiment and evaluates it on the test split. */
 export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = {}): Promise<ExperimentOutcome> {
   await initBackend();
-  const env = await captureEnvironment();
+  const started = Date.now();
   const key = await experimentKey(spec);
   const dir = cacheDir(spec.id, key, opts.runsDir);
-  const hit = opts.fresh ? undefined : cachedOutcome(spec, dir);
-  if (hit) return withBaseline(spec, opts.baseline, await withCachedComet(spec, hit));
-
   // Long runs must never look hung: progress lines unless asked for silence.
   const quiet = opts.quiet ?? process.env.PEFT_QUIET === '1';
+  const hit = reusable(spec, dir, opts.fresh === true, started);
+  if (hit) return withBaseline(spec, opts.baseline, await withCachedComet(spec, hit));
+  mkdirSync(path.dirname(dir), { recursive: true });
+  const onWait = (pid: number, ms: number) => {
+    if (!quiet) process.stderr.write(`${spec.id} waiting for process ${pid}, which runs the same experiment (${Math.round(ms / 1000)}s)\n`);
+  };
+  return withProcessLock(
+    `${dir}.lock`,
+    async () => {
+      // Another process may have finished it while this one waited.
+      const done = reusable(spec, dir, opts.fresh === true, started);
+      if (done) return withBaseline(spec, opts.baseline, await withCachedComet(spec, done));
+      return computeExperiment(spec, { key, dir, quiet, opts });
+    },
+    { onWait },
+  );
+}
+
+/** The cached outcome, unless a fresh run is asked for and the entry is older than the request. */
+function reusable(spec: ExperimentRunSpec, dir: string, fresh: boolean, since: number): ExperimentOutcome | undefined {
+  const hit = cachedOutcome(spec, dir);
+  if (!hit || !fresh) return hit;
+  return (statSync(path.join(dir, 'result.json'), { throwIfNoEntry: false })?.mtimeMs ?? 0) >= since ? hit : undefined;
+}
+
+interface ComputeInput {
+  key: string;
+  dir: string;
+  quiet: boolean;
+  opts: RunOptions;
+}
+
+async function computeExperiment(spec: ExperimentRunSpec, { key, dir, quiet, opts }: ComputeInput): Promise<ExperimentOutcome> {
+  const env = await captureEnvironment();
+  const source = spec.trained_by ? trainedBy(await runExperiment(spec.trained_by, { fresh: opts.fresh, runsDir: opts.runsDir, quiet })) : undefined;
   const tokenizer = tokenizerFor(spec.model.dir);
   resetCacheDir(dir);
-  const base: LanguageModel = loadPretrained(spec.model.dir);
-  const baseParams = base.numParameters();
+  const base: LanguageModel = source ? loadTrainedModel(spec.model.dir, source.adapterDir, spec.method, spec.peft_config) : loadPretrained(spec.model.dir);
+  const baseParams = source ? source.baseParams : base.numParameters();
   const cfg = base.config as { eos_token_id?: number };
   const formatting = makeFormatting(spec.task, base.isEncoderDecoder, { ...spec.data, max_new_tokens: spec.decoding.max_new_tokens }, spec.data.template);
-  const data = await splitData(spec, formatting, tokenizer, base.isEncoderDecoder ? cfg.eos_token_id : undefined);
+  const split = await splitData(spec, formatting, tokenizer, base.isEncoderDecoder ? cfg.eos_token_id : undefined);
+  const data = source ? { ...split, record: scoredRecord(split.record, source.data) } : split;
   const held: Held = { model: base };
   try {
-    const trained = spec.method !== BASE_METHOD ? await trainMethod({ spec, base, data, formatting, dir, quiet }, held) : undefined;
+    const trained = source ?? (spec.method !== BASE_METHOD ? await trainMethod({ spec, base, data, formatting, dir, quiet }, held) : undefined);
     const params: ParamRecord = trained?.params ?? { trainable: 0, all: baseParams, percent: 0, expected_trainable: 0, formula: 'untuned: nothing is trained' };
     const test = await generateOnTest(spec, held.model, tokenizer, formatting, data.test, quiet);
     const evaluation = evaluateOutputs(spec.task, test.rows, {
@@ -565,4 +610,23 @@ export async function runExperiment(spec: ExperimentRunSpec, opts: RunOptions = 
     held.trainer?.dispose();
     held.model.dispose();
   }
+}
+
+/** Another experiment's trained model, as the run scoring it records it: that run's training, not a new one. */
+interface TrainedElsewhere extends TrainedMethod {
+  baseParams: number;
+  data: DataRecord;
+}
+
+function trainedBy(source: ExperimentOutcome): TrainedElsewhere {
+  const r = source.result;
+  if (!r.training || !r.adapter_dir) throw new Error(`trained_by ${r.id}: it trains nothing (the untuned base); name a method case`);
+  const summary = r.training.method_summary ?? undefined;
+  return { training: r.training, params: r.params, adapterDir: path.resolve(REPO_ROOT, r.adapter_dir), summary, baseParams: r.model.params, data: r.data };
+}
+
+/** The data record of a run scoring another's trained model: the training side from that run, the test side from this one. */
+function scoredRecord(own: DataRecord, trainedOn: DataRecord): DataRecord {
+  const selection = own.selection && trainedOn.selection ? { selection: { ...trainedOn.selection, test_by_domain: own.selection.test_by_domain } } : {};
+  return { ...own, train_examples: trainedOn.train_examples, validation_examples: trainedOn.validation_examples, encode: trainedOn.encode, ...selection };
 }

@@ -75,7 +75,7 @@ export function newsSettingOrder(a: BlockRecord, b: BlockRecord): number {
   return SETTING_ORDER.indexOf(a.setting) - SETTING_ORDER.indexOf(b.setting) || a.id.localeCompare(b.id);
 }
 
-/** Whether a test belongs to the block of `record` on `family` (its describe path, as news.test.ts names it). */
+/** Whether a test belongs to the block of `record` on `family` (its describe path, as suites/summarization/newsSuite.ts names it). */
 export function testInNewsBlock(t: TestRecord, record: BlockRecord, family: string): boolean {
   return t.path[0] === newsSuiteName(record.eval_dataset) && t.path[1] === newsBlockSuiteName(record.title, family);
 }

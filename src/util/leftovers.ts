@@ -3,7 +3,11 @@
  * one thing at a time, so a leftover with this process's own id is from a save that failed.
  */
 export function writerAlive(pid: number): boolean {
-  if (pid === process.pid) return false;
+  return pid !== process.pid && processRunning(pid);
+}
+
+/** Whether a process with this id runs (one of another user's included). */
+export function processRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

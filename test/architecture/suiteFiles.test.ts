@@ -15,4 +15,10 @@ describe('suite files', () => {
         expect(existsSync(file), file).toBe(true);
         expect(readFileSync(file, 'utf8')).toContain(`defineExperimentSuite('${task}', '${family}',`);
       });
+  for (const family of MODEL_FAMILIES)
+    it(`suites/summarization/news-${family}.test.ts defines the news blocks on ${family}`, () => {
+      const file = path.join(REPO_ROOT, 'suites', 'summarization', `news-${family}.test.ts`);
+      expect(existsSync(file), file).toBe(true);
+      expect(readFileSync(file, 'utf8')).toContain(`defineNewsBlocks('${family}');`);
+    });
 });

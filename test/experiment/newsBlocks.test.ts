@@ -84,6 +84,14 @@ describe('news blocks', () => {
     expect([plan.max_steps, plan.batch_size, plan.max_new_tokens]).toEqual([debian.max_steps, debian.batch_size, 48]);
   });
 
+  it("transfer scores the Debian block's trained case: the same spec, so the same cache entry", () => {
+    const toXsum = newsPlan({ setting: 'transfer', dataset: 'xsum' }, standard, dataDir);
+    expect(spec(toXsum).trained_by).toEqual(spec(mainPlan('summarization', standard, dataDir)));
+    // The untuned base trains nothing; few-shot trains its own.
+    expect(spec(toXsum, 'base').trained_by).toBeUndefined();
+    expect(spec(newsPlan({ setting: 'few_shot', dataset: 'xsum' }, standard, dataDir)).trained_by).toBeUndefined();
+  });
+
   it('leave the main block as it was: no block path, no evaluation corpus', () => {
     const s = spec(mainPlan('summarization', standard, dataDir), 'base');
     expect(s.id).toBe('summarization/gpt2/base');

@@ -143,6 +143,48 @@ describe('runExperiment', () => {
       expect(scores.metrics.rougeL).toEqual(o.result.quality.rougeL);
     }
   }, 180_000);
+
+  it("scores another experiment's trained model: trained once, under that experiment's id", async () => {
+    for (const [family, method] of [
+      ['gpt2', 'lora'],
+      ['t5', 'full'],
+    ] as const) {
+      const trainedBy = spec(family, method, method === 'lora' ? { r: 4, lora_alpha: 8 } : {});
+      const scoring: ExperimentRunSpec = {
+        ...trainedBy,
+        id: `translation/${family}/elsewhere/${method}`,
+        data: { ...trainedBy.data, test_examples: 4 },
+        trained_by: trainedBy,
+      };
+      const o = await runExperiment(scoring, { runsDir });
+      const trainer = await runExperiment(trainedBy, { runsDir });
+      expect(trainer.result.cached).toBe(true);
+      expect(o.result.cached).toBe(false);
+      expect(o.result.training).toEqual(trainer.result.training);
+      expect(o.result.params).toEqual(trainer.result.params);
+      expect(o.result.adapter_dir).toBe(trainer.result.adapter_dir);
+      expect(o.result.data.train_examples).toBe(trainer.result.data.train_examples);
+      expect(o.result.data.test_examples).toBe(4);
+      // The reloaded model is the trained one: the same outputs on the test examples both score.
+      expect(o.predictions).toEqual(trainer.predictions.slice(0, 4));
+      expect((await runExperiment(scoring, { runsDir })).result.cached).toBe(true);
+      // What trained it is part of the key.
+      const otherRate = { ...trainedBy, training_args: { ...trainedBy.training_args, learning_rate: 1e-3 } };
+      expect(await experimentKey({ ...scoring, trained_by: otherRate })).not.toBe(o.result.key);
+    }
+    const base = spec('gpt2', 'base');
+    await expect(runExperiment({ ...base, id: 'translation/gpt2/elsewhere/base', trained_by: base }, { runsDir })).rejects.toThrow(
+      'trained_by translation/gpt2/base: it trains nothing',
+    );
+  }, 180_000);
+
+  it('runs an experiment that two callers need at once only once', async () => {
+    const s = spec('gpt2', 'lora', { r: 2, lora_alpha: 4 });
+    const [a, b] = await Promise.all([runExperiment(s, { runsDir, quiet: true }), runExperiment(s, { runsDir, quiet: true })]);
+    expect([a.result.cached, b.result.cached].sort()).toEqual([false, true]);
+    expect(b.predictions).toEqual(a.predictions);
+    expect(existsSync(`${a.dir}.lock`)).toBe(false);
+  }, 120_000);
 });
 
 describe('progress while an experiment runs', () => {

@@ -326,7 +326,7 @@ import { NEWS_DATASET_INFO, newsBlockSuiteName, newsSuiteName, type NewsDataset 
 
 export type NewsSetting = BlockRecord['setting'];
 
-/** The block record news.test.ts gives a news block (src/experiment/newsBlocks.ts). */
+/** The block record the news suite gives a news block (src/experiment/newsBlocks.ts). */
 export function newsRecord(dataset: NewsDataset, setting: NewsSetting): BlockRecord {
   const title = NEWS_DATASET_INFO[dataset].title;
   return setting === 'transfer'
@@ -383,7 +383,7 @@ export function newsBlockFixture(dataset: NewsDataset, setting: NewsSetting, fam
   return { block, experiments: f.experiments, skipped: f.skipped, comparison: f.comparison };
 }
 
-/** The extractive context news.test.ts attaches for a dataset (src/experiment/newsContext.ts). */
+/** The extractive context news-context.test.ts attaches for a dataset (src/experiment/newsContext.ts). */
 export function newsContext(dataset: NewsDataset): ExtractiveContext {
   const q = (m: number): Quality => ({
     rouge1: ci(m * 1.2, 1),
@@ -420,14 +420,16 @@ export function newsContext(dataset: NewsDataset): ExtractiveContext {
   };
 }
 
-/** The test records of news.test.ts for `datasets`: the context test, then every block on both families (names as the suite gives them). */
+/**
+ * The test records of the news suite for `datasets`: the context test (news-context.test.ts), then every
+ * block on both families (news-<family>.test.ts), with the names the suite gives them.
+ */
 export function newsRecordsFor(datasets: readonly NewsDataset[]): TestRecord[] {
   const out: TestRecord[] = [];
-  const file = 'suites/summarization/news.test.ts';
   for (const [d, dataset] of datasets.entries()) {
     const top = newsSuiteName(dataset);
     out.push({
-      file,
+      file: 'suites/summarization/news-context.test.ts',
       path: [top, 'extractive context: Lead-k and the greedy oracle'],
       state: 'passed',
       errors: [],
@@ -437,6 +439,7 @@ export function newsRecordsFor(datasets: readonly NewsDataset[]): TestRecord[] {
     for (const [s, setting] of (['transfer', 'few_shot'] as const).entries())
       for (const family of ['gpt2', 't5'] as const) {
         const f = newsBlockFixture(dataset, setting, family, 2 * d + s);
+        const file = `suites/summarization/news-${family}.test.ts`;
         const describe = newsBlockSuiteName(f.block.title, family);
         for (const e of f.experiments)
           out.push({ file, path: [top, describe, e.label], state: 'passed', errors: [], duration_ms: 10, meta: { experiment: e } });

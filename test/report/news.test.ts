@@ -104,7 +104,9 @@ describe('news blocks in REPORT.md', () => {
 
   it('state the article truncation and the evaluation corpus above every news table', () => {
     const transfer = under(comparison, '#### CNN/DailyMail · transfer from debian-descriptions · gpt2 (gpt2-micro)');
-    expect(transfer).toContain("Trained on debian-descriptions (256 examples, 12 steps), the summarization block's corpus;");
+    expect(transfer).toContain(
+      "Trained on debian-descriptions (256 examples, 12 steps): the summarization block's own models, trained there once and decoded here;",
+    );
     expect(transfer).toContain('scored on cnn\\_dailymail: 8 test articles (cnn\\_dailymail-sample.jsonl).');
     expect(transfer).toContain('Articles cut to their first 155 gpt2-micro tokens (of a 160-token prompt):');
     expect(transfer).toContain('8 of 8 test articles cut; the median test article has 912 tokens.');
@@ -170,11 +172,11 @@ describe('news blocks in REPORT.md', () => {
 
 describe('failed tests of the news suite', () => {
   const input = reportInputWithNews([...DEBIAN]);
-  const fail = (path: string[], error: string) =>
-    input.tests.push({ file: 'suites/summarization/news.test.ts', path, state: 'failed', errors: [error], duration_ms: 1 });
+  const fail = (file: string, path: string[], error: string) =>
+    input.tests.push({ file: `suites/summarization/${file}`, path, state: 'failed', errors: [error], duration_ms: 1 });
   const block = newsRecord('cnn_dailymail', 'few_shot');
-  fail([newsSuiteName('cnn_dailymail'), newsBlockSuiteName(block.title, 't5'), 'LoRA r=8 α=16'], 'held-out loss rose');
-  fail([newsSuiteName('xsum'), 'extractive context: Lead-k and the greedy oracle'], 'oracle below Lead-1');
+  fail('news-t5.test.ts', [newsSuiteName('cnn_dailymail'), newsBlockSuiteName(block.title, 't5'), 'LoRA r=8 α=16'], 'held-out loss rose');
+  fail('news-context.test.ts', [newsSuiteName('xsum'), 'extractive context: Lead-k and the greedy oracle'], 'oracle below Lead-1');
   input.tests.push({
     file: 'suites/summarization/summarization.test.ts',
     path: ['summarization · t5', 'IA³'],
@@ -206,7 +208,7 @@ describe('failed tests of the news suite', () => {
   it('of a dataset that produced no results still get its section', () => {
     const only = reportInput([...DEBIAN]);
     only.tests.push({
-      file: 'suites/summarization/news.test.ts',
+      file: 'suites/summarization/news-context.test.ts',
       path: [newsSuiteName('xsum'), 'extractive context: Lead-k and the greedy oracle'],
       state: 'failed',
       errors: ['boom'],
