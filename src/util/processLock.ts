@@ -10,7 +10,7 @@
  * for each other like processes, but a lock file left by a crashed thread of a live process would not
  * be seen as stale; the test runner's pool is forks.)
  */
-import { openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { processRunning } from './leftovers.ts';
 
@@ -45,20 +45,29 @@ function holderOf(lockPath: string): number | null {
   }
 }
 
+/** A file without a process id is one being written, for microseconds; after this long, a creator killed before writing it. */
+const UNWRITTEN_STALE_MS = 10_000;
+
+/** Whether the file's holder is gone: a process that no longer runs, or a file left without an id. */
+function abandoned(file: string, holder: number | null): boolean {
+  if (holder !== null) return !processRunning(holder);
+  const mtime = statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+  return mtime !== undefined && Date.now() - mtime > UNWRITTEN_STALE_MS;
+}
+
 /**
  * Removes a dead holder's lock. Two waiters may find the same dead holder: the removal runs under a
  * second exclusive file and checks the holder again, so one waiter never removes the lock another has
  * just taken.
  */
-function removeIfHeldBy(lockPath: string, deadPid: number): void {
+function removeIfHeldBy(lockPath: string, deadHolder: number | null): void {
   const guard = `${lockPath}.takeover`;
   if (!tryCreate(guard)) {
-    const g = holderOf(guard);
-    if (g !== null && !processRunning(g)) rmSync(guard, { force: true });
+    if (abandoned(guard, holderOf(guard))) rmSync(guard, { force: true });
     return;
   }
   try {
-    if (holderOf(lockPath) === deadPid) rmSync(lockPath, { force: true });
+    if (holderOf(lockPath) === deadHolder && abandoned(lockPath, deadHolder)) rmSync(lockPath, { force: true });
   } finally {
     rmSync(guard, { force: true });
   }
@@ -72,7 +81,7 @@ export async function withProcessLock<T>(lockPath: string, fn: () => Promise<T>,
   let reported = -Infinity;
   while (!tryCreate(lockPath)) {
     const holder = holderOf(lockPath);
-    if (holder !== null && !processRunning(holder)) {
+    if (abandoned(lockPath, holder)) {
       removeIfHeldBy(lockPath, holder);
       continue;
     }

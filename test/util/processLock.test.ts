@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -51,6 +51,14 @@ describe('withProcessLock', () => {
     writeFileSync(lock, String(exited));
     expect(await withProcessLock(lock, async () => 'ran', { pollMs: 10 })).toBe('ran');
     expect(existsSync(lock)).toBe(false);
+  });
+
+  it('takes over a lock file left without a process id (its creator killed before writing it)', async () => {
+    const lock = path.join(tmp, 'unwritten.lock');
+    writeFileSync(lock, '');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    expect(await withProcessLock(lock, async () => 'ran', { pollMs: 10 })).toBe('ran');
   });
 
   it('releases the lock when the holder throws', async () => {
