@@ -1,6 +1,6 @@
 import { tf } from '../engine/tf.ts';
 import type { ModelInput, LayerKV, ModelOutput } from '../models/outputs.ts';
-import { expandPrompts, type PromptBatch, type Stepper } from './stepper.ts';
+import { interleavedRows, repeatRows, type PromptBatch, type Stepper } from './stepper.ts';
 
 export interface CausalLM {
   readonly vocabSize: number;
@@ -10,7 +10,9 @@ export interface CausalLM {
 /**
  * Decoder-only generation state: left-padded prompts, the attention mask grown by one column per
  * step, position ids from the mask (cumsum − 1, pads at 1, as transformers' generate), and the KV
- * cache so each step runs only the new token.
+ * cache so each step runs only the new token. The prompt runs once per prompt row and its cache is
+ * then copied to the row's `expand` hypotheses (transformers runs every expanded row; the outputs are
+ * the same, and prefilling each beam would hold `expand` times the prompt's activations).
  */
 export function decoderOnlyStepper(model: CausalLM, prompts: PromptBatch, expand: number): Stepper {
   return new DecoderOnlyStepper(model, prompts, expand);
@@ -20,6 +22,7 @@ class DecoderOnlyStepper implements Stepper {
   readonly rows: number;
   readonly vocabSize: number;
   private readonly ids: number[][];
+  private readonly expand: number;
   private mask: number[][];
   private past: LayerKV[] | undefined;
 
@@ -28,15 +31,18 @@ class DecoderOnlyStepper implements Stepper {
     prompts: PromptBatch,
     expand: number,
   ) {
-    const { ids, mask } = expandPrompts(prompts, expand);
-    this.ids = ids;
-    this.mask = mask.map((r) => [...r]);
-    this.rows = ids.length;
+    this.ids = prompts.inputIds;
+    this.expand = expand;
+    this.mask = prompts.attentionMask?.map((r) => [...r]) ?? this.ids.map((r) => r.map(() => 1));
+    this.rows = this.ids.length * expand;
     this.vocabSize = model.vocabSize;
   }
 
   prefill(): Float32Array {
-    return this.run(this.ids);
+    const logits = this.run(this.ids);
+    if (this.expand === 1) return logits;
+    this.reorder(interleavedRows(this.ids.length, this.expand));
+    return repeatRows(logits, this.vocabSize, this.expand);
   }
 
   step(tokens: Int32Array): Float32Array {
@@ -61,7 +67,7 @@ class DecoderOnlyStepper implements Stepper {
 
   /** Runs `inputIds` (rows × T) after the cached positions; returns the last position's logits. */
   private run(inputIds: number[][]): Float32Array {
-    const N = this.rows;
+    const N = inputIds.length;
     const V = this.vocabSize;
     const T = inputIds[0]!.length;
     const mask = this.mask;

@@ -1,6 +1,6 @@
 import { tf, type Tensor } from '../engine/tf.ts';
 import type { LayerKV, ModelInput, ModelOutput } from '../models/outputs.ts';
-import { expandPrompts, type PromptBatch, type Stepper } from './stepper.ts';
+import { interleavedRows, repeatRows, type PromptBatch, type Stepper } from './stepper.ts';
 
 export interface Seq2SeqLM {
   readonly vocabSize: number;
@@ -10,7 +10,10 @@ export interface Seq2SeqLM {
 /**
  * Encoder-decoder generation state: the encoder runs once on the (right-padded) prompts; each step
  * feeds one decoder token with the self-attention cache and the cross-attention keys/values, which
- * are projected from the encoder output once and then reused.
+ * are projected from the encoder output once and then reused. The encoder and the first decoder step
+ * run once per prompt and are then copied to the prompt's `expand` rows, as transformers encodes before
+ * expanding: the rows are identical until a token is chosen, and encoding every beam would hold
+ * `expand` times the encoder's activations (4 beams × 32 prompts × 256 tokens overflowed the wasm heap).
  */
 export function encoderDecoderStepper(model: Seq2SeqLM, prompts: PromptBatch, expand: number, startToken: number): Stepper {
   return new EncoderDecoderStepper(model, prompts, expand, startToken);
@@ -20,6 +23,7 @@ class EncoderDecoderStepper implements Stepper {
   readonly rows: number;
   readonly vocabSize: number;
   private readonly ids: number[][];
+  private readonly expand: number;
   private encMask: Tensor;
   private encoderHidden: Tensor | undefined;
   private past: LayerKV[] | undefined;
@@ -30,15 +34,19 @@ class EncoderDecoderStepper implements Stepper {
     expand: number,
     private readonly startToken: number,
   ) {
-    const { ids, mask } = expandPrompts(prompts, expand);
-    this.ids = ids;
-    this.rows = ids.length;
+    this.ids = prompts.inputIds;
+    this.expand = expand;
+    this.rows = this.ids.length * expand;
     this.vocabSize = model.vocabSize;
-    this.encMask = tf.tensor2d(mask, [this.rows, ids[0]!.length], 'int32');
+    const mask = prompts.attentionMask ?? this.ids.map((r) => r.map(() => 1));
+    this.encMask = tf.tensor2d(mask, [this.ids.length, this.ids[0]!.length], 'int32');
   }
 
   prefill(): Float32Array {
-    return this.run(this.ids.map(() => [this.startToken]));
+    const logits = this.run(this.ids.map(() => [this.startToken]));
+    if (this.expand === 1) return logits;
+    this.reorder(interleavedRows(this.ids.length, this.expand));
+    return repeatRows(logits, this.vocabSize, this.expand);
   }
 
   step(tokens: Int32Array): Float32Array {
@@ -72,7 +80,7 @@ class EncoderDecoderStepper implements Stepper {
 
   /** Runs one decoder token per row (the encoder too, on the first call); returns the logits, rows × V. */
   private run(tokens: number[][]): Float32Array {
-    const N = this.rows;
+    const N = tokens.length;
     const S = this.ids[0]!.length;
     const encoderHidden = this.encoderHidden;
     const out = tf.tidy(() => {

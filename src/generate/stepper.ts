@@ -33,3 +33,19 @@ export function expandPrompts(prompts: PromptBatch, expand: number): { ids: numb
     mask: rowsOf(prompts.attentionMask ?? prompts.inputIds.map((r) => r.map(() => 1))),
   };
 }
+
+/** Row indices that repeat each of `prompts` rows `expand` times in place (repeat_interleave). */
+export function interleavedRows(prompts: number, expand: number): number[] {
+  return Array.from({ length: prompts * expand }, (_, r) => Math.floor(r / expand));
+}
+
+/** Each `width`-long row of `data` repeated `expand` times in place. */
+export function repeatRows(data: Float32Array, width: number, expand: number): Float32Array {
+  const rows = data.length / width;
+  const out = new Float32Array(data.length * expand);
+  for (let r = 0; r < rows; r++) {
+    const row = data.subarray(r * width, (r + 1) * width);
+    for (let e = 0; e < expand; e++) out.set(row, (r * expand + e) * width);
+  }
+  return out;
+}
