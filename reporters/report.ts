@@ -6,7 +6,8 @@
  * the report orders everything by the suites' grid, not by arrival.
  *
  * Runs without experiment tests (e.g. `npm test`) write nothing. A run of part of the grid merges into
- * the report already in its folder (src/report/merge.ts) instead of replacing it.
+ * the report already in its folder (src/report/merge.ts) instead of replacing it; a merge of shard
+ * blobs is taken as the whole run and replaces it.
  */
 import path from 'node:path';
 import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node';
@@ -55,9 +56,11 @@ export function testRecords(modules: ReadonlyArray<TestModule>, root: string): T
 
 export default class PeftLabReportReporter implements Reporter {
   private root = process.cwd();
+  private merged = false;
 
   onInit(vitest: Vitest): void {
     this.root = vitest.config.root;
+    this.merged = Boolean(vitest.config.mergeReports);
   }
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
@@ -65,7 +68,18 @@ export default class PeftLabReportReporter implements Reporter {
     if (!tests.length) return;
     const profiles = [...new Set(tests.flatMap((t) => (t.meta?.experiment ? [t.meta.experiment.profile] : [])))].sort();
     const dir = reportDir(profiles);
-    const written = writeReport({ tests, bench: readBenchJson(benchJsonFor(dir)), generated_at: new Date().toISOString() }, dir);
+    // A merge of shard blobs is a whole run of its own: it replaces the folder's report, not adds to it.
+    const written = writeReport(
+      {
+        tests,
+        bench: readBenchJson(benchJsonFor(dir)),
+        generated_at: new Date().toISOString(),
+        generated_by: this.merged ? 'npm run report:merge' : 'npm run report',
+      },
+      dir,
+      undefined,
+      { merge: !this.merged },
+    );
     const kept = written.view.carried.map((c) => c.block);
     const keptNote = kept.length ? `; kept from an earlier run: ${kept.join(', ')}` : '';
     process.stderr.write(`\nPEFT Lab report: ${path.relative(process.cwd(), written.file) || written.file} (${written.charts.length} charts${keptNote})\n`);

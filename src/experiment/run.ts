@@ -228,9 +228,14 @@ async function encodeSplitData(spec: ExperimentRunSpec, formatting: Formatting, 
   };
   const cap = d.max_tokens;
   const fits = cap ? (e: Example) => encoder.encode(e.source).length <= cap && encoder.encode(e.target).length <= cap : undefined;
-  const trainSel = selectExamples(splits.train, d.train_examples, { domains: d.domains, seed: SELECTION_SEED, fits });
+  // A run scoring another experiment's trained model records that run's training side (scoredRecord):
+  // its own train and validation splits would never be used, so they are not selected or encoded.
+  const trains = spec.trained_by === undefined;
+  const trainSel = selectExamples(trains ? splits.train : [], d.train_examples, { domains: d.domains, seed: SELECTION_SEED, fits });
   const train = encode(trainSel.examples);
-  const validation = encode(selectExamples(splits.validation, d.validation_examples, { domains: d.domains, seed: SELECTION_SEED + 1, fits }).examples);
+  const validation = encode(
+    selectExamples(trains ? splits.validation : [], d.validation_examples, { domains: d.domains, seed: SELECTION_SEED + 1, fits }).examples,
+  );
   const testSel = await selectTestExamples(d);
   const test = testSel.examples;
   return {
@@ -268,7 +273,7 @@ async function encodeSplitData(spec: ExperimentRunSpec, formatting: Formatting, 
 
 /** encodeSplitData, memoized: every case of a block trains on the same encoded split. */
 function splitData(spec: ExperimentRunSpec, formatting: Formatting, tokenizer: Tokenizer, eos: number | undefined): Promise<SplitData> {
-  const key = canonicalJson({ data: spec.data, tok: spec.model.dir, f: formatting, eos });
+  const key = canonicalJson({ data: spec.data, tok: spec.model.dir, f: formatting, eos, trains: spec.trained_by === undefined });
   let p = encodedSplits.get(key);
   if (!p) {
     p = encodeSplitData(spec, formatting, tokenizer, eos);

@@ -56,7 +56,7 @@ export function mergeReportInput(previous: ReportInput | null, current: ReportIn
     if (ranInThisRun(t) || !old) out.set(k, t);
     else out.set(k, old);
   }
-  return { tests: [...out.values()], bench: current.bench, generated_at: current.generated_at };
+  return { ...current, tests: [...out.values()] };
 }
 
 /**

@@ -235,6 +235,7 @@ export interface DataSummary {
 
 export interface ReportView {
   generated_at: string;
+  generated_by: string;
   profiles: string[];
   synthetic: string[];
   random_init: string[];
@@ -359,6 +360,7 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
   const { tests, experiments, failedTests } = c;
   const view: ReportView = {
     generated_at: input.generated_at,
+    generated_by: input.generated_by ?? 'npm run report',
     ...runSummary(experiments),
     counts: {
       experiments: experiments.length,

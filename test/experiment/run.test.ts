@@ -164,6 +164,9 @@ describe('runExperiment', () => {
       expect(o.result.params).toEqual(trainer.result.params);
       expect(o.result.adapter_dir).toBe(trainer.result.adapter_dir);
       expect(o.result.data.train_examples).toBe(trainer.result.data.train_examples);
+      // The training side of its data record is the trainer's (its own training split is not even encoded).
+      expect(o.result.data.encode).toEqual(trainer.result.data.encode);
+      expect(o.result.data.selection?.train_by_domain).toEqual(trainer.result.data.selection?.train_by_domain);
       expect(o.result.data.test_examples).toBe(4);
       // The reloaded model is the trained one: the same outputs on the test examples both score.
       expect(o.predictions).toEqual(trainer.predictions.slice(0, 4));
