@@ -74,7 +74,7 @@ export default class PeftLabReportReporter implements Reporter {
         tests,
         bench: readBenchJson(benchJsonFor(dir)),
         generated_at: new Date().toISOString(),
-        generated_by: this.merged ? 'npm run report:merge' : 'npm run report',
+        ...(this.merged ? { merged_from_shards: true } : {}),
       },
       dir,
       undefined,

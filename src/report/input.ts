@@ -40,6 +40,6 @@ export interface ReportInput {
   bench: BenchRecord[] | null;
   /** ISO time the report was generated (the only line that differs between identical runs). */
   generated_at: string;
-  /** The command that rendered it (`npm run report` when absent); a sharded run's merge names its own. */
-  generated_by?: string;
+  /** Merged from the blobs of a sharded run (`npm run report:merge`), not rendered by the run itself. */
+  merged_from_shards?: boolean;
 }

@@ -235,7 +235,9 @@ export interface DataSummary {
 
 export interface ReportView {
   generated_at: string;
+  /** The command that rendered the report. */
   generated_by: string;
+  merged_from_shards: boolean;
   profiles: string[];
   synthetic: string[];
   random_init: string[];
@@ -360,7 +362,8 @@ export function buildReport(input: ReportInput, assets = 'report-assets'): { vie
   const { tests, experiments, failedTests } = c;
   const view: ReportView = {
     generated_at: input.generated_at,
-    generated_by: input.generated_by ?? 'npm run report',
+    generated_by: input.merged_from_shards ? 'npm run report:merge' : 'npm run report',
+    merged_from_shards: input.merged_from_shards === true,
     ...runSummary(experiments),
     counts: {
       experiments: experiments.length,
