@@ -27,7 +27,7 @@ export type StepperFactory = (prompts: PromptBatch, expand: number) => Stepper;
 
 /** The prompt rows and their attention mask (all ones when not given), each row repeated `expand` times. */
 export function expandPrompts(prompts: PromptBatch, expand: number): { ids: number[][]; mask: number[][] } {
-  const rowsOf = <T>(a: T[]) => a.flatMap((r) => Array.from({ length: expand }, () => r));
+  const rowsOf = <T>(a: T[]) => interleavedRows(a.length, expand).map((i) => a[i]!);
   return {
     ids: rowsOf(prompts.inputIds),
     mask: rowsOf(prompts.attentionMask ?? prompts.inputIds.map((r) => r.map(() => 1))),
